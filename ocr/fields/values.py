@@ -1,0 +1,215 @@
+"""Clean and judge one field's raw text: the canonical value and how plausible it is (0..1).
+
+Values are stored as printed (contract: surrounding whitespace removed, full-width ASCII letters/digits made
+half-width, Chinese punctuation kept). OCR confusions are repaired only where the repaired value then passes
+its check characters (domain-rules §0.2); otherwise the value is kept as read with a low plausibility so the
+reviewer looks at it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from intake.checks.dates import parse_cn_date, parse_validity, to_iso
+from intake.checks.identifiers import classify_tin, id_errors, uscc_errors, uscc_repair
+
+_WS = re.compile(r"[\s\u3000\u200b\ufeff]+")
+_FULLWIDTH_ALNUM = {c: c - 0xFEE0 for c in range(0xFF10, 0xFF5B) if chr(c - 0xFEE0).isalnum()}
+_LEAD = re.compile(r"^[\s:：;；,，.。、|_\-—]+")
+_TRAIL = re.compile(r"[\s:：;；,，。、|_\-—]+$")
+_SEAL_NOTE = re.compile(r"[（(]\s*(盖章|签章|签字|公章|签名|签字盖章|盖公章)\s*[)）]?.*$")
+_ORG_SUFFIX = re.compile(
+    r"(公司|分公司|厂|店|部|行|社|中心|所|馆|站|场|院|超市|商场|门市|集团|合作社|经营部|商行|工作室|企业)([（(][^()（）]*[)）])?$"
+)
+_CJK_NAME = re.compile(r"^[\u4e00-\u9fff·]{2,5}$")
+_BANK = re.compile(r"银行|信用社|信用合作|农商|农信|邮政储蓄|邮储")
+_DIGIT_FIX = str.maketrans({"O": "0", "o": "0", "D": "0", "Q": "0", "I": "1", "l": "1", "|": "1", "i": "1",
+                            "Z": "2", "z": "2", "S": "5", "s": "5", "B": "8", "G": "6", "b": "6", "g": "9"})
+
+
+@dataclass(frozen=True, slots=True)
+class Cleaned:
+    value: str
+    quality: float  # 0..1: how well the value fits what this field must look like
+    repaired: bool = False
+
+
+def canonical(text: str) -> str:
+    """Contract canonicalisation: trim, full-width letters/digits → half-width, label punctuation off."""
+    text = text.translate(_FULLWIDTH_ALNUM)
+    text = _LEAD.sub("", text)
+    return _TRAIL.sub("", text).strip()
+
+
+def compact(text: str) -> str:
+    return _WS.sub("", canonical(text))
+
+
+def org_name(raw: str) -> Cleaned | None:
+    v = _SEAL_NOTE.sub("", compact(raw))
+    v = _TRAIL.sub("", v)
+    if len(re.findall(r"[\u4e00-\u9fff]", v)) < 2:
+        return None
+    return Cleaned(v, 1.0 if _ORG_SUFFIX.search(v) else 0.55)
+
+
+def person_name(raw: str) -> Cleaned | None:
+    v = compact(raw)
+    v = re.split(r"[:：\s]|性别|民族|身份", v)[0]
+    if not v:
+        return None
+    return Cleaned(v, 1.0 if _CJK_NAME.match(v) else 0.4)
+
+
+def text_value(raw: str) -> Cleaned | None:
+    v = compact(raw)
+    return Cleaned(v, 0.9) if v else None
+
+
+def address(raw: str) -> Cleaned | None:
+    v = compact(raw)
+    if len(v) < 4:
+        return None
+    good = re.search(r"(省|市|区|县|镇|乡|路|街|道|号|村|巷|弄|大厦|园)", v)
+    return Cleaned(v, 1.0 if good else 0.5)
+
+
+def bank_name(raw: str) -> Cleaned | None:
+    v = compact(raw)
+    if len(v) < 4:
+        return None
+    return Cleaned(v, 1.0 if _BANK.search(v) else 0.4)
+
+
+def tax_id(raw: str) -> Cleaned | None:
+    v = re.sub(r"[\s\-_.·:：]", "", canonical(raw)).upper()
+    m = re.search(r"[0-9A-Z]{15,20}", v)
+    if not m:
+        return None
+    v = m.group(0)
+    if len(v) == 18:
+        if not uscc_errors(v):
+            return Cleaned(v, 1.0)
+        fixed = uscc_repair(v)
+        if fixed:
+            return Cleaned(fixed, 0.95, repaired=fixed != v)
+    kind, problems = classify_tin(v)
+    if kind in ("USCC", "ORG15", "ID17", "ID18", "ID20"):
+        return Cleaned(v, 1.0 if not problems else 0.8)
+    if kind == "TAX15_UNVERIFIED":
+        return Cleaned(v, 0.75)
+    return Cleaned(v, 0.45 if len(v) in (15, 18, 20) else 0.25)
+
+
+def id_number(raw: str) -> Cleaned | None:
+    v = re.sub(r"[\s\-]", "", canonical(raw)).upper()
+    m = re.search(r"\d{17}[\dX]|\d{15}", v)
+    if not m:
+        return None
+    v = m.group(0)
+    return Cleaned(v, 1.0 if not id_errors(v) else 0.45)
+
+
+def account_number(raw: str) -> Cleaned | None:
+    v = re.sub(r"[\s\-_.·:：]", "", canonical(raw))
+    m = re.search(r"[0-9A-Za-z|]{6,40}", v)
+    if not m:
+        return None
+    v = m.group(0)
+    fixed = v.translate(_DIGIT_FIX)
+    if fixed.isdigit() and 8 <= len(fixed) <= 32:
+        return Cleaned(fixed, 1.0 if fixed == v else 0.8, repaired=fixed != v)
+    return Cleaned(v.upper(), 0.4)
+
+
+def approval_no(raw: str) -> Cleaned | None:
+    v = re.sub(r"[\s\-_.·:：]", "", canonical(raw)).upper()
+    m = re.search(r"[J][0-9A-Z]{13}", v)
+    if m:
+        body = m.group(0)[1:].translate(_DIGIT_FIX)
+        if body.isdigit():
+            return Cleaned("J" + body, 1.0, repaired=("J" + body) != m.group(0))
+    m = re.search(r"[0-9A-Z]{6,20}", v)
+    return Cleaned(m.group(0), 0.4) if m else None
+
+
+def serial_no(raw: str) -> Cleaned | None:
+    v = re.sub(r"[\s:：]", "", canonical(raw))
+    m = re.search(r"[0-9A-Za-z\-]{4,24}", v)
+    return Cleaned(m.group(0), 0.9) if m else None
+
+
+def phone(raw: str) -> Cleaned | None:
+    v = compact(raw)
+    m = re.search(r"[+\d(（][\d\-()（）]{5,}\d(?:(?:转|分机|ext\.?|-)\d{1,6})?", v)
+    if not m:
+        return None
+    v = m.group(0)
+    from intake.checks.phones import parse_phone
+
+    kind = parse_phone(v)[0]
+    return Cleaned(v, 1.0 if kind else 0.5)
+
+
+def a_date(raw: str) -> Cleaned | None:
+    try:
+        d = parse_cn_date(canonical(raw))
+    except ValueError:
+        return None
+    iso = to_iso(d) if d is not None else None
+    return Cleaned(iso, 1.0) if iso else None
+
+
+def validity(raw: str) -> tuple[Cleaned | None, Cleaned | None]:
+    """A printed range → (valid_from, valid_to)."""
+    try:
+        start, end = parse_validity(canonical(raw))
+    except ValueError:
+        return None, None
+    s, e = to_iso(start), to_iso(end)
+    return (Cleaned(s, 1.0) if s else None, Cleaned(e, 1.0) if e else None)
+
+
+def time_window(raw: str) -> Cleaned | None:
+    v = canonical(raw)
+    v = _WS.sub(" ", v).strip()
+    if not v:
+        return None
+    ok = re.search(r"\d{1,2}\s*[:：点时]|全天|24小时", v)
+    return Cleaned(v, 1.0 if ok else 0.5)
+
+
+def money(raw: str) -> Cleaned | None:
+    v = compact(raw)
+    return Cleaned(v, 1.0 if re.search(r"[万元\d]", v) else 0.5) if v else None
+
+
+CLEANERS: dict[str, Callable[[str], Cleaned | None]] = {
+    "customer_name": org_name,
+    "account_holder": org_name,
+    "legal_representative": person_name,
+    "consignee_name": person_name,
+    "contact_name": person_name,
+    "tax_id": tax_id,
+    "consignee_id_number": id_number,
+    "bank_account": account_number,
+    "bank_name": bank_name,
+    "approval_no": approval_no,
+    "serial_no": serial_no,
+    "address": address,
+    "tax_address": address,
+    "receiving_address": address,
+    "tax_phone": phone,
+    "contact_phone": phone,
+    "consignee_phone": phone,
+    "established": a_date,
+    "signing_date": a_date,
+    "pickup_date": a_date,
+    "account_opened": a_date,
+    "receiving_time": time_window,
+    "registered_capital": money,
+    "license_type": text_value,
+    "business_type": text_value,
+}

@@ -1,0 +1,107 @@
+"""Rebuild rows of text from the lines a reader returns, so labels and values can be paired by position.
+
+Readers split one visual row into several lines (a label cell and its value cell; 名　　称 read as 名 + 称…),
+and merge others. A Row is the left-to-right concatenation of the lines whose vertical extents overlap,
+with a map from each character back to its line, so any substring has a box on the page.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+
+from ocr.types import BBox, TextLine
+
+SEP = " "
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    line: TextLine
+    start: int  # span of this line's text inside Row.text
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    text: str  # as read, segments joined by SEP
+    norm: str  # same length as text: each char NFKC-folded where that keeps one char (（→( ，１→1)
+    segments: tuple[Segment, ...]
+    bbox: BBox
+
+    @property
+    def height(self) -> int:
+        return self.bbox[3] - self.bbox[1]
+
+    def span_bbox(self, start: int, end: int) -> BBox | None:
+        """Box of the characters [start, end), cutting partly covered lines in proportion to characters."""
+        boxes: list[BBox] = []
+        for seg in self.segments:
+            lo, hi = max(start, seg.start), min(end, seg.end)
+            if lo >= hi:
+                continue
+            n = max(seg.end - seg.start, 1)
+            x0, y0, x1, y1 = seg.line.bbox
+            w = x1 - x0
+            boxes.append((x0 + w * (lo - seg.start) // n, y0, x0 + w * (hi - seg.start) // n, y1))
+        if not boxes:
+            return None
+        return union(boxes)
+
+    def span_confidence(self, start: int, end: int) -> float:
+        confs = [s.line.confidence for s in self.segments if max(start, s.start) < min(end, s.end)]
+        return min(confs) if confs else 0.0
+
+    def segment_starts(self) -> set[int]:
+        return {s.start for s in self.segments}
+
+
+def union(boxes: list[BBox]) -> BBox:
+    return (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
+
+
+def fold(text: str) -> str:
+    """Per-character NFKC that never changes the length (so offsets stay valid)."""
+    out = []
+    for ch in text:
+        f = unicodedata.normalize("NFKC", ch)
+        out.append(f if len(f) == 1 else ch)
+    return "".join(out)
+
+
+def _overlap(a: BBox, b: BBox) -> float:
+    """Vertical overlap as a share of the smaller height."""
+    inter = min(a[3], b[3]) - max(a[1], b[1])
+    smaller = max(min(a[3] - a[1], b[3] - b[1]), 1)
+    return inter / smaller
+
+
+def build_rows(lines: list[TextLine] | tuple[TextLine, ...]) -> list[Row]:
+    groups: list[list[TextLine]] = []
+    for line in sorted(lines, key=lambda ln: (ln.bbox[1] + ln.bbox[3]) / 2):
+        h = line.bbox[3] - line.bbox[1]
+        best = None
+        for g in reversed(groups[-4:]):  # rows are sorted by centre: only recent ones can overlap
+            ref = union([ln.bbox for ln in g])
+            if _overlap(ref, line.bbox) >= 0.5 and (ref[3] - ref[1]) < 2.2 * max(h, 1):
+                best = g
+                break
+        if best is None:
+            groups.append([line])
+        else:
+            best.append(line)
+    rows = []
+    for g in groups:
+        g.sort(key=lambda ln: ln.bbox[0])
+        parts, segs, pos = [], [], 0
+        for ln in g:
+            if parts:
+                parts.append(SEP)
+                pos += len(SEP)
+            segs.append(Segment(ln, pos, pos + len(ln.text)))
+            parts.append(ln.text)
+            pos += len(ln.text)
+        text = "".join(parts)
+        rows.append(Row(text=text, norm=fold(text), segments=tuple(segs), bbox=union([ln.bbox for ln in g])))
+    rows.sort(key=lambda r: (r.bbox[1], r.bbox[0]))
+    return rows
