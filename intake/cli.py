@@ -15,7 +15,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from intake.pipeline import Context, process
+from intake.pipeline import Context
 from ocr.engines import DEFAULT_ENGINE, ENGINES
 from storage.config import Settings
 from storage.contract_json import dossier_json
@@ -114,22 +114,193 @@ def cmd_process(args: argparse.Namespace) -> int:
             print(f"dossier: 文件或目录不存在: {p}", file=sys.stderr)
             return 2
     ctx = build_context(Settings.from_env(), args.engine)
-    dossier_id = process(
+    from workers.config import WorkerSettings
+    from workers.embedded import process_embedded
+
+    dossier_id = process_embedded(
         ctx,
         paths,
         as_of=args.as_of or date.today(),
         pickup_date=args.pickup_date,
+        workers=args.workers or WorkerSettings.from_env().workers,
         progress=_progress_bar(not args.json and sys.stderr.isatty()),
     )
+    return _print_dossier(ctx, dossier_id, as_json=args.json)
+
+
+def _print_dossier(ctx: Context, dossier_id: str, *, as_json: bool) -> int:
     with ctx.sessions() as s:
         out = dossier_json(s, dossier_id)
-    if args.json:
+    if as_json:
         json.dump(out, sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
     else:
         print(_summary(out))
     read_ok = any(p.get("doc_type") and not p.get("error") for p in out["pages"])
     return 0 if read_ok else 1
+
+
+def _missing_paths(paths: Sequence[Path]) -> bool:
+    for p in paths:
+        if not p.exists():
+            print(f"dossier: 文件或目录不存在: {p}", file=sys.stderr)
+            return True
+    return False
+
+
+def cmd_submit(args: argparse.Namespace) -> int:
+    """Store a dossier and queue it for the workers; without a broker configured, read it here (embedded)."""
+    from workers.config import WorkerSettings
+
+    if not WorkerSettings.from_env().broker_url:
+        args.workers = None
+        return cmd_process(args)
+    paths = [Path(p) for p in args.paths]
+    if _missing_paths(paths):
+        return 2
+    from workers.submit import BrokerUnavailableError, submit_dossier, wait_for
+
+    ctx = build_context(Settings.from_env(), args.engine)
+    try:
+        dossier_id = submit_dossier(
+            ctx, paths, as_of=args.as_of or date.today(), pickup_date=args.pickup_date
+        )
+    except BrokerUnavailableError as exc:
+        print(
+            f"dossier: 消息队列不可用 (message broker unreachable at {exc.broker_url}); "
+            f"档案 {exc.dossier_id} 已保存，将在工作进程启动时处理 (stored; queued when a worker starts)",
+            file=sys.stderr,
+        )
+        return 3
+    if not args.wait:
+        print(dossier_id)
+        return 0
+    wait_for(ctx, dossier_id, timeout=args.timeout)
+    return _print_dossier(ctx, dossier_id, as_json=args.json)
+
+
+def _celery_app_or_error() -> Any:
+    from workers.config import WorkerSettings
+
+    if not WorkerSettings.from_env().broker_url:
+        print("dossier: DOSSIER_BROKER_URL is not set (e.g. redis://127.0.0.1:6379/0)", file=sys.stderr)
+        return None
+    from workers.app import app
+
+    return app
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    app = _celery_app_or_error()
+    if app is None:
+        return 2
+    build_context(Settings.from_env())  # migrate once here, before the pool's processes start
+    argv = ["worker", "--queues", args.queues, "--loglevel", "INFO"]
+    if args.concurrency:
+        argv += ["--concurrency", str(args.concurrency)]
+    os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+    app.worker_main(argv)
+    return 0
+
+
+def cmd_beat(args: argparse.Namespace) -> int:
+    app = _celery_app_or_error()
+    if app is None:
+        return 2
+    settings = Settings.from_env()
+    build_context(settings)
+    app.start(["beat", "--loglevel", "INFO", "--schedule", str(settings.work_dir / "celerybeat-schedule")])
+    return 0
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1: {text!r}")
+    return value
+
+
+def _dossier_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("paths", nargs="+", metavar="PATH")
+    p.add_argument(
+        "--pickup-date", type=_date, help="confirmed pickup date (default: as on the application form)"
+    )
+    p.add_argument("--as-of", type=_date, help="date the dossier is received and checked (default: today)")
+    p.add_argument("--json", action="store_true", help="print the contract JSON instead of a summary")
+    p.add_argument(
+        "--engine", choices=ENGINES, help=f"OCR engine (default: $DOSSIER_OCR_ENGINE or {DEFAULT_ENGINE})"
+    )
+
+
+def _add_worker_commands(sub: Any) -> None:
+    p = sub.add_parser(
+        "submit", help="store a dossier and queue it for the workers (embedded without a broker)"
+    )
+    _dossier_options(p)
+    p.add_argument("--wait", action="store_true", help="wait until the workers are done and print the result")
+    p.add_argument("--timeout", type=float, help="with --wait: give up waiting after this many seconds")
+    p.set_defaults(func=cmd_submit)
+    p = sub.add_parser("worker", help="run a Celery worker ($DOSSIER_BROKER_URL)")
+    p.add_argument("--queues", default="ocr,light", help="queues to consume (default: ocr,light)")
+    p.add_argument("--concurrency", type=_positive, help="worker processes (default: cpu count)")
+    p.set_defaults(func=cmd_worker)
+    p = sub.add_parser("beat", help="run Celery beat: deadline reminders, missing-information notices")
+    p.set_defaults(func=cmd_beat)
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    """The review UI; without a broker, uploads are read by the embedded runner inside this process."""
+    from review_ui import create_app
+
+    app = create_app(build_context(Settings.from_env()))
+    try:
+        from waitress import serve
+    except ImportError:  # waitress is the production server; Flask's own is enough to try the UI
+        app.run(host=args.host, port=args.port, threaded=True)
+        return 0
+    print(f"dossier: 审核界面 http://{args.host}:{args.port}/", file=sys.stderr)
+    serve(app, host=args.host, port=args.port, threads=8)
+    return 0
+
+
+def _read_password() -> str:
+    if sys.stdin.isatty():
+        import getpass
+
+        first = getpass.getpass("密码 (password): ")
+        if first != getpass.getpass("再次输入 (again): "):
+            raise ValueError("passwords differ")
+        return first
+    return sys.stdin.readline().rstrip("\n")
+
+
+def cmd_user(args: argparse.Namespace) -> int:
+    from review_ui.auth import add_user
+    from storage.models import Role
+
+    ctx = build_context(Settings.from_env())
+    try:
+        password = _read_password()
+        with ctx.sessions.begin() as s:
+            add_user(s, args.name, password, Role(args.role), actor="cli")
+    except ValueError as exc:
+        print(f"dossier: {exc}", file=sys.stderr)
+        return 2
+    print(f"用户 {args.name} 已创建 ({args.role})")
+    return 0
+
+
+def _add_ui_commands(sub: Any) -> None:
+    p = sub.add_parser("serve", help="run the review UI (and, without a broker, the embedded workers)")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8000)
+    p.set_defaults(func=cmd_serve)
+    p = sub.add_parser("user", help="manage review UI users")
+    user_sub = p.add_subparsers(dest="user_command", required=True)
+    add = user_sub.add_parser("add", help="create a user; the password is read from a prompt or stdin")
+    add.add_argument("name")
+    add.add_argument("--role", required=True, choices=["administrator", "reviewer", "staff", "auditor"])
+    add.set_defaults(func=cmd_user)
 
 
 def parser() -> argparse.ArgumentParser:
@@ -146,7 +317,14 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--engine", choices=ENGINES, help=f"OCR engine (default: $DOSSIER_OCR_ENGINE or {DEFAULT_ENGINE})"
     )
+    p.add_argument(
+        "--workers",
+        type=_positive,
+        help="processes reading pages (default: $DOSSIER_WORKERS or min(2, cpus))",
+    )
     p.set_defaults(func=cmd_process)
+    _add_worker_commands(sub)
+    _add_ui_commands(sub)
     return ap
 
 

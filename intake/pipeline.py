@@ -20,6 +20,7 @@ from intake.checks import DEFAULT_RULES, RulesConfig, check_dossier
 from intake.files import IngestedFile, Limits, ingest, page_image, pdf_render_scale
 from intake.record import assemble_record
 from intake.types import CheckContext
+from ocr.classify import is_contract_page
 from ocr.engines import DEFAULT_ENGINE
 from ocr.fields import extract_fields
 from ocr.reader import read_page
@@ -134,23 +135,37 @@ def read_stored_page(ctx: Context, page_id: int) -> bool:
     return True
 
 
+CONTRACTS = (DocType.DISTRIBUTION_CONTRACT, DocType.LOGISTICS_CONTRACT)
+
+
 def resolve_continuations(ctx: Context, dossier_id: str) -> None:
-    """A page with no document signal (page 2 of a contract) continues the document before it in its file."""
+    """A page with no document signal continues the document before it.
+
+    Within a file, any document continues (page 2 of a licence scan). Across files only a contract does, and
+    only when the page reads like one (numbered articles, 甲方/乙方): customers scan a contract's pages into
+    separate files, but never split a certificate.
+    """
     with ctx.sessions.begin() as s:
-        prev: tuple[int, str] | None = None
+        prev: tuple[int, DocType] | None = None
         for f, page in pages_in_order(s, dossier_id):
             if page.status != PageStatus.DONE:
-                prev = None
                 continue
-            if page.doc_type == DocType.UNKNOWN and prev is not None and prev[0] == f.id:
-                _retype(s, page, DocType(prev[1]))
-            prev = (f.id, page.doc_type) if page.doc_type != DocType.UNKNOWN else prev
-            if prev is not None and prev[0] != f.id:
-                prev = None
+            doc_type = DocType(page.doc_type or DocType.UNKNOWN)
+            if doc_type == DocType.UNKNOWN and prev is not None:
+                same_file = prev[0] == f.id
+                if same_file or (prev[1] in CONTRACTS and is_contract_page(_lines(page))):
+                    doc_type = prev[1]
+                    _retype(s, page, doc_type)
+            if doc_type != DocType.UNKNOWN:
+                prev = (f.id, doc_type)
+
+
+def _lines(page: Page) -> tuple[TextLine, ...]:
+    return tuple(TextLine(ln["text"], _box(ln["bbox"]), ln["confidence"]) for ln in page.lines or [])
 
 
 def _retype(s: Session, page: Page, doc_type: DocType) -> None:
-    lines = tuple(TextLine(ln["text"], _box(ln["bbox"]), ln["confidence"]) for ln in page.lines or [])
+    lines = _lines(page)
     text = PageText(
         page.width or 0,
         page.height or 0,

@@ -40,6 +40,7 @@ KEYWORDS: dict[DocType, tuple[tuple[str, float, float], ...]] = {
     ),
     DocType.PASSBOOK: (
         (r"存\s*折|储蓄卡|借记卡|银行卡|活期储蓄|个人结算", 10, 2),
+        (r"银联|UnionPay|客服热线|储蓄", 4, 2),
         (r"户\s*名", 0, 1),
         (r"卡\s*号", 0, 1),
         (r"开户网点|发卡行", 0, 1),
@@ -78,7 +79,19 @@ KEYWORDS: dict[DocType, tuple[tuple[str, float, float], ...]] = {
         (r"终端|商户编号", 0, 0.5),
     ),
 }
+# Pages without a title (page 2 of a contract, possibly in a file of its own) still speak their trade:
+# words counted per row, capped, so a long clause page adds up while a stray mention does not.
+BODY_TERMS: dict[DocType, tuple[tuple[str, float, int], ...]] = {
+    DocType.DISTRIBUTION_CONTRACT: (
+        (r"经销|订货|销售|返利|窜货|价格体系|货款|代理|市场", 0.6, 6),
+    ),
+    DocType.LOGISTICS_CONTRACT: (
+        (r"配送|运输|承运|运费|送达|签收|收货人|仓库|装卸|货损", 0.6, 6),
+    ),
+}
+_CONTRACT_ARTICLE = re.compile(r"第\s*[一二三四五六七八九十\d]+\s*条|甲\s*方|乙\s*方")
 _COMPILED = {t: tuple((re.compile(p, re.I), tw, bw) for p, tw, bw in kws) for t, kws in KEYWORDS.items()}
+_BODY = {t: tuple((re.compile(p), w, cap) for p, w, cap in terms) for t, terms in BODY_TERMS.items()}
 MIN_SCORE = 2.5
 
 
@@ -103,14 +116,33 @@ def scores(lines: list[TextLine] | tuple[TextLine, ...], page_height: int) -> di
                 if pattern.search(row.norm):
                     best = max(best, title_w if i in titles and title_w else body_w)
             out[doc_type] += best
+    if _contract_like(rows):
+        for doc_type, terms in _BODY.items():
+            for pattern, weight, cap in terms:
+                hits = sum(len(pattern.findall(row.norm)) for row in rows)
+                out[doc_type] += weight * min(hits, cap)
     return out
+
+
+def _contract_like(rows: list[Row]) -> bool:
+    return sum(1 for row in rows if _CONTRACT_ARTICLE.search(row.norm)) >= 2
+
+
+def is_contract_page(lines: list[TextLine] | tuple[TextLine, ...]) -> bool:
+    """Numbered articles and 甲方/乙方: a page of some contract, even when it says not which."""
+    return _contract_like(build_rows(lines))
 
 
 def classify(lines: list[TextLine] | tuple[TextLine, ...], page_height: int) -> tuple[DocType, float]:
     """The most likely document type and a 0..1 confidence (margin over the runner-up)."""
-    ranked = sorted(scores(lines, page_height).items(), key=lambda kv: -kv[1])
+    sc = scores(lines, page_height)
+    ranked = sorted(sc.items(), key=lambda kv: -kv[1])
     (best, s1), (_, s2) = ranked[0], ranked[1]
     if s1 < MIN_SCORE:
+        dist, logi = sc[DocType.DISTRIBUTION_CONTRACT], sc[DocType.LOGISTICS_CONTRACT]
+        if is_contract_page(lines) and max(dist, logi) >= 1.2 and abs(dist - logi) >= 0.6:
+            kind = DocType.DISTRIBUTION_CONTRACT if dist > logi else DocType.LOGISTICS_CONTRACT
+            return kind, 0.4
         return DocType.UNKNOWN, 0.0
     confidence = min(1.0, 0.5 + (s1 - s2) / (2 * max(s1, 1e-6)))
     return best, round(confidence, 3)

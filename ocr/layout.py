@@ -60,10 +60,16 @@ def union(boxes: list[BBox]) -> BBox:
     return (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
 
 
+GAP_MARKS = frozenset("☑☐□■▢▣◻◼")  # readers print these for the wide gaps of 名　　称-style labels
+
+
 def fold(text: str) -> str:
-    """Per-character NFKC that never changes the length (so offsets stay valid)."""
+    """Per-character NFKC that never changes the length (so offsets stay valid); gap marks → spaces."""
     out = []
     for ch in text:
+        if ch in GAP_MARKS:
+            out.append(" ")
+            continue
         f = unicodedata.normalize("NFKC", ch)
         out.append(f if len(f) == 1 else ch)
     return "".join(out)

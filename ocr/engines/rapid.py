@@ -55,7 +55,7 @@ class RapidOcrEngine:
 
     def read(self, image: np.ndarray) -> list[TextLine]:
         # The page is already upright (ocr.orientation), so the per-line 0/180 classifier only costs time.
-        out = self._ocr(image, use_cls=False)
+        out = self._ocr(image, use_det=True, use_cls=False, use_rec=True)
         if out.boxes is None or out.txts is None:
             return []
         return [

@@ -18,7 +18,7 @@ from ocr.layout import Row, build_rows, fold
 from ocr.types import BBox, DocType, FieldValue, TextLine
 
 _GAP = r"[\s\u3000]*"
-_COLON = re.compile(r"^[\s\u3000]*[:：]")
+_COLON = re.compile(r"^[\s\u3000]*(?:[(（][^()（）]{1,8}[)）])?[\s\u3000]*[:：]?")
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,7 +53,55 @@ def _canon_label() -> dict[str, str]:
     return {re.sub(r"\s", "", fold(lab)): lab for lab in all_labels()}
 
 
-def find_labels(rows: list[Row]) -> list[Label]:
+def _partials(spec: dict[str, tuple[str, ...]]) -> dict[str, str]:
+    """One character of a two-character label, alone at the start of a cell, stands for the label.
+
+    名　　称 is often read as 名 + 称… or with one of the two characters lost; only characters that name a
+    single label of this document type are used.
+    """
+    seen: dict[str, set[str]] = {}
+    for labels in spec.values():
+        for lab in labels:
+            if len(lab) == 2:
+                for ch in lab:
+                    seen.setdefault(ch, set()).add(lab)
+    return {ch: next(iter(labs)) for ch, labs in seen.items() if len(labs) == 1}
+
+
+def _partial_labels(rows: list[Row], partials: dict[str, str], taken: set[tuple[int, int]]) -> list[Label]:
+    found = []
+    for r, row in enumerate(rows):
+        for seg in row.segments:
+            head = row.norm[seg.start : seg.end]
+            ch = head[:1]
+            if ch not in partials or (r, seg.start) in taken:
+                continue
+            rest = head[1:]
+            alone = rest.strip() == "" or rest.lstrip().startswith((":", "："))
+            glued = seg.start == row.segments[0].start and len(rest) > 1 and rest[0] not in partials
+            if alone or (glued and _starts_value(rest)):
+                end = seg.start + 1
+                tail = _COLON.match(row.norm[end:])
+                end += tail.end() if tail else 0
+                found.append(Label(r, seg.start, end, partials[ch], strong=True))
+    return found
+
+
+def _starts_value(rest: str) -> bool:
+    """称北京某某… : what follows a lone label character looks like a value, not a word."""
+    return bool(re.match(r"[:：]|[\u4e00-\u9fff]{4,}|\d", rest))
+
+
+def find_labels(rows: list[Row], spec: dict[str, tuple[str, ...]] | None = None) -> list[Label]:
+    found = _full_labels(rows)
+    if spec:
+        taken = {(lab.row, s.start) for lab in found for s in rows[lab.row].segments if s.start <= lab.start < s.end}
+        found += _partial_labels(rows, _partials(spec), taken)
+        found.sort(key=lambda lab: (lab.row, lab.start))
+    return found
+
+
+def _full_labels(rows: list[Row]) -> list[Label]:
     found: list[Label] = []
     for r, row in enumerate(rows):
         starts = row.segment_starts()
@@ -63,21 +111,29 @@ def find_labels(rows: list[Row]) -> list[Label]:
             if label is None:
                 continue
             end = m.end()
-            colon = _COLON.match(row.norm[end:])
-            if colon:
-                end += colon.end()
+            tail = _COLON.match(row.norm[end:])  # 客户名称（全称）： — a qualifier and a colon belong to the label
+            end += tail.end() if tail else 0
+            has_colon = ":" in row.norm[m.end() : end]
             before = row.norm[m.start() - 1] if m.start() else " "
-            strong = m.start() in starts or before in " |,，;；。" or colon is not None
+            strong = m.start() in starts or before in " |,，;；。" or has_colon
             found.append(Label(r, m.start(), end, label, strong))
     return found
 
 
 def _value_end(row: Row, start: int, labels_in_row: list[Label]) -> int:
-    """A value runs until the next strong label in the same row."""
+    """A value is one cell: it ends with the reader's line (a wide gap) or at the next strong label."""
+    end = len(row.text)
+    skip = start
+    while skip < end and row.norm[skip] in " :：":
+        skip += 1
+    for seg in row.segments:
+        if seg.start <= skip < seg.end or seg.start >= skip:
+            end = seg.end
+            break
     for lab in labels_in_row:
-        if lab.start >= start and lab.strong and lab.start > start:
+        if lab.strong and skip < lab.start < end:
             return lab.start
-    return len(row.text)
+    return end
 
 
 def _span(row: Row, start: int, end: int) -> tuple[str, BBox | None, float]:
@@ -124,6 +180,11 @@ def _candidates(rows: list[Row], labels: list[Label], wanted: tuple[str, ...]) -
         colon = ":" in row.norm[lab.start : lab.end]
         if text.strip():
             out.append((text, bbox, conf, colon))
+            if len(text.strip()) <= 2 and end < len(row.text):
+                # 营业期限至 | 长期 : a connector left in the label's cell, the value in the next one
+                end2 = _value_end(row, end, by_row[lab.row])
+                text2, bbox2, conf2 = _span(row, lab.end, end2)
+                out.append((text2, bbox2, conf2, colon))
         else:
             below = _below(rows, lab, by_row)
             if below and below[0].strip():
@@ -166,23 +227,44 @@ _SCANS: dict[str, tuple[str, values.Callable[[str], values.Cleaned | None]]] = {
 }
 
 
+# Values printed inside a sentence rather than after a label (开户许可证: 经审核，XX符合开户条件…).
+SENTENCES: dict[DocType, dict[str, tuple[str, ...]]] = {
+    DocType.BANK_PERMIT: {"account_holder": (r"经\s*审\s*核\s*[，,]?\s*(.+?)\s*符合", r"兹\s*有\s*(.+?)\s*在")},
+}
+
+
+def _sentences(doc_type: DocType, rows: list[Row], name: str) -> list[tuple[str, BBox | None, float, bool]]:
+    out = []
+    patterns = SENTENCES.get(doc_type, {}).get(name, ())
+    for i, row in enumerate(rows):
+        # a sentence may wrap: look at this row and the next together
+        joined = row.norm + (rows[i + 1].norm if i + 1 < len(rows) else "")
+        for pat in patterns:
+            m = re.search(pat, joined)
+            if m and m.start(1) < len(row.norm):
+                end = min(m.end(1), len(row.norm))
+                text = m.group(1)
+                out.append((text, row.span_bbox(m.start(1), end), row.span_confidence(m.start(1), end), True))
+    return out
+
+
 def extract_rows(doc_type: DocType, rows: list[Row]) -> dict[str, FieldValue]:
     spec = LABELS.get(doc_type, {})
-    labels = find_labels(rows)
+    labels = find_labels(rows, spec)
     fields: dict[str, FieldValue] = {}
     for name, wanted in spec.items():
         raw_cands = _candidates(rows, labels, wanted)
         if name in (VALIDITY, ID_VALIDITY):
             prefix = "" if name == VALIDITY else "id_"
+            # one printed range, or 营业期限自 … / 营业期限至 … on two rows
             for order, (text, bbox, conf, colon) in enumerate(raw_cands):
                 start, end = values.validity(text)
-                if start or end:
-                    for key, val in ((f"{prefix}valid_from", start), (f"{prefix}valid_to", end)):
-                        if val and key not in fields:
-                            fields[key] = _field(key, Candidate(val, conf, bbox, text, _score(val, conf, colon, order)))
-                    break
+                for key, val in ((f"{prefix}valid_from", start), (f"{prefix}valid_to", end)):
+                    if val and key not in fields:
+                        fields[key] = _field(key, Candidate(val, conf, bbox, text, _score(val, conf, colon, order)))
             continue
         cleaner = values.CLEANERS.get(name, values.text_value)
+        raw_cands += _sentences(doc_type, rows, name)
         cands = []
         for order, (text, bbox, conf, colon) in enumerate(raw_cands):
             cleaned = cleaner(text)

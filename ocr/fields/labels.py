@@ -64,10 +64,12 @@ LABELS: dict[DocType, dict[str, tuple[str, ...]]] = {
     },
     DocType.DISTRIBUTION_CONTRACT: {
         "customer_name": ("乙方", "经销商", "乙方名称", "乙方（经销商）", "乙方(经销商)"),
+        "contract_no": ("合同编号", "协议编号", "合同号", "编号"),
         "signing_date": ("签订日期", "签约日期", "签署日期", "日期"),
     },
     DocType.LOGISTICS_CONTRACT: {
         "customer_name": ("乙方", "收货方", "乙方（收货方）", "乙方(收货方)", "乙方名称"),
+        "contract_no": ("合同编号", "协议编号", "合同号", "编号"),
         "receiving_address": ("收货地址", "送货地址", "配送地址"),
         "signing_date": ("签订日期", "签约日期", "签署日期", "日期"),
     },
@@ -75,7 +77,7 @@ LABELS: dict[DocType, dict[str, tuple[str, ...]]] = {
         "consignee_name": ("姓名", "收货人姓名", "收货人"),
         "consignee_id_number": ("公民身份号码", "身份证号码", "身份证号", "证件号码"),
         "consignee_phone": ("收货人电话", "联系电话", "电话", "手机", "收货人手机"),
-        "receiving_time": ("收货时间", "收货时段"),
+        "receiving_time": ("收货时间", "收货时段", "收货时间段", "可收货时间"),
         ID_VALIDITY: ("有效期限", "有效期"),
     },
     DocType.POS_BINDING: {

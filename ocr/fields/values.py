@@ -17,6 +17,8 @@ from intake.checks.identifiers import classify_tin, id_errors, uscc_errors, uscc
 
 _WS = re.compile(r"[\s\u3000\u200b\ufeff]+")
 _FULLWIDTH_ALNUM = {c: c - 0xFEE0 for c in range(0xFF10, 0xFF5B) if chr(c - 0xFEE0).isalnum()}
+_GAP_MARKS = {ord(c): None for c in "☑☐□■▢▣◻◼"}
+_QUALIFIER = re.compile(r"^[（(](全称|盖章|签章|名称|中文|单位)[)）][:：]?")
 _LEAD = re.compile(r"^[\s:：;；,，.。、|_\-—]+")
 _TRAIL = re.compile(r"[\s:：;；,，。、|_\-—]+$")
 _SEAL_NOTE = re.compile(r"[（(]\s*(盖章|签章|签字|公章|签名|签字盖章|盖公章)\s*[)）]?.*$")
@@ -38,7 +40,7 @@ class Cleaned:
 
 def canonical(text: str) -> str:
     """Contract canonicalisation: trim, full-width letters/digits → half-width, label punctuation off."""
-    text = text.translate(_FULLWIDTH_ALNUM)
+    text = text.translate(_FULLWIDTH_ALNUM).translate(_GAP_MARKS)
     text = _LEAD.sub("", text)
     return _TRAIL.sub("", text).strip()
 
@@ -47,12 +49,32 @@ def compact(text: str) -> str:
     return _WS.sub("", canonical(text))
 
 
+def _cjk_parens(text: str) -> str:
+    """Registered names print full-width brackets; readers return ASCII ones next to Chinese text."""
+    text = re.sub(r"\((?=[\u4e00-\u9fff])", "（", text)
+    return re.sub(r"(?<=[\u4e00-\u9fff])\)", "）", text)
+
+
 def org_name(raw: str) -> Cleaned | None:
-    v = _SEAL_NOTE.sub("", compact(raw))
-    v = _TRAIL.sub("", v)
-    if len(re.findall(r"[\u4e00-\u9fff]", v)) < 2:
+    v = _QUALIFIER.sub("", compact(raw))
+    v = _LEAD.sub("", v)
+    v = _TRAIL.sub("", _SEAL_NOTE.sub("", v))
+    v = _cjk_parens(v)
+    cjk = len(re.findall(r"[\u4e00-\u9fff]", v))
+    if _ORG_SUFFIX.search(v):
+        return Cleaned(v, 1.0)
+    if cjk < 5:  # 执一份, 应当… : words of a clause, not a name
         return None
-    return Cleaned(v, 1.0 if _ORG_SUFFIX.search(v) else 0.55)
+    return Cleaned(v, 0.55)
+
+
+def holder_name(raw: str) -> Cleaned | None:
+    """An account holder is a company, or a person for a sole trader's passbook."""
+    org = org_name(raw)
+    if org is not None:
+        return org
+    person = person_name(raw)
+    return person if person is not None and person.quality >= 1.0 else None
 
 
 def person_name(raw: str) -> Cleaned | None:
@@ -64,12 +86,12 @@ def person_name(raw: str) -> Cleaned | None:
 
 
 def text_value(raw: str) -> Cleaned | None:
-    v = compact(raw)
+    v = _cjk_parens(compact(raw))
     return Cleaned(v, 0.9) if v else None
 
 
 def address(raw: str) -> Cleaned | None:
-    v = compact(raw)
+    v = _cjk_parens(compact(raw))
     if len(v) < 4:
         return None
     good = re.search(r"(省|市|区|县|镇|乡|路|街|道|号|村|巷|弄|大厦|园)", v)
@@ -188,7 +210,7 @@ def money(raw: str) -> Cleaned | None:
 
 CLEANERS: dict[str, Callable[[str], Cleaned | None]] = {
     "customer_name": org_name,
-    "account_holder": org_name,
+    "account_holder": holder_name,
     "legal_representative": person_name,
     "consignee_name": person_name,
     "contact_name": person_name,
@@ -212,4 +234,5 @@ CLEANERS: dict[str, Callable[[str], Cleaned | None]] = {
     "registered_capital": money,
     "license_type": text_value,
     "business_type": text_value,
+    "contract_no": serial_no,
 }

@@ -1,0 +1,210 @@
+"""Chinese texts a clerk reads: document and field labels and the message of every finding.
+
+Kept apart from the rule logic so wording can be reviewed (and one day translated) in one place.
+"""
+
+from __future__ import annotations
+
+DOC_LABELS: dict[str, str] = {
+    "business_license": "营业执照",
+    "tax_registration": "税务登记证",
+    "bank_permit": "开户许可证/基本存款账户信息",
+    "passbook": "银行存折/银行卡复印件",
+    "seal_card": "客户印鉴卡",
+    "application_form": "客户建档申请表",
+    "distribution_contract": "经销合同（3C协议）",
+    "logistics_contract": "物流配送合同",
+    "consignee_id": "收货人身份证复印件",
+    "pos_binding": "POS绑定申请",
+    "unknown": "未识别文件",
+}
+
+FIELD_LABELS: dict[str, str] = {
+    "customer_name": "客户名称",
+    "tax_id": "纳税人识别号/统一社会信用代码",
+    "bank_name": "开户银行",
+    "bank_account": "银行账号",
+    "tax_address": "税务地址",
+    "tax_phone": "税务电话",
+    "address": "住所/地址",
+    "account_holder": "存款人名称/户名",
+    "legal_representative": "法定代表人/经营者",
+    "valid_from": "有效期起始日",
+    "valid_to": "营业期限/有效期至",
+    "consignee_name": "收货人姓名",
+    "consignee_id_number": "收货人身份证号码",
+    "consignee_phone": "收货人电话",
+    "id_valid_to": "身份证有效期至",
+    "pickup_date": "预计提货日期",
+}
+
+REGISTRY = "国家企业信用信息公示系统"
+
+
+def doc_label(doc_type: str) -> str:
+    return DOC_LABELS.get(str(doc_type), str(doc_type))
+
+
+def field_label(name: str) -> str:
+    return FIELD_LABELS.get(name, name)
+
+
+def where(doc_type: str, name: str) -> str:
+    return f"{doc_label(doc_type)}的{field_label(name)}"
+
+
+# ---------- completeness ----------
+def document_missing(doc_type: str, alternatives: tuple[str, ...] = ()) -> str:
+    others = "或".join(doc_label(a) for a in alternatives)
+    extra = f"（或{others}）" if others else ""
+    return f"缺少{doc_label(doc_type)}{extra}，请客户补交。"
+
+
+def old_tax_certificate_not_accepted(until: str) -> str:
+    return (
+        f"只有旧版税务登记证：企业的旧证件仅在{until}前有效（三证合一），"
+        "请客户提供载有统一社会信用代码的营业执照。"
+    )
+
+
+def passbook_not_sole_trader() -> str:
+    return (
+        "以存折/银行卡代替开户许可证仅适用于个体工商户；本客户不是个体工商户，"
+        "请提供开户许可证或基本存款账户信息。"
+    )
+
+
+# ---------- fields ----------
+def field_absent(doc_type: str, name: str) -> str:
+    return f"未能识别{where(doc_type, name)}，请人工核对原件。"
+
+
+def field_low_confidence(doc_type: str, name: str, confidence: float) -> str:
+    return f"{where(doc_type, name)}识别把握不足（置信度{confidence:.2f}），请对照原件核对。"
+
+
+def field_absent_everywhere(name: str) -> str:
+    return f"所有材料中都没有读到{field_label(name)}，无法建档，请补充。"
+
+
+# ---------- identifiers ----------
+def tax_id_check_failed(doc_type: str, value: str) -> str:
+    return (
+        f"{where(doc_type, 'tax_id')}「{value}」未通过校验位检查。少数真实代码不符合校验规则，"
+        f"请在{REGISTRY}查询核实并附截图。"
+    )
+
+
+def tax_id_repairable(doc_type: str, value: str, repaired: str) -> str:
+    return f"{where(doc_type, 'tax_id')}「{value}」疑似识别错误，应为「{repaired}」，请对照原件确认。"
+
+
+def tax_id_unverified(doc_type: str, value: str) -> str:
+    return f"{where(doc_type, 'tax_id')}「{value}」为旧版15位税号，无法自动校验，请核实。"
+
+
+def tax_id_malformed(doc_type: str, value: str) -> str:
+    return f"{where(doc_type, 'tax_id')}「{value}」格式不正确，不是有效的统一社会信用代码或税务登记号。"
+
+
+def phone_invalid(doc_type: str, name: str, value: str) -> str:
+    return f"{where(doc_type, name)}「{value}」不是有效的中国固定电话或手机号码（固话需带区号）。"
+
+
+def phone_service_number(doc_type: str, name: str, value: str) -> str:
+    return f"{where(doc_type, name)}「{value}」是400/800服务号码，请确认能否用于开票。"
+
+
+def consignee_id_invalid(value: str, problems: str) -> str:
+    return f"收货人身份证号码「{value}」无效（{problems}），请核对身份证复印件。"
+
+
+def consignee_id_soft(value: str, problem: str) -> str:
+    return f"收货人身份证号码「{value}」需人工确认：{problem}。"
+
+
+ID_PROBLEM_TEXT = {
+    "format": "位数或字符不对",
+    "birthdate": "出生日期不存在",
+    "check": "校验码错误",
+    "birthdate-range": "出生日期在未来或早于1900年",
+    "province": "省份代码不存在",
+    "legacy15": "15位旧号码，一代身份证已停止使用",
+}
+
+
+# ---------- cross-document ----------
+def name_format_only(doc_type: str, name: str, value: str, ref_doc: str, ref: str) -> str:
+    return (
+        f"{where(doc_type, name)}「{value}」与{doc_label(ref_doc)}上的「{ref}」仅格式不同"
+        "（全角/半角、空格或括号），请按证照原样填写。"
+    )
+
+
+def value_different(doc_type: str, name: str, value: str, ref_doc: str, ref_name: str, ref: str) -> str:
+    return f"{where(doc_type, name)}「{value}」与{where(ref_doc, ref_name)}「{ref}」不一致。"
+
+
+def legacy_org_code_differs(old: str, uscc: str) -> str:
+    return f"旧税号「{old}」与统一社会信用代码「{uscc}」的组织机构代码部分不一致，不是同一主体的号码。"
+
+
+def bank_name_differs(doc_type: str, value: str, ref_doc: str, ref: str, how: str) -> str:
+    hint = {
+        "FORMAT_ONLY": "仅格式不同，请按许可证原样填写",
+        "SAME_BRANCH_DIFFERENT_SPELLING": "同一网点但写法不同，请按许可证原样填写",
+        "PROBABLY_SAME_BRANCH": "可能是同一网点但写法不同，发票须与许可证完全一致",
+        "DIFFERENT_BRANCH": "开户网点不同",
+        "DIFFERENT_BANK": "开户银行不同",
+    }.get(how, "不一致")
+    return f"{where(doc_type, 'bank_name')}「{value}」与{doc_label(ref_doc)}「{ref}」{hint}。"
+
+
+def address_differs(doc_type: str, name: str, value: str, ref_doc: str, ref: str, how: str) -> str:
+    hint = {
+        "FORMAT_ONLY": "仅格式不同，请按证照原样填写",
+        "PREFIX_ONLY": "仅省市前缀写法不同，请按证照原样填写",
+        "DIFFERENT_DISTRICT": "所在区县不同",
+    }.get(how, "不一致")
+    return f"{where(doc_type, name)}「{value}」与{doc_label(ref_doc)}上的地址「{ref}」{hint}。"
+
+
+# ---------- validity ----------
+def certificate_expired(doc_type: str, end: str, as_of: str) -> str:
+    return f"{doc_label(doc_type)}有效期至{end}，在建档日{as_of}已过期，请提供有效证件。"
+
+
+def certificate_expiring(doc_type: str, end: str, before: str) -> str:
+    return f"{doc_label(doc_type)}有效期至{end}，将在{before}前到期，请提醒客户及时更新。"
+
+
+def date_unreadable(doc_type: str, name: str, value: str) -> str:
+    return f"{where(doc_type, name)}「{value}」不是有效日期，请对照原件核对。"
+
+
+# ---------- seals ----------
+def seal_count_differs(card: int, contract: int) -> str:
+    return f"物流配送合同上的收货专用章数量（{contract}枚）与客户印鉴卡（{card}枚）不一致。"
+
+
+def seal_text_differs(contract_text: str, card_texts: str) -> str:
+    return f"物流配送合同上的收货章「{contract_text}」与客户印鉴卡上预留的收货章（{card_texts}）不一致。"
+
+
+def no_receiving_seal() -> str:
+    return "客户印鉴卡上没有识别到收货专用章，请人工核对。"
+
+
+# ---------- deadline ----------
+def deadline_at_risk(deadline: str, as_of: str, days: int) -> str:
+    return (
+        f"建档截止日为{deadline}（提货日前{days}天），今天{as_of}资料仍不完整或有待解决的问题，请尽快补齐。"
+    )
+
+
+def deadline_overdue(deadline: str, as_of: str) -> str:
+    return f"已超过建档截止日{deadline}（今天{as_of}），资料仍不完整或有待解决的问题。"
+
+
+def missing_info_notice(labels: list[str], hours: int) -> str:
+    return f"请客户在{hours}小时内补充以下信息：" + "；".join(labels) + "。"

@@ -1,0 +1,345 @@
+"""The database schema of Dossier Intake as SQLAlchemy 2.0 typed models.
+
+One dossier holds files, their pages, what was read on each page (fields), the six-field record, the findings
+of the rules, and an append-only audit trail. The schema works unchanged on SQLite (embedded mode) and
+PostgreSQL (production); every change to it goes through an Alembic migration in storage/migrations.
+This module holds no queries: those live in storage/repository.py.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, date, datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Date,
+    DateTime,
+    Dialect,
+    Enum,
+    Float,
+    ForeignKey,
+    Index,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+    event,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship
+from sqlalchemy.types import TypeDecorator
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+"""Deterministic constraint names, so that migrations can name what they alter on both backends."""
+
+JSONType = JSON().with_variant(JSONB(), "postgresql")
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """A timestamp that is always tz-aware UTC in Python, whatever the backend.
+
+    SQLite has no time-zone type and hands back naive datetimes; we store UTC there and re-attach UTC on load,
+    so code never compares naive with aware datetimes.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError(f"naive datetime {value!r}: pass a tz-aware datetime (UTC)")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def new_id() -> str:
+    return uuid.uuid4().hex
+
+
+def _str_enum(enum_cls: type[StrEnum], length: int = 20) -> Enum:
+    """Store the enum's values (not names) as plain VARCHAR: adding a status later needs no type migration."""
+    return Enum(
+        enum_cls,
+        native_enum=False,
+        create_constraint=False,
+        length=length,
+        validate_strings=True,
+        values_callable=lambda cls: [member.value for member in cls],
+    )
+
+
+class DossierStatus(StrEnum):
+    RECEIVED = "received"
+    READING = "reading"
+    CHECKING = "checking"
+    AWAITING_REVIEW = "awaiting_review"
+    SENT_BACK = "sent_back"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    ARCHIVED = "archived"
+    FAILED = "failed"
+
+
+class PageStatus(StrEnum):
+    PENDING = "pending"
+    READING = "reading"
+    DONE = "done"
+    FAILED = "failed"
+
+
+class FindingStatus(StrEnum):
+    OPEN = "open"
+    OVERRIDDEN = "overridden"
+
+
+class Role(StrEnum):
+    ADMINISTRATOR = "administrator"
+    REVIEWER = "reviewer"
+    STAFF = "staff"
+    AUDITOR = "auditor"
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {  # noqa: RUF012 - SQLAlchemy's declarative API
+        datetime: UtcDateTime(),
+        date: Date(),
+        dict[str, Any]: JSONType,
+        list[Any]: JSONType,
+    }
+
+
+class Dossier(Base):
+    __tablename__ = "dossiers"
+    __table_args__ = (
+        Index("ix_dossiers_status_deadline", "status", "deadline"),
+        Index("ix_dossiers_assigned_reviewer", "assigned_reviewer"),
+        Index("ix_dossiers_created_at", "created_at"),
+    )
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    reference: Mapped[str | None] = mapped_column(String(200))
+    customer_no: Mapped[str | None] = mapped_column(String(16), unique=True)
+    status: Mapped[DossierStatus] = mapped_column(
+        _str_enum(DossierStatus), default=DossierStatus.RECEIVED, nullable=False
+    )
+    pickup_date: Mapped[date | None]
+    deadline: Mapped[date | None]
+    as_of: Mapped[date]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    # Progress counters: only ever changed with `SET x = x + n` so concurrent workers never lose an update.
+    pages_total: Mapped[int] = mapped_column(default=0)
+    pages_done: Mapped[int] = mapped_column(default=0)
+    pages_failed: Mapped[int] = mapped_column(default=0)
+    complete: Mapped[bool] = mapped_column(default=False)
+    missing: Mapped[list[Any]] = mapped_column(default=list)  # doc types missing, as of the last check
+    blockers: Mapped[int] = mapped_column(default=0)
+    low_confidence: Mapped[int] = mapped_column(default=0)
+    assigned_reviewer: Mapped[str | None] = mapped_column(String(100))
+    notice_due_at: Mapped[datetime | None]  # the 24-hour missing-information notice is due by then
+
+    files: Mapped[list[StoredFile]] = relationship(
+        back_populates="dossier", order_by="StoredFile.position", cascade="all, delete-orphan"
+    )
+
+
+class StoredFile(Base):
+    __tablename__ = "files"
+    __table_args__ = (UniqueConstraint("dossier_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dossier_id: Mapped[str] = mapped_column(ForeignKey("dossiers.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int]  # order of upload within the dossier: pages are listed in this order
+    name: Mapped[str] = mapped_column(String(500))  # display name, e.g. "docs.zip/营业执照.jpg"
+    sha256: Mapped[str | None] = mapped_column(String(64), index=True)
+    kind: Mapped[str | None] = mapped_column(String(16))
+    size: Mapped[int] = mapped_column(default=0)
+    page_count: Mapped[int] = mapped_column(default=0)
+    duplicate_of: Mapped[str | None] = mapped_column(String(500))
+    rejected: Mapped[bool] = mapped_column(default=False)
+    reject_code: Mapped[str | None] = mapped_column(String(64))
+    reject_reason: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    dossier: Mapped[Dossier] = relationship(back_populates="files")
+    pages: Mapped[list[Page]] = relationship(
+        back_populates="file", order_by="Page.page_no", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+
+class Page(Base):
+    __tablename__ = "pages"
+    __table_args__ = (
+        UniqueConstraint("file_id", "page_no"),
+        Index("ix_pages_dossier_id_status", "dossier_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dossier_id: Mapped[str] = mapped_column(ForeignKey("dossiers.id", ondelete="CASCADE"))
+    file_id: Mapped[int] = mapped_column(ForeignKey("files.id", ondelete="CASCADE"))
+    page_no: Mapped[int]  # 1-based within its file
+    status: Mapped[PageStatus] = mapped_column(_str_enum(PageStatus), default=PageStatus.PENDING)
+    attempts: Mapped[int] = mapped_column(default=0)
+    error: Mapped[str | None] = mapped_column(Text)
+    doc_type: Mapped[str | None] = mapped_column(String(32))
+    doc_type_confidence: Mapped[float | None] = mapped_column(Float)
+    source: Mapped[str | None] = mapped_column(String(16))  # text_layer | ocr
+    engine: Mapped[str | None] = mapped_column(String(64))
+    rotation: Mapped[int | None]
+    skew: Mapped[float | None] = mapped_column(Float)
+    width: Mapped[int | None]
+    height: Mapped[int | None]
+    lines: Mapped[list[Any] | None]  # [{"text", "bbox", "confidence"}]
+    seals: Mapped[list[Any] | None]  # [{"kind", "text", "bbox", "confidence", "shape"}]
+    claimed_at: Mapped[datetime | None]
+    read_at: Mapped[datetime | None]
+
+    file: Mapped[StoredFile] = relationship(back_populates="pages")
+    fields: Mapped[list[Field]] = relationship(
+        back_populates="page", cascade="all, delete-orphan", passive_deletes=True, order_by="Field.id"
+    )
+
+
+class Field(Base):
+    __tablename__ = "fields"
+    __table_args__ = (UniqueConstraint("page_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    page_id: Mapped[int] = mapped_column(ForeignKey("pages.id", ondelete="CASCADE"))
+    dossier_id: Mapped[str] = mapped_column(ForeignKey("dossiers.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(64))
+    value: Mapped[str] = mapped_column(Text)
+    confidence: Mapped[float] = mapped_column(Float)
+    bbox: Mapped[list[Any] | None]
+    raw: Mapped[str] = mapped_column(Text, default="")
+    repaired: Mapped[bool] = mapped_column(default=False)
+    corrected: Mapped[bool] = mapped_column(default=False)
+    corrected_by: Mapped[str | None] = mapped_column(String(100))
+    corrected_at: Mapped[datetime | None]
+
+    page: Mapped[Page] = relationship(back_populates="fields")
+
+
+class RecordField(Base):
+    """One of the six invoice-critical fields of a dossier, with the page it was taken from."""
+
+    __tablename__ = "record_fields"
+    __table_args__ = (UniqueConstraint("dossier_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dossier_id: Mapped[str] = mapped_column(ForeignKey("dossiers.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(64))
+    value: Mapped[str | None] = mapped_column(Text)
+    confidence: Mapped[float | None] = mapped_column(Float)
+    source_page_id: Mapped[int | None] = mapped_column(ForeignKey("pages.id", ondelete="SET NULL"))
+    source_file: Mapped[str | None] = mapped_column(String(500))
+    source_page_no: Mapped[int | None]
+    source_doc_type: Mapped[str | None] = mapped_column(String(32))
+    bbox: Mapped[list[Any] | None]
+
+
+class FindingRow(Base):
+    __tablename__ = "findings"
+    __table_args__ = (
+        Index("ix_findings_dossier_id", "dossier_id"),
+        Index("ix_findings_rule_status", "rule", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dossier_id: Mapped[str] = mapped_column(ForeignKey("dossiers.id", ondelete="CASCADE"))
+    rule: Mapped[str] = mapped_column(String(64))
+    severity: Mapped[str] = mapped_column(String(16))  # blocker | warning
+    message: Mapped[str] = mapped_column(Text)
+    evidence: Mapped[list[Any]] = mapped_column(default=list)
+    detail: Mapped[str] = mapped_column(String(200), default="")
+    status: Mapped[FindingStatus] = mapped_column(_str_enum(FindingStatus), default=FindingStatus.OPEN)
+    override_by: Mapped[str | None] = mapped_column(String(100))
+    override_reason: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class AuditEvent(Base):
+    """Who changed what, when and why (002: every change keeps the value before it, with person and reason).
+
+    Append-only: rows are never updated or deleted (enforced for ORM sessions below). `dossier_id` carries no
+    foreign key on purpose, so the trail outlives the dossier it describes.
+    """
+
+    __tablename__ = "audit_events"
+    __table_args__ = (
+        Index("ix_audit_events_dossier_id_at", "dossier_id", "at"),
+        Index("ix_audit_events_at", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    actor: Mapped[str] = mapped_column(String(100))
+    action: Mapped[str] = mapped_column(String(64))
+    dossier_id: Mapped[str | None] = mapped_column(String(32))
+    entity: Mapped[str] = mapped_column(String(200), default="")
+    before: Mapped[dict[str, Any] | None]
+    after: Mapped[dict[str, Any] | None]
+    reason: Mapped[str | None] = mapped_column(Text)
+
+
+class User(Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(300))
+    role: Mapped[Role] = mapped_column(_str_enum(Role))
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ArchiveRecord(Base):
+    """The archive record of 002.
+
+    归档编号, 客户编号, 归档日期, 资料类型, 归档份数, 存储位置, 经办人, 审核人.
+    """
+
+    __tablename__ = "archive_records"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    archive_no: Mapped[str] = mapped_column(String(32), unique=True)
+    dossier_id: Mapped[str] = mapped_column(ForeignKey("dossiers.id"), unique=True)
+    customer_no: Mapped[str] = mapped_column(String(16), index=True)
+    archived_at: Mapped[datetime] = mapped_column(default=utcnow)
+    doc_category: Mapped[str] = mapped_column(String(16))  # 合同 / 资质 / 记录
+    copies: Mapped[int] = mapped_column(default=1)
+    location: Mapped[str] = mapped_column(String(16))  # 电子 / 纸质
+    handler: Mapped[str] = mapped_column(String(100))
+    reviewer: Mapped[str | None] = mapped_column(String(100))
+
+
+class AuditAppendOnlyError(RuntimeError):
+    pass
+
+
+@event.listens_for(Session, "before_flush")
+def _keep_audit_append_only(session: Session, flush_context: object, instances: object) -> None:
+    for obj in (*session.dirty, *session.deleted):
+        if isinstance(obj, AuditEvent) and (obj in session.deleted or session.is_modified(obj)):
+            raise AuditAppendOnlyError("audit events are append-only")

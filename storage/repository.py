@@ -1,0 +1,587 @@
+"""Reading and writing dossiers: small functions that take a Session and plain data (ocr/intake value types).
+
+The caller owns the transaction (`with session.begin(): ...`); nothing here commits. Nothing here knows about
+Flask or Celery. Progress counters on `dossiers` only change through atomic `SET x = x + n` statements, and a
+page's status is read under a row lock before it changes, so several workers writing pages of one dossier at
+once never lose or double-count an update (SQLite gets the same guarantee from `BEGIN IMMEDIATE`, see db.py).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from intake.types import RECORD_FIELDS, Completeness, Document, Finding, Severity, SourcedField, SourcedSeal
+from ocr.types import BBox, DocType, PageReading, SealKind
+from storage.contract_json import dossier_json as dossier_json
+from storage.contract_json import pages_in_order
+from storage.models import (
+    AuditEvent,
+    Dossier,
+    DossierStatus,
+    Field,
+    FindingRow,
+    FindingStatus,
+    Page,
+    PageStatus,
+    RecordField,
+    StoredFile,
+    utcnow,
+)
+
+LOW_CONFIDENCE_BELOW = 0.8
+"""Fields read with less confidence than this are counted in `dossiers.low_confidence` (review queue)."""
+
+
+class NotFoundError(LookupError):
+    pass
+
+
+# ---------------------------------------------------------------------------------------------------- audit
+
+
+def audit(
+    s: Session,
+    actor: str,
+    action: str,
+    *,
+    dossier_id: str | None = None,
+    entity: str = "",
+    before: Mapping[str, Any] | None = None,
+    after: Mapping[str, Any] | None = None,
+    reason: str | None = None,
+) -> None:
+    s.add(
+        AuditEvent(
+            actor=actor,
+            action=action,
+            dossier_id=dossier_id,
+            entity=entity,
+            before=_jsonable(before),
+            after=_jsonable(after),
+            reason=reason,
+        )
+    )
+
+
+def audit_trail(s: Session, dossier_id: str) -> list[AuditEvent]:
+    query = select(AuditEvent).where(AuditEvent.dossier_id == dossier_id).order_by(AuditEvent.id)
+    return list(s.scalars(query))
+
+
+def _jsonable(data: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    if data is None:
+        return None
+    return {key: _json_value(value) for key, value in data.items()}
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    if isinstance(value, tuple):
+        return list(value)
+    return value
+
+
+# ------------------------------------------------------------------------------------------------- dossiers
+
+
+def create_dossier(
+    s: Session,
+    *,
+    reference: str | None = None,
+    pickup_date: date | None = None,
+    as_of: date,
+    actor: str = "system",
+) -> Dossier:
+    dossier = Dossier(
+        reference=reference, pickup_date=pickup_date, as_of=as_of, status=DossierStatus.RECEIVED
+    )
+    s.add(dossier)
+    s.flush()
+    after = {"reference": reference, "pickup_date": pickup_date, "as_of": as_of}
+    audit(s, actor, "dossier.created", dossier_id=dossier.id, entity=f"dossier:{dossier.id}", after=after)
+    return dossier
+
+
+def get_dossier(s: Session, dossier_id: str) -> Dossier:
+    dossier = s.get(Dossier, dossier_id)
+    if dossier is None:
+        raise NotFoundError(f"no dossier {dossier_id}")
+    return dossier
+
+
+def set_status(
+    s: Session, dossier_id: str, status: DossierStatus, *, actor: str = "system", reason: str | None = None
+) -> None:
+    dossier = get_dossier(s, dossier_id)
+    before = dossier.status
+    if before == status:
+        return
+    dossier.status = status
+    audit(
+        s,
+        actor,
+        f"dossier.{status.value}",
+        dossier_id=dossier_id,
+        entity=f"dossier:{dossier_id}",
+        before={"status": before.value},
+        after={"status": status.value},
+        reason=reason,
+    )
+
+
+def _bump_counters(s: Session, dossier_id: str, **deltas: int) -> None:
+    """Add to progress counters with one atomic UPDATE (never read-modify-write in Python)."""
+    values: dict[str, Any] = {name: getattr(Dossier, name) + delta for name, delta in deltas.items() if delta}
+    if not values:
+        return
+    values["updated_at"] = utcnow()
+    statement = update(Dossier).where(Dossier.id == dossier_id).values(**values)
+    s.execute(statement.execution_options(synchronize_session=False))
+    loaded = s.identity_map.get(s.identity_key(Dossier, dossier_id))
+    if loaded is not None:
+        s.expire(loaded, [*deltas, "updated_at"])
+
+
+# ---------------------------------------------------------------------------------------------------- files
+
+
+def add_file(
+    s: Session,
+    dossier_id: str,
+    *,
+    name: str,
+    sha256: str,
+    kind: str,
+    size: int,
+    page_count: int,
+    duplicate_of: str | None = None,
+) -> StoredFile:
+    """Register an ingested file; its pages become pending Page rows, except for a duplicate (read once)."""
+    stored = StoredFile(
+        dossier_id=dossier_id,
+        position=_next_position(s, dossier_id),
+        name=name,
+        sha256=sha256,
+        kind=kind,
+        size=size,
+        page_count=page_count,
+        duplicate_of=duplicate_of,
+    )
+    s.add(stored)
+    s.flush()
+    if duplicate_of is None:
+        s.add_all(
+            Page(dossier_id=dossier_id, file_id=stored.id, page_no=n, status=PageStatus.PENDING)
+            for n in range(1, page_count + 1)
+        )
+        s.flush()
+        _bump_counters(s, dossier_id, pages_total=page_count)
+    return stored
+
+
+def add_rejected_file(s: Session, dossier_id: str, *, name: str, code: str, reason: str) -> StoredFile:
+    stored = StoredFile(
+        dossier_id=dossier_id,
+        position=_next_position(s, dossier_id),
+        name=name,
+        rejected=True,
+        reject_code=code,
+        reject_reason=reason,
+    )
+    s.add(stored)
+    s.flush()
+    return stored
+
+
+def _next_position(s: Session, dossier_id: str) -> int:
+    query = select(func.coalesce(func.max(StoredFile.position), 0)).where(StoredFile.dossier_id == dossier_id)
+    return int(s.scalar(query) or 0) + 1
+
+
+def page_ids(s: Session, dossier_id: str, *, status: PageStatus | None = None) -> list[int]:
+    """Ids of the dossier's pages in reading order (file order, then page number), e.g. to queue them."""
+    query = (
+        select(Page.id)
+        .join(StoredFile, Page.file_id == StoredFile.id)
+        .where(Page.dossier_id == dossier_id)
+        .order_by(StoredFile.position, Page.page_no)
+    )
+    if status is not None:
+        query = query.where(Page.status == status)
+    return list(s.scalars(query))
+
+
+# ---------------------------------------------------------------------------------------------------- pages
+
+
+def _lock_page(s: Session, page_id: int) -> Page | None:
+    """Load a page under a row lock (FOR UPDATE on PostgreSQL; on SQLite, BEGIN IMMEDIATE serialises)."""
+    query = select(Page).where(Page.id == page_id).with_for_update()
+    return s.scalars(query.execution_options(populate_existing=True)).one_or_none()
+
+
+def _move_page(s: Session, page: Page, new: PageStatus) -> None:
+    """Change a locked page's status and keep the dossier's done/failed counters in step, atomically."""
+    old = page.status
+    if old == new:
+        return
+    page.status = new
+    deltas = {"pages_done": 0, "pages_failed": 0}
+    for status, sign in ((old, -1), (new, +1)):
+        if status == PageStatus.DONE:
+            deltas["pages_done"] += sign
+        elif status == PageStatus.FAILED:
+            deltas["pages_failed"] += sign
+    _bump_counters(s, page.dossier_id, **deltas)
+
+
+def claim_page(s: Session, page_id: int, *, max_attempts: int | None = None) -> Page | None:
+    """Mark a page as being read by this worker; None when it is already read (or gave up / unknown).
+
+    A page left `reading` by a crashed worker can be claimed again: reading is idempotent (see
+    save_page_reading), so a rare double read costs time, never data.
+    """
+    page = _lock_page(s, page_id)
+    if page is None or page.status == PageStatus.DONE:
+        return None
+    if max_attempts is not None and page.attempts >= max_attempts:
+        return None
+    _move_page(s, page, PageStatus.READING)
+    page.attempts += 1
+    page.claimed_at = utcnow()
+    s.flush()
+    return page
+
+
+def save_page_reading(s: Session, page_id: int, reading: PageReading) -> None:
+    """Store what was read on a page; saving the same reading twice leaves the same rows and counters.
+
+    The page's fields are replaced by the new reading, except those a reviewer corrected: a re-read never
+    silently undoes a human correction.
+    """
+    page = _lock_page(s, page_id)
+    if page is None:
+        raise NotFoundError(f"no page {page_id}")
+    text = reading.text
+    page.doc_type = str(reading.doc_type)
+    page.doc_type_confidence = reading.doc_type_confidence
+    page.source = str(text.source)
+    page.engine = text.engine
+    page.rotation = text.rotation
+    page.skew = text.skew
+    page.width, page.height = text.width, text.height
+    page.lines = [{"text": ln.text, "bbox": list(ln.bbox), "confidence": ln.confidence} for ln in text.lines]
+    page.seals = [
+        {
+            "kind": str(x.kind),
+            "text": x.text,
+            "bbox": list(x.bbox),
+            "confidence": x.confidence,
+            "shape": x.shape,
+        }
+        for x in reading.seals
+    ]
+    page.error = None
+    page.read_at = utcnow()
+    _replace_fields(s, page, reading)
+    _move_page(s, page, PageStatus.DONE)
+    s.flush()
+
+
+def _replace_fields(s: Session, page: Page, reading: PageReading) -> None:
+    existing = {f.name: f for f in page.fields}
+    for name, stale in existing.items():
+        if name not in reading.fields and not stale.corrected:
+            s.delete(stale)
+    for name, read in reading.fields.items():
+        row = existing.get(name)
+        if row is None:
+            row = Field(page_id=page.id, dossier_id=page.dossier_id, name=name)
+            s.add(row)
+        elif row.corrected:
+            continue
+        row.value = read.value
+        row.confidence = read.confidence
+        row.bbox = list(read.bbox) if read.bbox is not None else None
+        row.raw = read.raw
+        row.repaired = read.repaired
+
+
+def mark_page_failed(s: Session, page_id: int, error: str) -> None:
+    """Record that a page could not be read; a page already read is never downgraded by a late failure."""
+    page = _lock_page(s, page_id)
+    if page is None:
+        raise NotFoundError(f"no page {page_id}")
+    if page.status == PageStatus.DONE:
+        return
+    page.error = error
+    _move_page(s, page, PageStatus.FAILED)
+    s.flush()
+
+
+# ------------------------------------------------------------------------------------------------ documents
+
+
+def documents_of(s: Session, dossier_id: str) -> list[Document]:
+    """Group the read pages into documents: consecutive read pages of one file with the same doc_type.
+
+    Pages not (yet) read are skipped. Within a document, a field read on several pages keeps its
+    highest-confidence reading.
+    """
+    groups: list[list[tuple[StoredFile, Page]]] = []
+    for stored, page in pages_in_order(s, dossier_id):
+        if page.status != PageStatus.DONE:
+            continue
+        last = groups[-1][-1] if groups else None
+        if last is not None and last[0].id == stored.id and last[1].doc_type == page.doc_type:
+            groups[-1].append((stored, page))
+        else:
+            groups.append([(stored, page)])
+    return [_document(group) for group in groups]
+
+
+def _document(group: Sequence[tuple[StoredFile, Page]]) -> Document:
+    stored = group[0][0]
+    doc_type = _doc_type(group[0][1].doc_type)
+    fields: dict[str, SourcedField] = {}
+    seals: list[SourcedSeal] = []
+    for _, page in group:
+        for row in page.fields:
+            candidate = SourcedField(
+                name=row.name,
+                value=row.value,
+                confidence=row.confidence,
+                bbox=_bbox(row.bbox),
+                file=stored.name,
+                page=page.page_no,
+                doc_type=doc_type,
+            )
+            best = fields.get(row.name)
+            if best is None or candidate.confidence > best.confidence:
+                fields[row.name] = candidate
+        seals.extend(_sourced_seal(item, stored.name, page.page_no) for item in page.seals or ())
+    pages = tuple(page.page_no for _, page in group)
+    return Document(doc_type=doc_type, file=stored.name, pages=pages, fields=fields, seals=tuple(seals))
+
+
+def _sourced_seal(item: Mapping[str, Any], file: str, page_no: int) -> SourcedSeal:
+    return SourcedSeal(
+        kind=SealKind(item["kind"]),
+        text=item.get("text", ""),
+        bbox=_bbox(item.get("bbox")),
+        confidence=float(item["confidence"]),
+        file=file,
+        page=page_no,
+    )
+
+
+def _doc_type(value: str | None) -> DocType:
+    try:
+        return DocType(value or DocType.UNKNOWN)
+    except ValueError:  # a type stored by an older version and since renamed
+        return DocType.UNKNOWN
+
+
+def _bbox(value: Sequence[int] | None) -> BBox | None:
+    if value is None:
+        return None
+    x0, y0, x1, y1 = (int(v) for v in value)
+    return (x0, y0, x1, y1)
+
+
+# -------------------------------------------------------------------------------------------------- outcome
+
+
+def save_outcome(
+    s: Session,
+    dossier_id: str,
+    record: Mapping[str, SourcedField],
+    findings: Iterable[Finding],
+    completeness: Completeness,
+    deadline: date | None,
+    notice: datetime | None,
+) -> None:
+    """Store the result of the checks: the six-field record, the findings, completeness and deadlines.
+
+    `notice` is when the 24-hour missing-information notice is due (None: nothing missing). Findings a
+    reviewer overrode stay overridden when the checks produce them again.
+    """
+    dossier = get_dossier(s, dossier_id)
+    _save_record(s, dossier_id, record)
+    findings = list(findings)
+    _save_findings(s, dossier_id, findings)
+    dossier.complete = completeness.complete
+    dossier.missing = list(completeness.missing)
+    dossier.deadline = deadline
+    dossier.notice_due_at = notice
+    dossier.blockers = _open_blockers(s, dossier_id)
+    dossier.low_confidence = count_low_confidence(s, dossier_id)
+    s.flush()
+
+
+def _save_record(s: Session, dossier_id: str, record: Mapping[str, SourcedField]) -> None:
+    rows = {r.name: r for r in s.scalars(select(RecordField).where(RecordField.dossier_id == dossier_id))}
+    for name in RECORD_FIELDS:
+        row = rows.get(name) or RecordField(dossier_id=dossier_id, name=name)
+        s.add(row)
+        field = record.get(name)
+        row.value = field.value if field else None
+        row.confidence = field.confidence if field else None
+        row.bbox = list(field.bbox) if field and field.bbox is not None else None
+        row.source_file = field.file if field else None
+        row.source_page_no = field.page if field else None
+        row.source_doc_type = str(field.doc_type) if field else None
+        row.source_page_id = _page_id_of(s, dossier_id, field.file, field.page) if field else None
+
+
+def _page_id_of(s: Session, dossier_id: str, file: str, page_no: int) -> int | None:
+    query = (
+        select(Page.id)
+        .join(StoredFile, Page.file_id == StoredFile.id)
+        .where(StoredFile.dossier_id == dossier_id, StoredFile.name == file, Page.page_no == page_no)
+    )
+    return s.scalar(query)
+
+
+@dataclass(frozen=True, slots=True)
+class _FindingKey:
+    rule: str
+    severity: str
+    detail: str
+    evidence: str
+
+
+def _finding_key(rule: str, severity: str, detail: str, evidence: Any) -> _FindingKey:
+    # Canonical JSON: PostgreSQL's JSONB hands objects back with their keys reordered.
+    return _FindingKey(rule, severity, detail, json.dumps(evidence, sort_keys=True, ensure_ascii=False))
+
+
+def _save_findings(s: Session, dossier_id: str, findings: Sequence[Finding]) -> None:
+    old = {
+        _finding_key(r.rule, r.severity, r.detail, r.evidence): r
+        for r in s.scalars(select(FindingRow).where(FindingRow.dossier_id == dossier_id))
+    }
+    for finding in findings:
+        evidence = [e.as_json() for e in finding.evidence]
+        key = _finding_key(finding.rule, str(finding.severity), finding.detail, evidence)
+        row = old.pop(key, None)
+        if row is None:
+            row = FindingRow(dossier_id=dossier_id, rule=finding.rule, severity=str(finding.severity))
+            row.detail, row.evidence = finding.detail, evidence
+            s.add(row)
+        row.message = finding.message
+    for gone in old.values():
+        s.delete(gone)
+    s.flush()
+
+
+def _open_blockers(s: Session, dossier_id: str) -> int:
+    query = select(func.count(FindingRow.id)).where(
+        FindingRow.dossier_id == dossier_id,
+        FindingRow.severity == str(Severity.BLOCKER),
+        FindingRow.status == FindingStatus.OPEN,
+    )
+    return int(s.scalar(query) or 0)
+
+
+def count_low_confidence(s: Session, dossier_id: str, below: float = LOW_CONFIDENCE_BELOW) -> int:
+    query = select(func.count(Field.id)).where(
+        Field.dossier_id == dossier_id, Field.confidence < below, Field.corrected.is_(False)
+    )
+    return int(s.scalar(query) or 0)
+
+
+# ---------------------------------------------------------------------------------------------- corrections
+
+
+def correct_field(s: Session, field_id: int, value: str, *, actor: str, reason: str | None = None) -> Field:
+    """A reviewer's correction: the value becomes certain (confidence 1.0), the old one goes to the audit."""
+    field = s.get(Field, field_id)
+    if field is None:
+        raise NotFoundError(f"no field {field_id}")
+    before = {"value": field.value, "confidence": field.confidence, "corrected": field.corrected}
+    field.value = value
+    field.confidence = 1.0
+    field.corrected = True
+    field.corrected_by = actor
+    field.corrected_at = utcnow()
+    audit(
+        s,
+        actor,
+        "field.corrected",
+        dossier_id=field.dossier_id,
+        entity=f"field:{field.id}",
+        before={"name": field.name, "page_id": field.page_id, **before},
+        after={"name": field.name, "page_id": field.page_id, "value": value, "confidence": 1.0},
+        reason=reason,
+    )
+    s.flush()
+    return field
+
+
+def override_finding(s: Session, finding_id: int, *, actor: str, reason: str) -> FindingRow:
+    """A reviewer accepts a finding as not blocking (with a reason); the dossier's blocker count follows."""
+    row = s.get(FindingRow, finding_id)
+    if row is None:
+        raise NotFoundError(f"no finding {finding_id}")
+    before = {"status": row.status.value}
+    row.status, row.override_by, row.override_reason = FindingStatus.OVERRIDDEN, actor, reason
+    s.flush()
+    get_dossier(s, row.dossier_id).blockers = _open_blockers(s, row.dossier_id)
+    after = {"status": row.status.value, "rule": row.rule}
+    entity = f"finding:{row.id}"
+    audit(
+        s, actor, "finding.overridden", dossier_id=row.dossier_id, entity=entity, before=before, after=after
+    )
+    return row
+
+
+# ------------------------------------------------------------------------------------------------ archiving
+
+
+CUSTOMER_NO_ATTEMPTS = 5
+
+
+def assign_customer_no(s: Session, dossier_id: str, on: date, *, actor: str = "system") -> str:
+    """Give the dossier its customer number (002: C + YYYYMMDD + 3-digit sequence, unique, never changes).
+
+    Keeps an existing number. The next free sequence of the day is taken; if a concurrent archiver took it
+    first, the unique constraint refuses ours and the next one is tried (inside a savepoint).
+    """
+    dossier = get_dossier(s, dossier_id)
+    if dossier.customer_no:
+        return dossier.customer_no
+    prefix = f"C{on:%Y%m%d}"
+    for _ in range(CUSTOMER_NO_ATTEMPTS):
+        candidate = f"{prefix}{_next_sequence(s, prefix):03d}"
+        try:
+            with s.begin_nested():
+                dossier.customer_no = candidate
+                s.flush()
+        except IntegrityError:
+            s.refresh(dossier)
+            continue
+        audit(
+            s, actor, "dossier.customer_no_assigned", dossier_id=dossier_id, entity=f"dossier:{dossier_id}",
+            after={"customer_no": candidate},
+        )  # fmt: skip
+        return candidate
+    raise RuntimeError(f"could not assign a customer number for {on} after {CUSTOMER_NO_ATTEMPTS} attempts")
+
+
+def _next_sequence(s: Session, prefix: str) -> int:
+    query = select(func.max(Dossier.customer_no)).where(Dossier.customer_no.like(f"{prefix}%"))
+    highest = s.scalar(query)
+    sequence = int(highest[len(prefix) :]) + 1 if highest else 1
+    if sequence > 999:
+        raise ValueError(f"more than 999 customer numbers on {prefix[1:]}")
+    return sequence

@@ -1,0 +1,126 @@
+"""A real `dossier worker` on the real Redis and PostgreSQL: processing, a worker killed, Redis down."""
+
+from __future__ import annotations
+
+import json
+import signal
+import socket
+import subprocess
+import sys
+import time
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from storage.models import AuditEvent, Dossier, DossierStatus, Page, PageStatus, StoredFile
+from workers.steps import stale_work
+
+from .conftest import ROOT, Services, start_worker, stop, wait_until
+from .pages import tiny_pages
+
+pytestmark = pytest.mark.services
+AS_OF = "2026-01-05"
+
+
+def _submit(
+    services: Services, paths: list[Path], *extra: str, **env: str
+) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, "-m", "intake.cli", "submit", *map(str, paths), "--as-of", AS_OF, *extra]
+    return subprocess.run(
+        command, cwd=ROOT, env=services.env(**env), capture_output=True, text=True, timeout=600
+    )
+
+
+def _dossier(services: Services, dossier_id: str) -> Dossier:
+    with services.ctx.sessions() as s:
+        return s.get_one(Dossier, dossier_id)
+
+
+def _finished_events(services: Services, dossier_id: str) -> int:
+    query = select(func.count(AuditEvent.id)).where(
+        AuditEvent.dossier_id == dossier_id, AuditEvent.action == "dossier.awaiting_review"
+    )
+    with services.ctx.sessions() as s:
+        return int(s.scalar(query) or 0)
+
+
+def test_submitted_dossier_is_read_and_checked(services: Services, tmp_path: Path) -> None:
+    worker = start_worker(services, tmp_path / "worker.log")
+    try:
+        done = _submit(services, tiny_pages(tmp_path / "in", 2), "--wait", "--json", "--timeout", "400")
+    finally:
+        stop(worker, signal.SIGTERM)
+    assert done.returncode == 0, done.stderr + (tmp_path / "worker.log").read_text()
+    out = json.loads(done.stdout)
+    assert out["dossier"]["status"] == "awaiting_review"
+    assert [p["doc_type"] for p in out["pages"]] == ["bank_permit", "bank_permit"]
+    assert _finished_events(services, out["dossier"]["id"]) == 1
+
+
+def test_worker_killed_mid_page_loses_and_duplicates_nothing(services: Services, tmp_path: Path) -> None:
+    env = {"DOSSIER_VISIBILITY_TIMEOUT": "25"}
+    first = start_worker(services, tmp_path / "first.log", **env)
+    try:
+        submitted = _submit(services, tiny_pages(tmp_path / "in", 3), **env)
+        assert submitted.returncode == 0, submitted.stderr
+        dossier_id = submitted.stdout.strip()
+
+        def reading() -> bool:
+            query = select(Page.id).where(Page.dossier_id == dossier_id, Page.status == PageStatus.READING)
+            with services.ctx.sessions() as s:
+                return s.scalar(query) is not None
+
+        assert wait_until(reading, timeout=180), (tmp_path / "first.log").read_text()
+    finally:
+        stop(first, signal.SIGKILL)  # the worker and its pool child die mid-page, nothing acknowledged
+
+    second = start_worker(services, tmp_path / "second.log", **env)
+    try:
+        finished = wait_until(
+            lambda: _dossier(services, dossier_id).status == DossierStatus.AWAITING_REVIEW,
+            timeout=400,
+            step=1,
+        )
+        assert finished, (tmp_path / "second.log").read_text()
+        time.sleep(2)  # a duplicate finish, if one were queued, would land now
+    finally:
+        stop(second, signal.SIGTERM)
+
+    dossier = _dossier(services, dossier_id)
+    assert (dossier.pages_total, dossier.pages_done, dossier.pages_failed) == (3, 3, 0)
+    with services.ctx.sessions() as s:
+        pages = list(s.scalars(select(Page).where(Page.dossier_id == dossier_id)))
+    assert {p.status for p in pages} == {PageStatus.DONE}
+    assert max(p.attempts for p in pages) >= 2  # the page being read when the worker died was read again
+    assert _finished_events(services, dossier_id) == 1
+
+
+def _unused_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def test_submit_with_redis_down_fails_clearly_and_keeps_the_dossier(
+    services: Services, tmp_path: Path
+) -> None:
+    broker = f"redis://127.0.0.1:{_unused_port()}/0"
+    started = time.monotonic()
+    result = _submit(services, tiny_pages(tmp_path / "in", 2), DOSSIER_BROKER_URL=broker)
+    assert time.monotonic() - started < 60
+    assert result.returncode == 3
+    assert broker in result.stderr
+
+    with services.ctx.sessions() as s:
+        received = s.scalars(select(Dossier).where(Dossier.status == DossierStatus.RECEIVED)).all()
+        assert len(received) == 1
+        dossier_id = received[0].id
+        files = s.scalars(select(StoredFile).where(StoredFile.dossier_id == dossier_id)).all()
+        assert [f.name for f in files] == ["page01.png", "page02.png"]
+        assert all(services.ctx.store.path(f.sha256 or "").exists() for f in files)
+    # The next worker to start queues it: both pages come back as work.
+    work = stale_work(services.ctx.sessions, older_than=timedelta(minutes=15))
+    assert len(work.pages) == 2
+    assert _dossier(services, dossier_id).status == DossierStatus.READING

@@ -1,0 +1,168 @@
+"""The worker steps on SQLite: finish exactly once, retries and giving up, recovery, the embedded pool."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+import yaml
+from sqlalchemy import func, select, update
+
+from intake.pipeline import MAX_ATTEMPTS, Context
+from ocr.types import DocType
+from storage import repository as repo
+from storage.config import Settings
+from storage.contract_json import dossier_json
+from storage.db import make_engine, make_session_factory, migrate
+from storage.filestore import FileStore
+from storage.models import AuditEvent, Dossier, DossierStatus, Page, PageStatus
+from tests.storage.builders import reading
+from workers.embedded import process_embedded
+from workers.periodic import NOTICE_ACTION, send_due_notices
+from workers.steps import PageResult, claim_finish, finish_step, read_page_step, stale_work
+
+from .pages import tiny_pages
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def ctx(tmp_path: Path) -> Context:
+    settings = Settings(tmp_path / "data", f"sqlite:///{tmp_path}/dossier.db")
+    settings.ensure_dirs()
+    engine = make_engine(settings.database_url)
+    migrate(engine)
+    return Context(settings, make_session_factory(engine), FileStore(settings.files_dir))
+
+
+def _dossier(
+    ctx: Context, pages: int = 2, status: DossierStatus = DossierStatus.READING
+) -> tuple[str, list[int]]:
+    with ctx.sessions.begin() as s:
+        dossier_id = repo.create_dossier(s, as_of=date(2026, 1, 5)).id
+        repo.add_file(s, dossier_id, name="a.pdf", sha256="a" * 64, kind="pdf", size=1, page_count=pages)
+        repo.set_status(s, dossier_id, status)
+        return dossier_id, repo.page_ids(s, dossier_id)
+
+
+def _save(ctx: Context, page_id: int) -> None:
+    with ctx.sessions.begin() as s:
+        repo.claim_page(s, page_id)
+        repo.save_page_reading(s, page_id, reading(DocType.BANK_PERMIT, {"bank_account": ("123", 0.9)}))
+
+
+def test_finish_is_claimed_once_and_only_when_no_page_is_outstanding(ctx: Context) -> None:
+    dossier_id, (first, second) = _dossier(ctx)
+    _save(ctx, first)
+    assert not claim_finish(ctx.sessions, dossier_id)  # the second page is still pending
+    _save(ctx, second)
+    assert [claim_finish(ctx.sessions, dossier_id) for _ in range(3)] == [True, False, False]
+    assert finish_step(ctx, dossier_id)
+    assert not finish_step(ctx, dossier_id)  # a redelivered finish does nothing
+    with ctx.sessions() as s:
+        assert repo.get_dossier(s, dossier_id).status == DossierStatus.AWAITING_REVIEW
+
+
+def test_a_failing_page_is_retried_then_fails_and_the_dossier_still_finishes(ctx: Context) -> None:
+    # The stored file does not exist in the file store: every read of its page fails.
+    dossier_id, (page_id,) = _dossier(ctx, pages=1)
+    outcomes = [read_page_step(ctx, page_id) for _ in range(MAX_ATTEMPTS)]
+    assert [o.result for o in outcomes] == [PageResult.RETRY] * (MAX_ATTEMPTS - 1) + [PageResult.FAILED]
+    assert [o.finish for o in outcomes] == [False] * (MAX_ATTEMPTS - 1) + [True]
+    assert finish_step(ctx, dossier_id)
+    with ctx.sessions() as s:
+        out = dossier_json(s, dossier_id)
+    assert out["dossier"]["status"] == "awaiting_review"
+    assert out["dossier"]["pages_failed"] == 1
+    assert out["pages"][0]["error"]
+
+
+def test_a_page_whose_worker_kept_dying_is_given_up(ctx: Context) -> None:
+    _, (page_id,) = _dossier(ctx, pages=1)
+    with ctx.sessions.begin() as s:  # three workers claimed it and died mid-page
+        s.execute(
+            update(Page).where(Page.id == page_id).values(status=PageStatus.READING, attempts=MAX_ATTEMPTS)
+        )
+    outcome = read_page_step(ctx, page_id)
+    assert (outcome.result, outcome.finish) == (PageResult.SKIPPED, True)
+    with ctx.sessions() as s:
+        page = s.get_one(Page, page_id)
+        assert page.status == PageStatus.FAILED
+        assert "gave up" in (page.error or "")
+
+
+def test_recovery_queues_received_dossiers_and_stale_pages_only(ctx: Context) -> None:
+    received, received_pages = _dossier(ctx, status=DossierStatus.RECEIVED)
+    stuck, (stuck_done, stuck_reading) = _dossier(ctx)
+    active, _ = _dossier(ctx)
+    _save(ctx, stuck_done)
+    long_ago = datetime.now(UTC) - timedelta(hours=1)
+    with ctx.sessions.begin() as s:
+        s.execute(
+            update(Page)
+            .where(Page.id == stuck_reading)
+            .values(status=PageStatus.READING, claimed_at=long_ago)
+        )
+        s.execute(update(Dossier).where(Dossier.id == stuck).values(updated_at=long_ago))
+    work = stale_work(ctx.sessions, older_than=timedelta(minutes=15))
+    assert sorted(work.pages) == sorted([*received_pages, stuck_reading])
+    assert work.finish == ()
+    with ctx.sessions() as s:
+        assert repo.get_dossier(s, received).status == DossierStatus.READING
+        assert repo.get_dossier(s, active).status == DossierStatus.READING
+
+
+def test_missing_information_notice_is_recorded_once(ctx: Context) -> None:
+    dossier_id, _ = _dossier(ctx, status=DossierStatus.AWAITING_REVIEW)
+    with ctx.sessions.begin() as s:
+        dossier = repo.get_dossier(s, dossier_id)
+        dossier.notice_due_at = datetime.now(UTC) - timedelta(minutes=1)
+        dossier.missing = ["seal_card"]
+    assert send_due_notices(ctx) == [dossier_id]
+    assert send_due_notices(ctx) == []
+    query = select(func.count(AuditEvent.id)).where(AuditEvent.action == NOTICE_ACTION)
+    with ctx.sessions() as s:
+        assert s.scalar(query) == 1
+
+
+def test_embedded_pool_reads_every_page_once_and_reports_progress(ctx: Context, tmp_path: Path) -> None:
+    paths = tiny_pages(tmp_path / "in", 2)
+    seen: list[tuple[int, int]] = []
+    dossier_id = process_embedded(
+        ctx, paths, as_of=date(2026, 1, 5), workers=2, progress=lambda n, total: seen.append((n, total))
+    )
+    assert seen == [(1, 2), (2, 2)]
+    with ctx.sessions() as s:
+        out = dossier_json(s, dossier_id)
+        attempts = s.scalars(select(Page.attempts).where(Page.dossier_id == dossier_id)).all()
+    assert out["dossier"]["status"] == "awaiting_review"
+    assert (out["dossier"]["pages_done"], out["dossier"]["pages_failed"]) == (2, 0)
+    assert [p["doc_type"] for p in out["pages"]] == ["bank_permit", "bank_permit"]
+    assert list(attempts) == [1, 1]
+
+
+def test_a_dossier_without_readable_pages_still_finishes(ctx: Context, tmp_path: Path) -> None:
+    """A dossier without readable pages (all files rejected) still ends awaiting review."""
+    bad = tmp_path / "broken.pdf"
+    bad.write_bytes(b"not a pdf")
+    dossier_id = process_embedded(ctx, [bad], as_of=date(2026, 1, 5), workers=2)
+    with ctx.sessions() as s:
+        out = dossier_json(s, dossier_id)
+    assert out["dossier"]["status"] == "awaiting_review"
+    assert [r["file"] for r in out["rejected_files"]] == ["broken.pdf"]
+
+
+def test_compose_file_defines_the_production_services() -> None:
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    services = compose["services"]
+    assert set(services) == {"web", "worker", "beat", "redis", "postgres"}
+    assert services["worker"]["command"][:2] == ["dossier", "worker"]
+    assert services["beat"]["command"] == ["dossier", "beat"]
+    assert services["web"]["command"][:2] == ["dossier", "serve"]
+    assert "ports" not in services["worker"]  # `--scale worker=N` needs no fixed host port
+    assert services["worker"]["environment"]["DOSSIER_BROKER_URL"].startswith("redis://redis:")
+    assert {"dossier-data", "postgres-data"} <= set(compose["volumes"])
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    assert "FROM python:3.11-slim" in dockerfile
+    assert all(pkg in dockerfile for pkg in ("tesseract-ocr-chi-sim", "fonts-noto-cjk"))

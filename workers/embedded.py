@@ -1,0 +1,117 @@
+"""The embedded worker pool: the Celery steps run in a process pool inside the `dossier` process, no Redis.
+
+Pages are read in `workers` processes (forkserver, or spawn where fork is unavailable: a forked child of a
+process holding database connections and ONNX sessions is not safe), each with one OCR thread. With one worker
+the pages are read in this process, which saves the pool's start-up (model loading) on small dossiers.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy.exc import OperationalError
+
+from intake.pipeline import MAX_ATTEMPTS, Context, create_dossier
+from ocr.engines import get_engine
+from storage import repository as repo
+from storage.config import Settings
+from storage.models import PageStatus
+from workers.steps import PageOutcome, PageResult, claim_finish, finish_step, read_page_step, worker_context
+
+log = logging.getLogger(__name__)
+Progress = Callable[[int, int], None]
+TRANSIENT_RETRIES = 3
+
+
+def read_page_until_settled(ctx: Context, page_id: int) -> PageOutcome:
+    """Run the page step until it is read or given up: the retries Celery would schedule, done in place."""
+    transient = 0
+    for _ in range(MAX_ATTEMPTS + TRANSIENT_RETRIES):
+        try:
+            outcome = read_page_step(ctx, page_id)
+        except OperationalError:
+            transient += 1
+            if transient > TRANSIENT_RETRIES:
+                raise
+            time.sleep(0.5 * 2**transient)
+            continue
+        if outcome.result is not PageResult.RETRY:
+            return outcome
+    return outcome
+
+
+def _start_worker(settings: Settings, engine: str) -> None:
+    os.environ["OMP_THREAD_LIMIT"] = "1"  # one OCR thread per process: parallelism comes from processes
+    get_engine(engine)  # load the models now, before the first page is timed against this worker
+    worker_context(settings, engine)
+
+
+def _read_in_worker(settings: Settings, engine: str, page_id: int) -> PageOutcome:
+    return read_page_until_settled(worker_context(settings, engine), page_id)
+
+
+def _pool_context() -> multiprocessing.context.BaseContext:
+    methods = multiprocessing.get_all_start_methods()
+    return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+
+
+def read_pages(
+    ctx: Context, page_ids: Sequence[int], *, workers: int, progress: Progress | None = None
+) -> None:
+    """Read the given pages with `workers` processes; every page ends read or failed (recorded on it)."""
+    total = len(page_ids)
+    if workers <= 1 or total <= 1:
+        for n, page_id in enumerate(page_ids, 1):
+            read_page_until_settled(ctx, page_id)
+            if progress:
+                progress(n, total)
+        return
+    pool = ProcessPoolExecutor(
+        max_workers=min(workers, total),
+        mp_context=_pool_context(),
+        initializer=_start_worker,
+        initargs=(ctx.settings, ctx.engine),
+    )
+    with pool:
+        futures: list[Future[PageOutcome]] = [
+            pool.submit(_read_in_worker, ctx.settings, ctx.engine, page_id) for page_id in page_ids
+        ]
+        for n, future in enumerate(as_completed(futures), 1):
+            future.result()
+            if progress:
+                progress(n, total)
+
+
+def run_dossier(ctx: Context, dossier_id: str, *, workers: int, progress: Progress | None = None) -> None:
+    """Read the dossier's outstanding pages, then assemble, check and hand it over to review."""
+    with ctx.sessions() as s:
+        todo = [
+            page_id
+            for status in (PageStatus.PENDING, PageStatus.READING, PageStatus.FAILED)
+            for page_id in repo.page_ids(s, dossier_id, status=status)
+        ]
+    read_pages(ctx, sorted(todo), workers=workers, progress=progress)
+    claim_finish(ctx.sessions, dossier_id)  # False when the last page step already claimed it
+    finish_step(ctx, dossier_id)
+
+
+def process_embedded(
+    ctx: Context,
+    paths: Sequence[Path],
+    *,
+    as_of: date,
+    pickup_date: date | None = None,
+    workers: int = 1,
+    progress: Progress | None = None,
+) -> str:
+    """`intake.pipeline.process` with the pages read by a pool of `workers` processes."""
+    dossier_id = create_dossier(ctx, paths, as_of=as_of, pickup_date=pickup_date)
+    run_dossier(ctx, dossier_id, workers=workers, progress=progress)
+    return dossier_id
