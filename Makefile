@@ -5,18 +5,25 @@
 setup:
 	@bash scripts/setup.sh
 
-demo: setup
-	DOSSIER_DATA_DIR=$${DOSSIER_DATA_DIR:-data} .venv/bin/dossier process samples/sample-dossier --as-of 2026-11-20
+demo: setup samples/sample-dossier
+	bash scripts/demo.sh
 
-test: setup
+test:
+	DOSSIER_WITH_BROWSER=1 bash scripts/setup.sh
 	bash scripts/services.sh
 	.venv/bin/python -m pytest
 
 lint: setup
 	.venv/bin/ruff check intake ocr storage workers review_ui tests
 
+# The sample dossier is drawn by the synthetic generator (fixed seed: always the same scans); its ground
+# truth goes beside it, not inside, so that the demo reads only the scans.
+samples/sample-dossier:
+	.venv/bin/python -m tests.synth sample --out samples/sample-dossier
+	mv samples/sample-dossier/truth.json samples/sample-truth.json
+
 sample: setup
-	rm -rf samples/sample-dossier && .venv/bin/python -m tests.synth sample --out samples/sample-dossier
+	rm -rf samples/sample-dossier && $(MAKE) samples/sample-dossier
 
 bench: setup
 	.venv/bin/python tests/bench/accuracy.py --dossiers 40

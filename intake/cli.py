@@ -60,7 +60,7 @@ def build_context(settings: Settings, engine: str | None = None) -> Context:
     return Context(settings, make_session_factory(db), FileStore(settings.files_dir), engine=name)
 
 
-def _progress_bar(enabled: bool) -> Any:
+def _progress_bar(*, enabled: bool) -> Any:
     if not enabled:
         return None
     from tqdm import tqdm
@@ -123,7 +123,7 @@ def cmd_process(args: argparse.Namespace) -> int:
         as_of=args.as_of or date.today(),
         pickup_date=args.pickup_date,
         workers=args.workers or WorkerSettings.from_env().workers,
-        progress=_progress_bar(not args.json and sys.stderr.isatty()),
+        progress=_progress_bar(enabled=not args.json and sys.stderr.isatty()),
     )
     return _print_dossier(ctx, dossier_id, as_json=args.json)
 

@@ -1,5 +1,7 @@
 """The order of the work, written in one place: ingest → read each page → group → record → checks.
 
+workers/ decides where the steps run (this process, a process pool, or Celery workers); the steps are here.
+
 Each step is a function over the database and the file store so that the embedded runner, the Celery tasks
 and the tests call the very same code; none of them holds state between steps except what is stored.
 """
@@ -7,8 +9,8 @@ and the tests call the very same code; none of them holds state between steps ex
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -27,8 +29,8 @@ from ocr.reader import read_page
 from ocr.textlayer import read_text_layer
 from ocr.types import DocType, PageReading, PageText, Seal, SealKind, TextLine, TextSource
 from storage import repository as repo
-from storage.contract_json import pages_in_order
 from storage.config import Settings
+from storage.contract_json import pages_in_order
 from storage.filestore import FileStore
 from storage.models import DossierStatus, Page, PageStatus, StoredFile
 
@@ -45,7 +47,7 @@ class Context:
     sessions: sessionmaker[Session]
     store: FileStore
     engine: str = DEFAULT_ENGINE
-    limits: Limits = Limits()
+    limits: Limits = field(default_factory=Limits)
     rules: RulesConfig = DEFAULT_RULES
 
 
@@ -223,26 +225,3 @@ def _form_pickup_date(record: Any, documents: Sequence[Any]) -> date | None:
             except ValueError:
                 continue
     return None
-
-
-def process(
-    ctx: Context,
-    paths: Sequence[Path],
-    *,
-    as_of: date,
-    pickup_date: date | None = None,
-    progress: Callable[[int, int], None] | None = None,
-) -> str:
-    """The whole pipeline in this process, page after page (the embedded default)."""
-    dossier_id = create_dossier(ctx, paths, as_of=as_of, pickup_date=pickup_date)
-    with ctx.sessions() as s:
-        pending = repo.page_ids(s, dossier_id, status=PageStatus.PENDING)
-    for n, page_id in enumerate(pending, 1):
-        try:
-            read_stored_page(ctx, page_id)
-        except Exception:  # noqa: BLE001 - recorded on the page; the other pages go on
-            pass
-        if progress:
-            progress(n, len(pending))
-    finish_dossier(ctx, dossier_id)
-    return dossier_id

@@ -82,12 +82,8 @@ KEYWORDS: dict[DocType, tuple[tuple[str, float, float], ...]] = {
 # Pages without a title (page 2 of a contract, possibly in a file of its own) still speak their trade:
 # words counted per row, capped, so a long clause page adds up while a stray mention does not.
 BODY_TERMS: dict[DocType, tuple[tuple[str, float, int], ...]] = {
-    DocType.DISTRIBUTION_CONTRACT: (
-        (r"经销|订货|销售|返利|窜货|价格体系|货款|代理|市场", 0.6, 6),
-    ),
-    DocType.LOGISTICS_CONTRACT: (
-        (r"配送|运输|承运|运费|送达|签收|收货人|仓库|装卸|货损", 0.6, 6),
-    ),
+    DocType.DISTRIBUTION_CONTRACT: ((r"经销|订货|销售|返利|窜货|价格体系|货款|代理|市场", 0.6, 6),),
+    DocType.LOGISTICS_CONTRACT: ((r"配送|运输|承运|运费|送达|签收|收货人|仓库|装卸|货损", 0.6, 6),),
 }
 _CONTRACT_ARTICLE = re.compile(r"第\s*[一二三四五六七八九十\d]+\s*条|甲\s*方|乙\s*方")
 _COMPILED = {t: tuple((re.compile(p, re.I), tw, bw) for p, tw, bw in kws) for t, kws in KEYWORDS.items()}

@@ -57,7 +57,12 @@ class Row:
 
 
 def union(boxes: list[BBox]) -> BBox:
-    return (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
+    return (
+        min(b[0] for b in boxes),
+        min(b[1] for b in boxes),
+        max(b[2] for b in boxes),
+        max(b[3] for b in boxes),
+    )
 
 
 GAP_MARKS = frozenset("☑☐□■▢▣◻◼")  # readers print these for the wide gaps of 名　　称-style labels

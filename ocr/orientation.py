@@ -1,9 +1,9 @@
 """Make a scanned page upright before reading: quarter turns, upside-down pages and a few degrees of skew.
 
 Scans arrive turned 90/180/270° and skewed. We look at the page once, cheaply, on a reduced copy:
-PP-OCR's text detector gives the line boxes (their long axis says horizontal vs vertical, their slope the skew)
-and its 0°/180° line classifier votes on upside-down text. The same small models serve every engine, so
-tesseract pages are straightened exactly like RapidOCR pages. Never reads the text itself.
+PP-OCR's text detector gives the line boxes (their long axis says horizontal vs vertical, their
+slope the skew) and its 0°/180° line classifier votes on upside-down text. The same small models serve
+every engine, so tesseract pages are straightened exactly like RapidOCR pages. Never reads the text itself.
 """
 
 from __future__ import annotations
@@ -128,4 +128,3 @@ def upright(image: np.ndarray) -> tuple[np.ndarray, Orientation]:
     found = detect(image)
     out = deskew(_rotate_quarter(image, found.rotation), found.skew)
     return out, found
-

@@ -51,15 +51,24 @@ def read_page(
     text_layer: list[TextLine] | None = None,
     engine: str = DEFAULT_ENGINE,
 ) -> tuple[PageReading, np.ndarray]:
-    pixels = to_rgb_array(image) if text_layer is None else np.ascontiguousarray(np.asarray(image.convert("RGB")))
+    pixels = (
+        to_rgb_array(image) if text_layer is None else np.ascontiguousarray(np.asarray(image.convert("RGB")))
+    )
     if text_layer is not None:
-        text = PageText(pixels.shape[1], pixels.shape[0], tuple(text_layer), TextSource.TEXT_LAYER, "pdfplumber")
+        text = PageText(
+            pixels.shape[1], pixels.shape[0], tuple(text_layer), TextSource.TEXT_LAYER, "pdfplumber"
+        )
     else:
         pixels, found = orientation.upright(pixels)
         lines = get_engine(engine).read(pixels)
         text = PageText(
-            pixels.shape[1], pixels.shape[0], tuple(lines), TextSource.OCR, get_engine(engine).name,
-            rotation=found.rotation, skew=found.skew,
+            pixels.shape[1],
+            pixels.shape[0],
+            tuple(lines),
+            TextSource.OCR,
+            get_engine(engine).name,
+            rotation=found.rotation,
+            skew=found.skew,
         )
     doc_type, confidence = classify(text.lines, text.height)
     fields = extract_fields(doc_type, text.lines)

@@ -1,8 +1,14 @@
 """Find red seal impressions on a page and tell their kind (收货专用章, 财务专用章 … or a personal seal).
 
-A seal is a blob of red ink of seal size. Its kind is printed horizontally under the star; its owner's name
-runs along the top arc, so we also unroll the ring (polar transform) and read it as one straight line.
-Only the red ink is read: the printed text under a seal is masked out first.
+A round or oval seal is a ring of red ink with its owner's name along the top arc and, under the star, the
+kind in horizontal text. Red print that is not a seal (a title in red, the double-ring emblem on a licence,
+red rules) is rejected by structure: a seal has a closed ring *and* text inside it; a personal seal is a
+small square with a closed border. Each accepted ring is normalised to an upright circle (ellipse fit, then
+turned so the arc text sits on top), its legend is read from a crop under the centre and its arc text from
+a polar unroll. Only the red ink is read: black print under a seal is masked out first.
+
+The owner's name is kept only when it was read confidently and looks like a name: the rules compare seal
+texts, and a wrong text would raise a false mismatch, whereas an empty one is simply not compared.
 """
 
 from __future__ import annotations
@@ -16,109 +22,295 @@ import numpy as np
 from ocr.types import BBox, Seal, SealKind
 
 MIN_SEAL_MM, MAX_SEAL_MM = 10, 65
-_KINDS: tuple[tuple[str, SealKind], ...] = (
-    (r"收\s*货|收\s*货\s*专\s*用", SealKind.RECEIVING),
-    (r"财\s*务", SealKind.FINANCE),
-    (r"发\s*票", SealKind.INVOICE),
-    (r"合\s*同", SealKind.CONTRACT),
-    (r"市场监督|工商行政|管理局|银行|税务", SealKind.OTHER),
+MIN_RING_MM = 27  # official round seals are 38–42 mm (ovals 40–45 mm wide); a licence's emblem is ~22 mm
+MIN_TEXT_SCORE = 0.93  # of the least sure character
+MIN_RED_CHROMA = 32  # R − max(G, B) of faded seal ink on a tinted scan; paper and black print stay below
+DISC = 128  # radius (px) of the normalised seal image
+_KINDS: tuple[tuple[str, SealKind], ...] = (  # authority labels first: 业务专用章 is not 财务
+    (r"业\s*务|核\s*准|受\s*理|账\s*户|管\s*理", SealKind.OTHER),
+    (r"收\s*货|货\s*专", SealKind.RECEIVING),
+    (r"财\s*务|财\s*.\s*专\s*用", SealKind.FINANCE),
+    (r"发\s*票|票\s*专", SealKind.INVOICE),
+    (r"合\s*同|同\s*专", SealKind.CONTRACT),
 )
+_AUTHORITY = re.compile(r"银行|管理局|税务|工商|市场监督|支行|分行")
+_NAME = re.compile(r"^[\u4e00-\u9fff（）()]{4,30}(公司|厂|店|部|中心|行|局|社|所|馆|院|处|站)$")
 
 
 @dataclass(frozen=True, slots=True)
 class Blob:
     bbox: BBox
-    square: bool
     mask: np.ndarray  # red-ink mask of the crop (uint8 0/255)
+    ink: np.ndarray  # how red each pixel of the crop is (uint8, 0 = none): faint strokes stay readable
+    closed: np.ndarray  # the same mask with small gaps closed: the shape of the impression
+
+
+@dataclass(frozen=True, slots=True)
+class Ring:
+    """A round/oval seal turned into an upright circle of radius DISC centred in a (2·DISC+2·pad)² image."""
+
+    disc: np.ndarray  # uint8 0/255 ink
+    oval: bool
+    text_span: float  # degrees of arc covered by the legend
+
+
+def red_chroma(image: np.ndarray) -> np.ndarray:
+    """Seal red by chroma rather than HSV saturation: faded, tinted scans keep the hue but lose saturation."""
+    rgb = image.astype(np.int16)
+    r, g, b = rgb[..., 0], rgb[..., 1], rgb[..., 2]
+    chroma = (r - np.maximum(g, b)) * (g - b < 40)
+    return np.clip(chroma, 0, 255).astype(np.uint8)
 
 
 def red_mask(image: np.ndarray) -> np.ndarray:
-    hsv = cv2.cvtColor(image, cv2.COLOR_RGB2HSV)
-    h, s, v = hsv[..., 0], hsv[..., 1], hsv[..., 2]
-    red = ((h <= 10) | (h >= 165)) & (s >= 70) & (v >= 70)
-    return red.astype(np.uint8) * 255
+    return np.where(red_chroma(image) >= MIN_RED_CHROMA, 255, 0).astype(np.uint8)
 
 
 def find_blobs(image: np.ndarray, dpi: float) -> list[Blob]:
-    mask = red_mask(image)
+    chroma = red_chroma(image)
+    mask = np.where(chroma >= MIN_RED_CHROMA, 255, 0).astype(np.uint8)
+    grey = cv2.cvtColor(image, cv2.COLOR_RGB2GRAY)
     px_mm = dpi / 25.4
-    k = max(3, int(px_mm * 2))
+    k = max(3, int(px_mm * 1.5))
     closed = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k)))
     n, _, stats, _ = cv2.connectedComponentsWithStats(closed, connectivity=8)
     blobs = []
     for i in range(1, n):
-        x, y, w, h, area = stats[i]
+        x, y, w, h, _ = stats[i]
         if not (MIN_SEAL_MM * px_mm <= max(w, h) <= MAX_SEAL_MM * px_mm) or not 0.5 <= w / max(h, 1) <= 2.0:
             continue
         crop = mask[y : y + h, x : x + w]
-        ink = float((crop > 0).mean())
-        if ink < 0.04:
+        if float((crop > 0).mean()) < 0.04:
             continue
-        contours, _ = cv2.findContours(closed[y : y + h, x : x + w], cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
-        hull_area = max((cv2.contourArea(cv2.convexHull(c)) for c in contours), default=0.0)
-        square = hull_area / max(w * h, 1) > 0.88  # a circle fills π/4 ≈ 0.785 of its box
-        blobs.append(Blob((int(x), int(y), int(x + w), int(y + h)), square, crop))
-    return blobs
+        box = (slice(y, y + h), slice(x, x + w))
+        blobs.append(
+            Blob(
+                (int(x), int(y), int(x + w), int(y + h)),
+                crop,
+                _ink(grey[box], chroma[box], crop),
+                closed[box],
+            )
+        )
+    return [b for b in blobs if not any(o is not b and _inside(b.bbox, o.bbox) for o in blobs)]
 
 
-def _ink_image(mask: np.ndarray) -> np.ndarray:
+def _ink(grey: np.ndarray, chroma: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """Seal ink by darkness near red pixels: JPEG keeps colour at half resolution, so thin red strokes lose
+    their chroma but not their darkness; black print (much darker, colourless) is left out."""
+    paper = float(np.percentile(grey, 95))
+    near_red = cv2.dilate(mask, np.ones((5, 5), np.uint8)) > 0
+    inked = grey[mask > 0]
+    depth = max(paper - float(np.median(inked)), 20.0) if inked.size else 60.0
+    ink = np.clip((paper - grey.astype(np.float32)) / depth * 180.0, 0, 255)
+    black = (grey < paper * 0.4) & (chroma < MIN_RED_CHROMA)
+    return np.where(near_red & ~black, ink, 0).astype(np.uint8)
+
+
+def _inside(inner: BBox, outer: BBox) -> bool:
+    """The star and legend inside a ring are separate blobs of ink: they belong to the ring."""
+    return inner[0] >= outer[0] and inner[1] >= outer[1] and inner[2] <= outer[2] and inner[3] <= outer[3]
+
+
+def _outer_contour(closed: np.ndarray) -> np.ndarray | None:
+    contours, _ = cv2.findContours(closed, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_NONE)
+    if not contours:
+        return None
+    return max(contours, key=cv2.contourArea)
+
+
+def is_square_seal(blob: Blob) -> bool:
+    """A personal seal: its outline fills its (turned) rectangle and a border runs round all four sides."""
+    contour = _outer_contour(blob.closed)
+    if contour is None or len(contour) < 5:
+        return False
+    (cx, cy), (rw, rh), angle = cv2.minAreaRect(contour)
+    if rw * rh <= 0 or not 0.75 <= rw / rh <= 1.33:
+        return False
+    if cv2.contourArea(cv2.convexHull(contour)) / (rw * rh) < 0.9:
+        return False
+    # the border: sample the rectangle's edges slightly inside and require ink nearly all the way round
+    box = cv2.boxPoints(((cx, cy), (rw * 0.96, rh * 0.96), angle))
+    hits = total = 0
+    for i in range(4):
+        p, q = box[i], box[(i + 1) % 4]
+        for t in np.linspace(0.05, 0.95, 30):
+            x, y = int(p[0] + (q[0] - p[0]) * t), int(p[1] + (q[1] - p[1]) * t)
+            patch = blob.closed[max(0, y - 2) : y + 3, max(0, x - 2) : x + 3]
+            hits += bool(patch.size and patch.max())
+            total += 1
+    return hits / total >= 0.85
+
+
+def normalise_ring(blob: Blob) -> Ring | None:
+    """The blob as an upright circle, or None when it is not a ring with text (emblem, title, rule …)."""
+    contour = _outer_contour(blob.closed)
+    if contour is None or len(contour) < 20:
+        return None
+    ellipse = cv2.fitEllipse(contour)
+    (_, _), (ea, eb), _ = ellipse
+    if min(ea, eb) < 10:
+        return None
+    oval = max(ea, eb) / min(ea, eb) > 1.15
+    # map the ellipse's box onto the square around a circle of radius DISC, keeping the handedness (no
+    # mirror); the turn this leaves is undone below from where the arc text sits
+    src = cv2.boxPoints(ellipse)[:3].astype(np.float32)
+    size = 2 * DISC + 40
+    lo, hi = size / 2 - DISC, size / 2 + DISC
+    dst = np.array([[lo, hi], [lo, lo], [hi, lo]], dtype=np.float32)
+    if _handedness(src) != _handedness(dst):
+        dst = np.array([[hi, lo], [lo, lo], [lo, hi]], dtype=np.float32)
+    disc = cv2.warpAffine(blob.ink, cv2.getAffineTransform(src, dst), (size, size), borderValue=0)
+    polar = np.where(_polar(disc) > 60, 255, 0).astype(np.uint8)
+    radii = polar.shape[1]
+    # the ring: nearly every angle has ink in the outer band
+    outer = polar[:, int(radii * 0.86) : int(radii * 1.04)].max(axis=1) > 0
+    if outer.mean() < 0.6:
+        return None
+    # the legend: ink between the ring and the centre that is not a concentric line (an emblem's inner ring)
+    band = polar[:, int(radii * 0.6) : int(radii * 0.86)] > 0
+    band[:, band.mean(axis=0) > 0.5] = False
+    if band.mean() < 0.03:
+        return None
+    profile = np.convolve(np.tile(band.mean(axis=1), 3), np.ones(15) / 15, mode="same")[720:1440]
+    gap_mid, gap_len = _widest_gap(profile > 0.04)
+    if gap_len < 40:
+        return None
+    text_mid = (gap_mid + 360) % 720  # polar rows: 2 per degree
+    # turn the disc so the legend's middle is at the top (270° in image angles)
+    disc = cv2.warpAffine(
+        disc, cv2.getRotationMatrix2D((size / 2, size / 2), text_mid / 2 - 270, 1.0), (size, size)
+    )
+    return Ring(disc=disc, oval=oval, text_span=(720 - gap_len) / 2)
+
+
+def _handedness(pts: np.ndarray) -> bool:
+    (ax, ay), (bx, by), (cx, cy) = pts
+    return (bx - ax) * (cy - by) - (by - ay) * (cx - bx) > 0
+
+
+def _polar(disc: np.ndarray) -> np.ndarray:
+    c = disc.shape[0] / 2
+    return cv2.warpPolar(disc, (int(DISC * 1.1), 720), (c, c), DISC * 1.1, cv2.WARP_POLAR_LINEAR)
+
+
+def _widest_gap(filled: np.ndarray) -> tuple[int, int]:
+    """Middle row and length of the longest circular run of empty angles (the bottom, under the legend)."""
+    n = len(filled)
+    if filled.all():
+        return 0, 0
+    start = int(np.argmax(filled))  # begin the scan at ink so no run wraps
+    best = (0, 0)
+    run = 0
+    for i in range(1, n + 1):
+        j = (start + i) % n
+        if not filled[j]:
+            run += 1
+            if run > best[1]:
+                best = ((j - run // 2) % n, run)
+        else:
+            run = 0
+    return best
+
+
+def _ink_image(mask: np.ndarray, margin: int = 12) -> np.ndarray:
     """Black ink on white, RGB, with a margin: what OCR engines expect."""
-    img = 255 - mask
-    img = cv2.copyMakeBorder(img, 16, 16, 16, 16, cv2.BORDER_CONSTANT, value=255)
+    img = cv2.copyMakeBorder(255 - mask, margin, margin, margin, margin, cv2.BORDER_CONSTANT, value=255)
     return cv2.cvtColor(img, cv2.COLOR_GRAY2RGB)
 
 
-def _unroll(mask: np.ndarray) -> np.ndarray:
-    """The ring's top arc as a straight strip of text (characters upright)."""
-    h, w = mask.shape
-    r = min(h, w) / 2
-    polar = cv2.warpPolar(mask, (int(r), 720), (w / 2, h / 2), r, cv2.WARP_POLAR_LINEAR)
-    ring = polar[:, int(r * 0.55) : int(r * 0.98)]
-    twice = np.vstack([ring, ring])
-    arc = twice[int(720 * 140 / 360) : int(720 * 400 / 360)]  # 140°…400°: the upper arc, left to right
-    strip = cv2.rotate(arc, cv2.ROTATE_90_COUNTERCLOCKWISE)
-    return _ink_image(strip)
+def legend_image(ring: Ring) -> np.ndarray:
+    """The horizontal kind text under the star (收货专用章 …), arc text cut away."""
+    c = ring.disc.shape[0] // 2
+    top, bottom = (0.40, 0.74) if ring.oval else (0.32, 0.70)
+    half = int(DISC * 0.62)
+    crop = ring.disc[c + int(DISC * top) : c + int(DISC * bottom), c - half : c + half]
+    return _ink_image(_trim(crop))
 
 
-def _read(image: np.ndarray) -> str:
+def arc_image(ring: Ring) -> np.ndarray:
+    """The legend along the top arc as one straight strip, characters upright, left to right."""
+    polar = _polar(ring.disc)
+    radii = polar.shape[1]
+    strip = polar[:, int(radii * 0.52) : int(radii * 0.9)]
+    half = min(140.0, ring.text_span / 2 + 12)
+    lo, hi = int((270 - half) * 2), int((270 + half) * 2)
+    arc = np.vstack([strip, strip])[lo:hi]
+    return _ink_image(_trim(cv2.rotate(arc, cv2.ROTATE_90_COUNTERCLOCKWISE)))
+
+
+def _trim(mask: np.ndarray) -> np.ndarray:
+    ys, xs = np.nonzero(mask > 60)
+    if len(xs) == 0:
+        return mask
+    return mask[max(0, ys.min() - 2) : ys.max() + 3, max(0, xs.min() - 2) : xs.max() + 3]
+
+
+def _rec_only(image: np.ndarray) -> tuple[str, float]:
+    """Recognise one line; the score is the *least* sure character's, since one wrong character in a name
+    hides easily in a line's mean score."""
+    from rapidocr.ch_ppocr_rec import TextRecInput
+
     from ocr.engines.rapid import shared_rapidocr
 
-    out = shared_rapidocr()(image, use_cls=False)
-    return "".join(out.txts) if out.txts else ""
+    engine = shared_rapidocr()
+    if getattr(engine, "text_rec", None) is None:  # the recogniser is built on first use
+        engine(image, use_det=False, use_cls=False, use_rec=True)
+    out = engine.text_rec(TextRecInput(img=[image], return_word_box=True))
+    if not out.txts or not out.txts[0]:
+        return "", 0.0
+    words = out.word_results[0] if out.word_results else None
+    confs = getattr(words, "confs", None) or [out.scores[0]]
+    return str(out.txts[0]), float(min(confs))
 
 
-def _rec_only(image: np.ndarray) -> str:
-    from ocr.engines.rapid import shared_rapidocr
-
-    out = shared_rapidocr()(image, use_det=False, use_cls=False)
-    return "".join(out.txts) if getattr(out, "txts", None) else ""
-
-
-def classify_kind(center_text: str, square: bool) -> SealKind:
-    for pattern, kind in _KINDS:
-        if re.search(pattern, center_text):
-            return kind
+def classify_kind(legend: str, arc: str = "", *, square: bool = False) -> SealKind:
     if square:
         return SealKind.PERSONAL
+    if _AUTHORITY.search(arc):
+        return SealKind.OTHER
+    for pattern, kind in _KINDS:
+        if re.search(pattern, legend):
+            return kind
     return SealKind.COMPANY
+
+
+def owner_name(arc: str, score: float) -> str:
+    """The arc text when it is surely a name, else empty (an empty text is not compared; a wrong one is)."""
+    text = _clean(arc)
+    return text if score >= MIN_TEXT_SCORE and _NAME.match(text) else ""
 
 
 def find_seals(image: np.ndarray, dpi: float = 200.0, *, read_text: bool = True) -> tuple[Seal, ...]:
     """Seals on an upright page (H×W×3 RGB)."""
     seals = []
     for blob in find_blobs(image, dpi):
-        center = _read(_ink_image(blob.mask)) if read_text else ""
-        kind = classify_kind(center, blob.square)
-        text = ""
-        if read_text and not blob.square:
-            text = _rec_only(_unroll(blob.mask))
-        elif blob.square:
-            text = center
-        conf = 0.9 if center else 0.6
-        seals.append(Seal(kind=kind, bbox=blob.bbox, confidence=conf, text=_clean(text),
-                          shape="square" if blob.square else "round"))
+        if is_square_seal(blob):
+            seals.append(Seal(SealKind.PERSONAL, blob.bbox, 0.8, shape="square"))
+            continue
+        ring = normalise_ring(blob) if _width_mm(blob.bbox, dpi) >= MIN_RING_MM else None
+        if ring is None:
+            continue
+        legend, arc, score = "", "", 0.0
+        if read_text:
+            legend, _ = _rec_only(legend_image(ring))
+            arc, score = _rec_only(arc_image(ring))
+        kind = classify_kind(legend, arc)
+        confident = kind != SealKind.COMPANY or bool(legend) or score >= MIN_TEXT_SCORE
+        seals.append(
+            Seal(
+                kind=kind,
+                bbox=blob.bbox,
+                confidence=0.9 if confident else 0.6,
+                text=owner_name(arc, score),
+                shape="oval" if ring.oval else "round",
+            )
+        )
     return tuple(seals)
 
 
+def _width_mm(bbox: BBox, dpi: float) -> float:
+    return max(bbox[2] - bbox[0], bbox[3] - bbox[1]) / dpi * 25.4
+
+
 def _clean(text: str) -> str:
-    return re.sub(r"[\s★☆*·.]", "", text)
+    return re.sub(r"[\s★☆*·.。,，]", "", text)

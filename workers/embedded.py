@@ -111,7 +111,7 @@ def process_embedded(
     workers: int = 1,
     progress: Progress | None = None,
 ) -> str:
-    """`intake.pipeline.process` with the pages read by a pool of `workers` processes."""
+    """The whole pipeline for `paths`, the pages read by a pool of `workers` processes (1: this process)."""
     dossier_id = create_dossier(ctx, paths, as_of=as_of, pickup_date=pickup_date)
     run_dossier(ctx, dossier_id, workers=workers, progress=progress)
     return dossier_id

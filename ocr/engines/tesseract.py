@@ -44,7 +44,9 @@ class TesseractEngine:
 
     def __init__(self, psm: int = 3) -> None:
         if shutil.which("tesseract") is None:
-            raise OcrEngineError("tesseract is not installed (Debian: apt-get install tesseract-ocr tesseract-ocr-chi-sim)")
+            raise OcrEngineError(
+                "tesseract is not installed (Debian: apt-get install tesseract-ocr tesseract-ocr-chi-sim)"
+            )
         import pytesseract
 
         langs = set(pytesseract.get_languages(config=""))

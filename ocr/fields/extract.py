@@ -95,7 +95,12 @@ def _starts_value(rest: str) -> bool:
 def find_labels(rows: list[Row], spec: dict[str, tuple[str, ...]] | None = None) -> list[Label]:
     found = _full_labels(rows)
     if spec:
-        taken = {(lab.row, s.start) for lab in found for s in rows[lab.row].segments if s.start <= lab.start < s.end}
+        taken = {
+            (lab.row, s.start)
+            for lab in found
+            for s in rows[lab.row].segments
+            if s.start <= lab.start < s.end
+        }
         found += _partial_labels(rows, _partials(spec), taken)
         found.sort(key=lambda lab: (lab.row, lab.start))
     return found
@@ -111,7 +116,9 @@ def _full_labels(rows: list[Row]) -> list[Label]:
             if label is None:
                 continue
             end = m.end()
-            tail = _COLON.match(row.norm[end:])  # 客户名称（全称）： — a qualifier and a colon belong to the label
+            tail = _COLON.match(
+                row.norm[end:]
+            )  # 客户名称（全称）： — a qualifier and a colon belong to the label
             end += tail.end() if tail else 0
             has_colon = ":" in row.norm[m.end() : end]
             before = row.norm[m.start() - 1] if m.start() else " "
@@ -144,7 +151,9 @@ def _span(row: Row, start: int, end: int) -> tuple[str, BBox | None, float]:
     return row.text[start:end], row.span_bbox(start, end), row.span_confidence(start, end)
 
 
-def _below(rows: list[Row], lab: Label, by_row: dict[int, list[Label]]) -> tuple[str, BBox | None, float] | None:
+def _below(
+    rows: list[Row], lab: Label, by_row: dict[int, list[Label]]
+) -> tuple[str, BBox | None, float] | None:
     """The text right under a label whose row holds nothing else (label above its value)."""
     row = rows[lab.row]
     lb = row.span_bbox(lab.start, lab.end)
@@ -165,7 +174,9 @@ def _below(rows: list[Row], lab: Label, by_row: dict[int, list[Label]]) -> tuple
     return None
 
 
-def _candidates(rows: list[Row], labels: list[Label], wanted: tuple[str, ...]) -> list[tuple[str, BBox | None, float, bool]]:
+def _candidates(
+    rows: list[Row], labels: list[Label], wanted: tuple[str, ...]
+) -> list[tuple[str, BBox | None, float, bool]]:
     """(raw text, box, reader confidence, had a colon) for every occurrence of one of ``wanted``."""
     by_row: dict[int, list[Label]] = {}
     for lab in labels:
@@ -196,7 +207,7 @@ def _best(cands: list[Candidate]) -> Candidate | None:
     return max(cands, key=lambda c: c.score) if cands else None
 
 
-def _score(cleaned: values.Cleaned, conf: float, colon: bool, order: int) -> float:
+def _score(cleaned: values.Cleaned, conf: float, colon: bool, order: int) -> float:  # noqa: FBT001
     return cleaned.quality * 2 + conf + (0.1 if colon else 0) - 0.01 * order
 
 
@@ -205,7 +216,9 @@ def _field(name: str, cand: Candidate) -> FieldValue:
     return FieldValue(cand.value.value, conf, cand.bbox, raw=cand.raw, repaired=cand.value.repaired)
 
 
-def _scan(rows: list[Row], pattern: str, cleaner: values.Callable[[str], values.Cleaned | None]) -> Candidate | None:
+def _scan(
+    rows: list[Row], pattern: str, cleaner: values.Callable[[str], values.Cleaned | None]
+) -> Candidate | None:
     """Page-wide search for a self-checking identifier when no label led to it."""
     best = None
     rx = re.compile(pattern)
@@ -214,7 +227,9 @@ def _scan(rows: list[Row], pattern: str, cleaner: values.Callable[[str], values.
             cleaned = cleaner(m.group(0))
             if cleaned and cleaned.quality >= 0.95:
                 conf = row.span_confidence(m.start(), m.end())
-                cand = Candidate(cleaned, conf, row.span_bbox(m.start(), m.end()), m.group(0), cleaned.quality + conf)
+                cand = Candidate(
+                    cleaned, conf, row.span_bbox(m.start(), m.end()), m.group(0), cleaned.quality + conf
+                )
                 if best is None or cand.score > best.score:
                     best = cand
     return best
@@ -229,7 +244,9 @@ _SCANS: dict[str, tuple[str, values.Callable[[str], values.Cleaned | None]]] = {
 
 # Values printed inside a sentence rather than after a label (开户许可证: 经审核，XX符合开户条件…).
 SENTENCES: dict[DocType, dict[str, tuple[str, ...]]] = {
-    DocType.BANK_PERMIT: {"account_holder": (r"经\s*审\s*核\s*[，,]?\s*(.+?)\s*符合", r"兹\s*有\s*(.+?)\s*在")},
+    DocType.BANK_PERMIT: {
+        "account_holder": (r"经\s*审\s*核\s*[，,]?\s*(.+?)\s*符合", r"兹\s*有\s*(.+?)\s*在")
+    },
 }
 
 
@@ -261,7 +278,9 @@ def extract_rows(doc_type: DocType, rows: list[Row]) -> dict[str, FieldValue]:
                 start, end = values.validity(text)
                 for key, val in ((f"{prefix}valid_from", start), (f"{prefix}valid_to", end)):
                     if val and key not in fields:
-                        fields[key] = _field(key, Candidate(val, conf, bbox, text, _score(val, conf, colon, order)))
+                        fields[key] = _field(
+                            key, Candidate(val, conf, bbox, text, _score(val, conf, colon, order))
+                        )
             continue
         cleaner = values.CLEANERS.get(name, values.text_value)
         raw_cands += _sentences(doc_type, rows, name)

@@ -1,6 +1,7 @@
 """The printed labels of every field, per document type (issuers and layouts vary; longest label wins).
 
-``VALIDITY`` is a pseudo-field: one printed range (营业期限 2015年03月01日至长期) gives valid_from and valid_to.
+``VALIDITY`` is a pseudo-field: one printed range (营业期限 2015年03月01日至长期) gives valid_from
+and valid_to.
 """
 
 from __future__ import annotations
@@ -24,7 +25,14 @@ LABELS: dict[DocType, dict[str, tuple[str, ...]]] = {
     DocType.TAX_REGISTRATION: {
         "customer_name": ("纳税人名称", "名称", "单位名称"),
         "tax_id": ("税务登记号", "纳税人识别号", "税务登记证号", "税务登记证号码", "识别号", "税号"),
-        "legal_representative": ("法定代表人（负责人）", "法定代表人(负责人)", "法定代表人", "负责人", "业主姓名", "业主"),
+        "legal_representative": (
+            "法定代表人（负责人）",
+            "法定代表人(负责人)",
+            "法定代表人",
+            "负责人",
+            "业主姓名",
+            "业主",
+        ),
         "address": ("地址", "注册地址", "生产经营地址", "经营地址", "住所"),
         VALIDITY: ("有效期限", "有效期"),
     },
@@ -35,7 +43,11 @@ LABELS: dict[DocType, dict[str, tuple[str, ...]]] = {
         "approval_no": ("核准号", "基本存款账户编号", "账户编号", "许可证核准号", "开户许可证核准号"),
         "serial_no": ("编号", "许可证编号"),
         "legal_representative": (
-            "法定代表人（单位负责人）", "法定代表人(单位负责人)", "法定代表人", "单位负责人", "负责人",
+            "法定代表人（单位负责人）",
+            "法定代表人(单位负责人)",
+            "法定代表人",
+            "单位负责人",
+            "负责人",
         ),
         "account_opened": ("开户日期",),
     },
@@ -89,9 +101,37 @@ LABELS: dict[DocType, dict[str, tuple[str, ...]]] = {
 
 # Words printed as labels anywhere: a value stops where one of these starts a new cell.
 EXTRA_STOP_LABELS = (
-    "性别", "民族", "出生", "住址", "签发机关", "经营范围", "登记机关", "成立日期", "法定代表人", "注册资本",
-    "甲方", "乙方", "签字", "盖章", "（盖章）", "(盖章)", "日期", "电话", "传真", "邮编", "邮政编码",
-    "开户银行", "账号", "联系人", "联系电话", "营业期限", "类型", "住所", "备注", "审核", "经办人",
+    "性别",
+    "民族",
+    "出生",
+    "住址",
+    "签发机关",
+    "经营范围",
+    "登记机关",
+    "成立日期",
+    "法定代表人",
+    "注册资本",
+    "甲方",
+    "乙方",
+    "签字",
+    "盖章",
+    "（盖章）",
+    "(盖章)",
+    "日期",
+    "电话",
+    "传真",
+    "邮编",
+    "邮政编码",
+    "开户银行",
+    "账号",
+    "联系人",
+    "联系电话",
+    "营业期限",
+    "类型",
+    "住所",
+    "备注",
+    "审核",
+    "经办人",
 )
 
 

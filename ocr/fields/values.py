@@ -27,8 +27,26 @@ _ORG_SUFFIX = re.compile(
 )
 _CJK_NAME = re.compile(r"^[\u4e00-\u9fff·]{2,5}$")
 _BANK = re.compile(r"银行|信用社|信用合作|农商|农信|邮政储蓄|邮储")
-_DIGIT_FIX = str.maketrans({"O": "0", "o": "0", "D": "0", "Q": "0", "I": "1", "l": "1", "|": "1", "i": "1",
-                            "Z": "2", "z": "2", "S": "5", "s": "5", "B": "8", "G": "6", "b": "6", "g": "9"})
+_DIGIT_FIX = str.maketrans(
+    {
+        "O": "0",
+        "o": "0",
+        "D": "0",
+        "Q": "0",
+        "I": "1",
+        "l": "1",
+        "|": "1",
+        "i": "1",
+        "Z": "2",
+        "z": "2",
+        "S": "5",
+        "s": "5",
+        "B": "8",
+        "G": "6",
+        "b": "6",
+        "g": "9",
+    }
+)
 
 
 @dataclass(frozen=True, slots=True)

@@ -30,8 +30,13 @@ sys.path.insert(0, str(ROOT))
 def run_one(dossier_dir: str, engine: str, data_root: str) -> dict:
     truth = json.loads((Path(dossier_dir) / "truth.json").read_text("utf-8"))
     inputs = [str(p) for p in sorted(Path(dossier_dir).iterdir()) if p.name != "truth.json"]
-    env = {**os.environ, "DOSSIER_DATA_DIR": str(Path(data_root) / Path(dossier_dir).name),
-           "DOSSIER_OCR_ENGINE": engine, "OMP_THREAD_LIMIT": "1"}
+    env = {
+        **os.environ,
+        "DOSSIER_DATA_DIR": str(Path(data_root) / Path(dossier_dir).name),
+        "DOSSIER_OCR_ENGINE": engine,
+        "OMP_THREAD_LIMIT": "1",
+        "DOSSIER_WORKERS": "1",
+    }
     env.pop("DOSSIER_DATABASE_URL", None)
     cmd = [sys.executable, "-m", "intake.cli", "process", *inputs, "--json", "--as-of", truth["as_of"]]
     if truth.get("pickup_date"):
@@ -74,8 +79,10 @@ def score(results: list[dict]) -> dict:
                 ok = page is not None and page.get("doc_type") == tp["doc_type"]
                 s["doc_type"]["ok" if ok else "miss"] += 1
                 if not ok:
-                    misses.append(f"{truth['dossier']} {f['file']} p{tp['page']}: doc_type "
-                                  f"{page and page.get('doc_type')} != {tp['doc_type']}")
+                    misses.append(
+                        f"{truth['dossier']} {f['file']} p{tp['page']}: doc_type "
+                        f"{page and page.get('doc_type')} != {tp['doc_type']}"
+                    )
                 fields = (page or {}).get("fields") or {}
                 for name, want in tp.get("fields", {}).items():
                     have = (fields.get(name) or {}).get("value")
@@ -83,13 +90,17 @@ def score(results: list[dict]) -> dict:
                     s[f"field:{cond}"]["ok" if hit else "miss"] += 1
                     s[f"field:{name}"]["ok" if hit else "miss"] += 1
                     if not hit:
-                        misses.append(f"{truth['dossier']} {f['file']} p{tp['page']} {name}: {have!r} != {want!r}")
+                        misses.append(
+                            f"{truth['dossier']} {f['file']} p{tp['page']} {name}: {have!r} != {want!r}"
+                        )
                 if "seals" in tp:
                     have_seals = sorted(((fields.get("seals") or {}).get("value")) or [])
                     s["seals"]["ok" if have_seals == sorted(tp["seals"]) else "miss"] += 1
                     if have_seals != sorted(tp["seals"]):
-                        misses.append(f"{truth['dossier']} {f['file']} p{tp['page']} seals: {have_seals} != "
-                                      f"{sorted(tp['seals'])}")
+                        misses.append(
+                            f"{truth['dossier']} {f['file']} p{tp['page']} seals: {have_seals} != "
+                            f"{sorted(tp['seals'])}"
+                        )
         for name, want in truth.get("record", {}).items():
             have = out.get("record", {}).get(name)
             s["record"]["ok" if have == want else "miss"] += 1
@@ -133,7 +144,8 @@ def report(sc: dict, peak_rss_kb: int) -> None:
         print(f"  {key:<30} {_rate(c[key], 'found')}")
     print(f"clean dossiers w/o blocker  {_rate(c['clean_dossiers'], 'no_blocker')}")
     if sc["pages"]:
-        print(f"seconds per page (wall, per process) {sc['seconds'] / sc['pages']:.2f}  pages={int(sc['pages'])}")
+        per_page = sc["seconds"] / sc["pages"]
+        print(f"seconds per page (wall, per process) {per_page:.2f}  pages={int(sc['pages'])}")
     print(f"peak RSS of one dossier process      {peak_rss_kb / 1024:.0f} MB")
 
 

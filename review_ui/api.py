@@ -1,0 +1,183 @@
+"""The JSON API: the same operations as the pages, for scripts (HTTP basic auth) and the page scripts.
+
+Described by hand in static/openapi.json (served at /api/openapi.json). Level-1 values are masked for staff.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from pathlib import Path
+
+from flask import Blueprint, abort, jsonify, request, send_file
+from flask_login import current_user
+from werkzeug.exceptions import HTTPException
+from werkzeug.wrappers import Response
+
+from review_ui import actions, queries
+from review_ui.auth import ADMIN, DECIDERS, EVERYONE, READERS, role_required
+from review_ui.decisions import DecisionError
+from review_ui.masking import Masker
+from review_ui.views import _date, _int
+from storage import repository as repo
+from storage.contract_json import dossier_json
+from storage.models import Role
+
+api = Blueprint("api", __name__, url_prefix="/api")
+OPENAPI = Path(__file__).resolve().parent / "static" / "openapi.json"
+
+
+@api.errorhandler(HTTPException)
+def _json_error(exc: HTTPException) -> tuple[Response, int]:
+    return jsonify(error=exc.name, detail=exc.description), exc.code or 500
+
+
+@api.errorhandler(repo.NotFoundError)
+def _not_found(exc: repo.NotFoundError) -> tuple[Response, int]:
+    return jsonify(error="Not Found", detail=str(exc)), 404
+
+
+@api.errorhandler(DecisionError)
+def _refused(exc: DecisionError) -> tuple[Response, int]:
+    return jsonify(error="Conflict", detail=str(exc)), 409
+
+
+def _staff() -> bool:
+    return bool(current_user.role == Role.STAFF)
+
+
+@api.get("/openapi.json")
+def openapi() -> Response:
+    return send_file(OPENAPI, mimetype="application/json")
+
+
+@api.post("/dossiers")
+@role_required(*ADMIN)
+def upload() -> tuple[Response, int]:
+    files = [(f.filename or "upload", f.stream) for f in request.files.getlist("files") if f.filename]
+    if not files:
+        abort(400, "no files")
+    dossier_id = actions.store_upload(
+        files,
+        reference=request.form.get("reference", "").strip(),
+        pickup_date=_date(request.form.get("pickup_date")),
+        actor=current_user.name,
+    )
+    with actions.ctx().sessions() as s:
+        return jsonify(queries.status_of(s, dossier_id)), 201
+
+
+@api.get("/dossiers/<dossier_id>/status")
+@role_required(*EVERYONE)
+def status(dossier_id: str) -> Response:
+    with actions.ctx().sessions() as s:
+        out = queries.status_of(s, dossier_id)
+    if out is None:
+        abort(404)
+    return jsonify(out)
+
+
+@api.get("/dossiers/<dossier_id>")
+@role_required(*EVERYONE)
+def dossier(dossier_id: str) -> Response:
+    """The contract JSON of `dossier process --json`."""
+    with actions.ctx().sessions() as s:
+        try:
+            out = dossier_json(s, dossier_id)
+        except LookupError:
+            abort(404)
+        data = queries.review_data(s, dossier_id)
+    assert data is not None
+    return jsonify(Masker(queries.level1_values(data), active=_staff()).json(out))
+
+
+@api.get("/dossiers/<dossier_id>/fields")
+@role_required(*EVERYONE)
+def fields(dossier_id: str) -> Response:
+    with actions.ctx().sessions() as s:
+        data = queries.review_data(s, dossier_id)
+    if data is None:
+        abort(404)
+    masker = Masker(queries.level1_values(data), active=_staff())
+    documents = [
+        {
+            "doc_type": doc.doc_type,
+            "file": doc.file,
+            "page_ids": doc.page_ids,
+            "fields": [
+                {**asdict(f), "value": masker.field(f.name, f.value), "doubtful": f.doubtful}
+                for f in doc.fields
+            ],
+        }
+        for doc in data.documents
+    ]
+    return jsonify({"dossier_id": dossier_id, "documents": documents, "findings": masker.json(data.findings)})
+
+
+@api.post("/fields/<int:field_id>/correction")
+@role_required(*DECIDERS)
+def correction(field_id: int) -> Response:
+    body = request.get_json(silent=True) or {}
+    if not isinstance(body.get("value"), str):
+        abort(400, "value (string) is required")
+    dossier_id, blockers = actions.correct(
+        field_id, body["value"], actor=current_user.name, reason=body.get("reason")
+    )
+    with actions.ctx().sessions() as s:
+        data = queries.review_data(s, dossier_id)
+    assert data is not None
+    return jsonify({"dossier_id": dossier_id, "blockers": blockers, "findings": data.findings})
+
+
+@api.post("/dossiers/<dossier_id>/decision")
+@role_required(*DECIDERS)
+def decision(dossier_id: str) -> Response:
+    body = request.get_json(silent=True) or {}
+    out = actions.decide(
+        dossier_id,
+        str(body.get("decision", "")),
+        actor=current_user.name,
+        reason=body.get("reason"),
+        copies=int(body.get("copies") or 1),
+    )
+    return jsonify(out)
+
+
+@api.post("/findings/<int:finding_id>/override")
+@role_required(*ADMIN)
+def override(finding_id: int) -> Response:
+    body = request.get_json(silent=True) or {}
+    dossier_id = actions.override(finding_id, actor=current_user.name, reason=str(body.get("reason") or ""))
+    return jsonify({"dossier_id": dossier_id, "finding_id": finding_id, "status": "overridden"})
+
+
+@api.get("/queue")
+@role_required(*READERS)
+def queue() -> Response:
+    f = queries.QueueFilter(
+        status=request.args.get("status", "awaiting_review"),
+        reviewer=request.args.get("reviewer", ""),
+        days_left=_int(request.args.get("days_left")),
+        page=_int(request.args.get("page"), 1) or 1,
+    )
+    with actions.ctx().sessions() as s:
+        listing = queries.review_queue(s, f, actions.today())
+    return jsonify(
+        {"page": listing.page, "pages": listing.pages, "total": listing.total, "dossiers": listing.rows}
+    )
+
+
+@api.get("/dashboard")
+@role_required(*EVERYONE)
+def dashboard() -> Response:
+    with actions.ctx().sessions() as s:
+        return jsonify(queries.dashboard(s, actions.today(), _int(request.args.get("page"), 1) or 1))
+
+
+@api.get("/archive")
+@role_required(*EVERYONE)
+def archive() -> Response:
+    with actions.ctx().sessions() as s:
+        listing = queries.archive_records(
+            s, request.args.get("q", ""), _int(request.args.get("page"), 1) or 1
+        )
+    return jsonify({"page": listing.page, "total": listing.total, "records": listing.rows})

@@ -1,0 +1,106 @@
+"""The application factory: configuration, sessions, sign-in, CSRF, translations and the blueprints."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from flask import Flask, g, request
+from flask_babel import Babel
+from flask_login import current_user
+from flask_wtf.csrf import CSRFProtect, generate_csrf
+
+from intake.pipeline import Context
+from review_ui import auth, labels
+from review_ui.i18n import compile_catalogs
+from review_ui.jobs import start_reading as default_start_reading
+
+StartReading = Callable[[Context, str], Any]
+csrf = CSRFProtect()
+WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+def _secret_key(ctx: Context) -> str:
+    """A stable key per data directory, so sessions survive a restart; DOSSIER_SECRET_KEY wins."""
+    env = os.environ.get("DOSSIER_SECRET_KEY")
+    if env:
+        return env
+    path = ctx.settings.work_dir / "secret_key"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.exists():
+        path.write_text(secrets.token_hex(32), encoding="utf-8")
+        path.chmod(0o600)
+    return path.read_text(encoding="utf-8").strip()
+
+
+def create_app(
+    ctx: Context | None = None,
+    *,
+    start_reading: StartReading | None = None,
+    today: Callable[[], date] = date.today,
+    config: dict[str, Any] | None = None,
+) -> Flask:
+    """Build the app. `start_reading(ctx, dossier_id)` starts OCR of an upload (default: workers/embedded)."""
+    if ctx is None:
+        from intake.cli import build_context
+        from storage.config import Settings
+
+        ctx = build_context(Settings.from_env())
+    app = Flask(__name__)
+    translations = compile_catalogs(ctx.settings.work_dir / "translations")
+    app.config.update(
+        SECRET_KEY=_secret_key(ctx),
+        WTF_CSRF_CHECK_DEFAULT=False,  # checked in _csrf below: basic-auth API calls are exempt
+        WTF_CSRF_TIME_LIMIT=None,
+        BABEL_DEFAULT_LOCALE="zh_CN",
+        BABEL_TRANSLATION_DIRECTORIES=str(translations),
+        MAX_CONTENT_LENGTH=ctx.limits.max_total_bytes,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+    )
+    app.config.update(config or {})
+    app.extensions["dossier"] = {
+        "ctx": ctx,
+        "start_reading": start_reading or default_start_reading,
+        "today": today,
+    }
+    Babel(app, locale_selector=lambda: "zh_CN")
+    csrf.init_app(app)
+    auth.install(app, ctx.sessions)
+
+    @app.before_request
+    def _csrf() -> None:
+        if request.method not in WRITE_METHODS:
+            return
+        if request.path.startswith("/api/") and auth.basic_credentials() is not None:
+            return  # scripts with HTTP basic auth: no browser session to ride, so no CSRF token
+        csrf.protect()
+
+    @app.context_processor
+    def _helpers() -> dict[str, Any]:
+        return {
+            "csrf_token": generate_csrf,
+            "doc_name": labels.doc_name,
+            "field_name": labels.field_name,
+            "status_name": labels.status_name,
+            "role_name": lambda r: labels.ROLE_NAMES.get(str(r), str(r)),
+            "severity_name": lambda s: labels.SEVERITY_NAMES.get(s, s),
+            "me": current_user,
+        }
+
+    @app.after_request
+    def _headers(response: Any) -> Any:
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        g.pop("basic_auth", None)
+        return response
+
+    from review_ui.api import api
+    from review_ui.views import ui
+
+    app.register_blueprint(ui)
+    app.register_blueprint(api)
+    return app

@@ -1,0 +1,257 @@
+"""The HTML pages: sign-in, upload, review queue, review page, decisions, dashboard, archive, audit, users."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+
+from intake.pipeline import page_image_path
+from review_ui import actions, auth, labels, queries
+from review_ui.auth import ADMIN, AUDIT, DECIDERS, EVERYONE, READERS, role_required
+from review_ui.decisions import DecisionError
+from review_ui.masking import Masker
+from storage import repository as repo
+from storage.models import Page, Role, User
+
+ui = Blueprint("ui", __name__)
+
+
+def _int(value: str | None, default: int | None = None) -> int | None:
+    try:
+        return int(value) if value not in (None, "") else default
+    except ValueError:
+        return default
+
+
+def _date(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+@ui.route("/login", methods=["GET", "POST"])
+def login() -> Any:
+    error = None
+    if request.method == "POST":
+        with actions.ctx().sessions() as s:
+            user = auth.authenticate(s, request.form.get("name", ""), request.form.get("password", ""))
+        if user is not None:
+            login_user(user)
+            return redirect(url_for("ui.home"))
+        error = _("Wrong name or password.")
+    return render_template("login.html", error=error), 401 if error else 200
+
+
+@ui.route("/logout", methods=["POST"])
+def logout() -> Response:
+    logout_user()
+    return redirect(url_for("ui.login"))
+
+
+@ui.route("/")
+@role_required(*EVERYONE)
+def home() -> Response:
+    if current_user.role == Role.STAFF:
+        return redirect(url_for("ui.dashboard"))
+    return redirect(url_for("ui.queue"))
+
+
+@ui.route("/upload", methods=["GET", "POST"])
+@role_required(*ADMIN)
+def upload() -> Any:
+    if request.method == "GET":
+        return render_template("upload.html")
+    files = [(f.filename or "upload", f.stream) for f in request.files.getlist("files") if f.filename]
+    if not files:
+        flash(_("Choose at least one file."), "error")
+        return render_template("upload.html"), 400
+    dossier_id = actions.store_upload(
+        files,
+        reference=request.form.get("reference", "").strip(),
+        pickup_date=_date(request.form.get("pickup_date")),
+        actor=current_user.name,
+    )
+    return redirect(url_for("ui.progress", dossier_id=dossier_id))
+
+
+@ui.route("/dossiers/<dossier_id>/progress")
+@role_required(*EVERYONE)
+def progress(dossier_id: str) -> Any:
+    with actions.ctx().sessions() as s:
+        status = queries.status_of(s, dossier_id)
+    if status is None:
+        abort(404)
+    return render_template("progress.html", status=status, status_names=labels.STATUS_NAMES)
+
+
+@ui.route("/queue")
+@role_required(*READERS)
+def queue() -> Any:
+    f = queries.QueueFilter(
+        status=request.args.get("status", "awaiting_review"),
+        reviewer=request.args.get("reviewer", ""),
+        days_left=_int(request.args.get("days_left")),
+        page=_int(request.args.get("page"), 1) or 1,
+    )
+    if f.status and f.status not in {s.value for s in queries.DossierStatus}:
+        abort(400)
+    with actions.ctx().sessions() as s:
+        listing = queries.review_queue(s, f, actions.today())
+        reviewers = list(s.scalars(select(User.name).where(User.role == Role.REVIEWER).order_by(User.name)))
+    return render_template("queue.html", listing=listing, f=f, reviewers=reviewers)
+
+
+@ui.route("/dashboard")
+@role_required(*EVERYONE)
+def dashboard() -> Any:
+    with actions.ctx().sessions() as s:
+        data = queries.dashboard(s, actions.today(), _int(request.args.get("page"), 1) or 1)
+    return render_template("dashboard.html", data=data)
+
+
+@ui.route("/dossiers/<dossier_id>")
+@role_required(*EVERYONE)
+def review(dossier_id: str) -> Any:
+    with actions.ctx().sessions() as s:
+        data = queries.review_data(s, dossier_id)
+        if data is None:
+            abort(404)
+        reviewers = list(s.scalars(select(User.name).where(User.role == Role.REVIEWER).order_by(User.name)))
+    masker = Masker(queries.level1_values(data), active=current_user.role == Role.STAFF)
+    return render_template(
+        "review.html",
+        d=data.dossier,
+        data=data,
+        m=masker,
+        reviewers=reviewers,
+        can_edit=current_user.role in DECIDERS,
+        can_override=current_user.role in ADMIN,
+        show_images=current_user.role != Role.STAFF,
+    )
+
+
+@ui.route("/dossiers/<dossier_id>/pages/<int:page_id>/image")
+@role_required(*READERS)  # staff never see page images: they show level-1 data in clear
+def page_image(dossier_id: str, page_id: int) -> Response:
+    c = actions.ctx()
+    with c.sessions() as s:
+        page = s.get(Page, page_id)
+    if page is None or page.dossier_id != dossier_id:
+        abort(404)
+    path = page_image_path(c.settings, dossier_id, page_id)
+    if not path.is_file():
+        abort(404)
+    return send_file(path, mimetype="image/jpeg", max_age=3600)
+
+
+@ui.route("/fields/<int:field_id>/correct", methods=["POST"])
+@role_required(*DECIDERS)
+def correct(field_id: int) -> Response:
+    try:
+        dossier_id, _blockers = actions.correct(
+            field_id,
+            request.form.get("value", ""),
+            actor=current_user.name,
+            reason=request.form.get("reason", "").strip() or None,
+        )
+    except repo.NotFoundError:
+        abort(404)
+    return redirect(url_for("ui.review", dossier_id=dossier_id, field=field_id))
+
+
+@ui.route("/dossiers/<dossier_id>/decide", methods=["POST"])
+@role_required(*DECIDERS)
+def decide(dossier_id: str) -> Response:
+    decision = request.form.get("decision", "")
+    try:
+        out = actions.decide(
+            dossier_id,
+            decision,
+            actor=current_user.name,
+            reason=request.form.get("reason", "").strip() or None,
+            copies=_int(request.form.get("copies"), 1) or 1,
+        )
+    except repo.NotFoundError:
+        abort(404)
+    except DecisionError as exc:
+        flash(_("Not possible: %(why)s", why=str(exc)), "error")
+        return redirect(url_for("ui.review", dossier_id=dossier_id))
+    if decision == "approve":
+        flash(
+            _("Archived as %(no)s (customer number %(cno)s).", no=out["archive_no"], cno=out["customer_no"])
+        )
+        return redirect(url_for("ui.archive", q=out["customer_no"]))
+    flash(_("Decision saved."))
+    return redirect(url_for("ui.queue"))
+
+
+@ui.route("/findings/<int:finding_id>/override", methods=["POST"])
+@role_required(*ADMIN)
+def override(finding_id: int) -> Response:
+    try:
+        dossier_id = actions.override(
+            finding_id, actor=current_user.name, reason=request.form.get("reason", "")
+        )
+    except repo.NotFoundError:
+        abort(404)
+    except DecisionError as exc:
+        flash(_("Not possible: %(why)s", why=str(exc)), "error")
+        return redirect(request.referrer or url_for("ui.queue"))
+    return redirect(url_for("ui.review", dossier_id=dossier_id))
+
+
+@ui.route("/dossiers/<dossier_id>/assign", methods=["POST"])
+@role_required(*ADMIN)
+def assign(dossier_id: str) -> Response:
+    try:
+        actions.assign(dossier_id, request.form.get("reviewer", "").strip(), actor=current_user.name)
+    except repo.NotFoundError:
+        abort(404)
+    return redirect(url_for("ui.review", dossier_id=dossier_id))
+
+
+@ui.route("/archive")
+@role_required(*EVERYONE)
+def archive() -> Any:
+    q = request.args.get("q", "").strip()
+    with actions.ctx().sessions() as s:
+        listing = queries.archive_records(s, q, _int(request.args.get("page"), 1) or 1)
+    return render_template("archive.html", listing=listing, q=q)
+
+
+@ui.route("/dossiers/<dossier_id>/audit")
+@role_required(*AUDIT)
+def audit(dossier_id: str) -> Any:
+    with actions.ctx().sessions() as s:
+        events = repo.audit_trail(s, dossier_id)
+    return render_template("audit.html", dossier_id=dossier_id, events=events)
+
+
+@ui.route("/users", methods=["GET", "POST"])
+@role_required(*ADMIN)
+def users() -> Any:
+    c = actions.ctx()
+    if request.method == "POST":
+        try:
+            with c.sessions.begin() as s:
+                auth.add_user(
+                    s,
+                    request.form.get("name", ""),
+                    request.form.get("password", ""),
+                    Role(request.form.get("role", "")),
+                    actor=current_user.name,
+                )
+            flash(_("User created."))
+        except ValueError as exc:
+            flash(_("Not possible: %(why)s", why=str(exc)), "error")
+        return redirect(url_for("ui.users"))
+    with c.sessions() as s:
+        rows = list(s.scalars(select(User).order_by(User.name)))
+    return render_template("users.html", users=rows, roles=list(Role))

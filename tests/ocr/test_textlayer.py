@@ -1,0 +1,78 @@
+"""A PDF's own text layer is read exactly, without OCR, with boxes on the rendered page image."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from intake.files import ingest, page_image, pdf_render_scale
+from ocr.reader import read_page
+from ocr.textlayer import read_text_layer
+from ocr.types import DocType, TextSource
+from storage.filestore import FileStore
+
+FONT = Path("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc")
+LINES = [
+    "客户建档申请表",
+    "客户名称：宁波海曙恒达商贸有限公司",
+    "税务登记号：91330203MA2B3C4D1X",
+    "开户银行：中国工商银行股份有限公司宁波海曙支行",
+    "银行账号：3901100009000123456",
+    "税务电话：0574-87654321",
+]
+
+
+def _pdf(path: Path) -> Path:
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(TTFont("wqy", str(FONT), subfontIndex=0))
+    c = canvas.Canvas(str(path), pagesize=A4)
+    for i, text in enumerate(LINES):
+        c.setFont("wqy", 22 if i == 0 else 12)
+        c.drawString(72, A4[1] - 90 - 30 * i, text)
+    c.showPage()
+    c.save()
+    return path
+
+
+@pytest.fixture
+def stored_pdf(tmp_path):
+    result = ingest([_pdf(tmp_path / "form.pdf")], FileStore(tmp_path / "store"))
+    assert not result.rejected
+    return result.files[0]
+
+
+def test_text_layer_lines_are_exact_and_boxed_in_page_pixels(stored_pdf):
+    scale = pdf_render_scale(stored_pdf, 1, 200)
+    lines = read_text_layer(stored_pdf.stored_path, 1, scale)
+    assert lines is not None
+    assert [ln.text for ln in lines] == LINES
+    image = page_image(stored_pdf, 1, dpi=200)
+    # "客户名称" starts 72 pt from the left edge: 200 px/in → 200 px
+    assert abs(lines[1].bbox[0] - 200) <= 3
+    assert all(0 <= ln.bbox[0] < ln.bbox[2] <= image.width for ln in lines)
+
+
+def test_page_with_a_text_layer_is_not_ocred(stored_pdf):
+    scale = pdf_render_scale(stored_pdf, 1, 200)
+    reading, _ = read_page(
+        page_image(stored_pdf, 1, dpi=200), text_layer=read_text_layer(stored_pdf.stored_path, 1, scale)
+    )
+    assert reading.text.source == TextSource.TEXT_LAYER
+    assert reading.doc_type == DocType.APPLICATION_FORM
+    assert reading.fields["tax_id"].value == "91330203MA2B3C4D1X"
+    assert reading.fields["bank_account"].value == "3901100009000123456"
+    assert reading.fields["tax_phone"].value == "0574-87654321"
+
+
+def test_image_only_pdf_has_no_text_layer(tmp_path):
+    from PIL import Image
+
+    path = tmp_path / "scan.pdf"
+    Image.new("RGB", (800, 1100), "white").save(path, format="PDF")
+    f = ingest([path], FileStore(tmp_path / "store")).files[0]
+    assert read_text_layer(f.stored_path, 1, pdf_render_scale(f, 1, 200)) is None
