@@ -14,11 +14,14 @@ from functools import cache
 
 from ocr.fields import values
 from ocr.fields.labels import ID_VALIDITY, LABELS, VALIDITY, all_labels
-from ocr.layout import Row, build_rows, fold
+from ocr.layout import Row, Segment, build_rows, fold
 from ocr.types import BBox, DocType, FieldValue, TextLine
 
 _GAP = r"[\s\u3000]*"
-_COLON = re.compile(r"^[\s\u3000]*(?:[(（][^()（）]{1,8}[)）])?[\s\u3000]*[:：]?")
+# after a label: a qualifier in brackets (（全称）, （预计）) or an alternative (/负责人), then a colon
+_COLON = re.compile(
+    r"^[\s\u3000]*(?:[(（][\u4e00-\u9fff/、]{1,8}[)）]|[/／][\u4e00-\u9fff]{1,6})?[\s\u3000]*[:：]?"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,15 +60,15 @@ def _partials(spec: dict[str, tuple[str, ...]]) -> dict[str, str]:
     """One character of a two-character label, alone at the start of a cell, stands for the label.
 
     名　　称 is often read as 名 + 称… or with one of the two characters lost; only characters that name a
-    single label of this document type are used.
+    single field of this document type are used.
     """
-    seen: dict[str, set[str]] = {}
-    for labels in spec.values():
+    seen: dict[str, dict[str, str]] = {}  # char → field → one of its labels
+    for field_name, labels in spec.items():
         for lab in labels:
             if len(lab) == 2:
                 for ch in lab:
-                    seen.setdefault(ch, set()).add(lab)
-    return {ch: next(iter(labs)) for ch, labs in seen.items() if len(labs) == 1}
+                    seen.setdefault(ch, {}).setdefault(field_name, lab)
+    return {ch: next(iter(fields.values())) for ch, fields in seen.items() if len(fields) == 1}
 
 
 def _partial_labels(rows: list[Row], partials: dict[str, str], taken: set[tuple[int, int]]) -> list[Label]:
@@ -102,7 +105,36 @@ def find_labels(rows: list[Row], spec: dict[str, tuple[str, ...]] | None = None)
             if s.start <= lab.start < s.end
         }
         found += _partial_labels(rows, _partials(spec), taken)
+        taken |= {(lab.row, lab.start) for lab in found}
+        found += _fuzzy_labels(rows, spec, taken)
         found.sort(key=lambda lab: (lab.row, lab.start))
+    return found
+
+
+def _fuzzy_labels(
+    rows: list[Row], spec: dict[str, tuple[str, ...]], taken: set[tuple[int, int]]
+) -> list[Label]:
+    """A cell holding nothing but a label misread in one character (用户银行, 营业国性, 联系大).
+
+    Only whole cells count, and only when every label within one substitution names the same field.
+    """
+    found = []
+    for r, row in enumerate(rows):
+        for seg in row.segments:
+            if (r, seg.start) in taken:
+                continue
+            cell = re.sub(r"[\s:：]", "", row.norm[seg.start : seg.end])
+            if len(cell) < 3:
+                continue
+            fields = {
+                name
+                for name, labels in spec.items()
+                for lab in labels
+                if len(lab) == len(cell) and sum(a != b for a, b in zip(lab, cell, strict=True)) == 1
+            }
+            if len(fields) == 1:
+                label = next(lab for lab in spec[next(iter(fields))] if len(lab) == len(cell))
+                found.append(Label(r, seg.start, seg.end, label, strong=True))
     return found
 
 
@@ -137,6 +169,8 @@ def _value_end(row: Row, start: int, labels_in_row: list[Label]) -> int:
         if seg.start <= skip < seg.end or seg.start >= skip:
             end = seg.end
             break
+    if any(lab.strong and lab.start == skip for lab in labels_in_row):
+        return skip  # the next cell is another label: this one's value is elsewhere (below)
     for lab in labels_in_row:
         if lab.strong and skip < lab.start < end:
             return lab.start
@@ -164,14 +198,36 @@ def _below(
         nxt = rows[r]
         if nxt.bbox[1] - lb[3] > 2.5 * h:
             return None
-        for seg in nxt.segments:
-            x0, _, x1, _ = seg.line.bbox
-            if x1 > lb[0] - h and x0 < lb[2] + 6 * h:
-                if any(o.start == seg.start and o.strong for o in by_row.get(r, [])):
-                    return None  # the next thing below is another label
-                end = _value_end(nxt, seg.start, by_row.get(r, []))
-                return _span(nxt, seg.start, min(end, seg.end))
+        under = [sg for sg in nxt.segments if sg.line.bbox[2] > lb[0] - h and sg.line.bbox[0] < lb[2] + 6 * h]
+        if not under:
+            continue
+        # of the cells under the label, the one that starts nearest to the label's own start
+        seg = min(under, key=lambda sg: abs(sg.line.bbox[0] - lb[0]))
+        if any(o.start == seg.start and o.strong for o in by_row.get(r, [])):
+            return None  # the next thing below is another label
+        end = min(_value_end(nxt, seg.start, by_row.get(r, [])), seg.end)
+        start = _column_start(nxt, seg, end, lb[0] - h)
+        return _span(nxt, start, end)
     return None
+
+
+_ORG_CHUNK = re.compile(
+    r".+?(?:有限责任公司|股份有限公司|有限公司|公司|商行|超市|便利店|店|厂|经营部|中心)(?:[(（][^()（）]*[)）])?"
+)
+
+
+def _column_start(row: Row, seg: Segment, end: int, column_x: float) -> int:
+    """Two signature blocks read as one line (甲方名称乙方名称): start at the name under this label."""
+    x0, _, x1, _ = seg.line.bbox
+    if x0 >= column_x:
+        return seg.start
+    text = row.norm[seg.start : end]
+    chunks = list(_ORG_CHUNK.finditer(text))
+    if len(chunks) < 2:
+        return seg.start
+    per_char = (x1 - x0) / max(seg.end - seg.start, 1)
+    best = min(chunks, key=lambda m: abs(x0 + m.start() * per_char - column_x))
+    return seg.start + best.start()
 
 
 def _candidates(
@@ -196,7 +252,8 @@ def _candidates(
                 end2 = _value_end(row, end, by_row[lab.row])
                 text2, bbox2, conf2 = _span(row, lab.end, end2)
                 out.append((text2, bbox2, conf2, colon))
-        else:
+        if len(text.strip()) <= 3:
+            # nothing (or a smudge: 乙方（盖章）有限责) beside the label: the value is under it
             below = _below(rows, lab, by_row)
             if below and below[0].strip():
                 out.append((*below, colon))
@@ -265,6 +322,13 @@ def _sentences(doc_type: DocType, rows: list[Row], name: str) -> list[tuple[str,
     return out
 
 
+# Fields whose label words also run through the body text (乙方应当…): only a well-formed value counts.
+STRICT: dict[DocType, tuple[str, ...]] = {
+    DocType.DISTRIBUTION_CONTRACT: ("customer_name",),
+    DocType.LOGISTICS_CONTRACT: ("customer_name",),
+}
+
+
 def extract_rows(doc_type: DocType, rows: list[Row]) -> dict[str, FieldValue]:
     spec = LABELS.get(doc_type, {})
     labels = find_labels(rows, spec)
@@ -289,6 +353,8 @@ def extract_rows(doc_type: DocType, rows: list[Row]) -> dict[str, FieldValue]:
             cleaned = cleaner(text)
             if cleaned is not None:
                 cands.append(Candidate(cleaned, conf, bbox, text, _score(cleaned, conf, colon, order)))
+        if name in STRICT.get(doc_type, ()):
+            cands = [c for c in cands if c.value.quality >= 1.0]
         best = _best(cands)
         if (best is None or best.value.quality < 0.95) and name in _SCANS:
             scanned = _scan(rows, *_SCANS[name])

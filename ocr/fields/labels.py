@@ -15,7 +15,7 @@ LABELS: dict[DocType, dict[str, tuple[str, ...]]] = {
     DocType.BUSINESS_LICENSE: {
         "customer_name": ("名称", "企业名称", "单位名称", "字号名称", "个体工商户名称"),
         "tax_id": ("统一社会信用代码", "社会信用代码", "信用代码"),
-        "license_type": ("类型", "主体类型", "组成形式", "企业类型"),
+        "license_type": ("类型", "主体类型", "企业类型", "市场主体类型"),
         "legal_representative": ("法定代表人", "经营者", "负责人", "执行事务合伙人", "投资人", "法人代表"),
         "address": ("住所", "经营场所", "主要经营场所", "营业场所", "企业住所"),
         "registered_capital": ("注册资本", "注册资金", "出资额", "出资总额"),
@@ -53,7 +53,7 @@ LABELS: dict[DocType, dict[str, tuple[str, ...]]] = {
     },
     DocType.PASSBOOK: {
         "account_holder": ("户名", "姓名", "客户名称", "账户名称", "持卡人"),
-        "bank_account": ("账号", "帐号", "卡号", "银行卡号", "存折账号"),
+        "bank_account": ("账号", "帐号", "卡号", "银行卡号", "存折账号", "账户", "账户号码"),
         "bank_name": ("开户行", "开户银行", "开户网点", "发卡行", "开户机构"),
         "account_opened": ("开户日期",),
     },
@@ -63,8 +63,8 @@ LABELS: dict[DocType, dict[str, tuple[str, ...]]] = {
     DocType.APPLICATION_FORM: {
         "customer_name": ("客户名称", "客户全称", "单位名称", "企业名称", "公司名称", "名称"),
         "tax_id": ("税务登记号", "纳税人识别号", "统一社会信用代码", "税号", "纳税识别号"),
-        "tax_address": ("税务地址", "注册地址", "开票地址", "地址"),
-        "tax_phone": ("税务电话", "开票电话", "电话", "注册电话"),
+        "tax_address": ("税务地址", "税务登记地址", "注册地址", "开票地址", "地址"),
+        "tax_phone": ("税务电话", "税务登记电话", "开票电话", "电话", "注册电话"),
         "bank_name": ("开户银行", "开户行", "开户银行名称"),
         "bank_account": ("银行账号", "账号", "帐号", "开户账号"),
         "business_type": ("营业属性", "经营属性", "客户类型"),

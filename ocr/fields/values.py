@@ -81,7 +81,7 @@ def org_name(raw: str) -> Cleaned | None:
     cjk = len(re.findall(r"[\u4e00-\u9fff]", v))
     if _ORG_SUFFIX.search(v):
         return Cleaned(v, 1.0)
-    if cjk < 5:  # 执一份, 应当… : words of a clause, not a name
+    if cjk < 5 or len(v) > 30 or re.search(r"[，。；,;]", v):  # 执一份, 乙方应遵守…: a clause, not a name
         return None
     return Cleaned(v, 0.55)
 
@@ -104,7 +104,7 @@ def person_name(raw: str) -> Cleaned | None:
 
 
 def text_value(raw: str) -> Cleaned | None:
-    v = _cjk_parens(compact(raw))
+    v = compact(raw)
     return Cleaned(v, 0.9) if v else None
 
 
@@ -221,6 +221,24 @@ def time_window(raw: str) -> Cleaned | None:
     return Cleaned(v, 1.0 if ok else 0.5)
 
 
+_TICKED = "☑✓✔√■☒▣\x00"
+_UNTICKED = "□☐▢"
+
+
+def choice(raw: str) -> Cleaned | None:
+    """A row of check boxes (□批发 □零售 ☑商超): the ticked option, or the one printed without a box."""
+    text = raw.translate(_FULLWIDTH_ALNUM).strip()
+    if not any(c in text for c in _TICKED + _UNTICKED):
+        return text_value(raw)
+    options = re.findall(rf"([{_TICKED}{_UNTICKED}]?)\s*([^\s{_TICKED}{_UNTICKED}]+)", text)
+    ticked = [word for box, word in options if box and box in _TICKED]
+    unboxed = [word for box, word in options if not box]
+    picked = ticked or unboxed
+    if len(picked) != 1:
+        return Cleaned(compact(text), 0.4)
+    return Cleaned(canonical(picked[0]), 1.0)
+
+
 def money(raw: str) -> Cleaned | None:
     v = compact(raw)
     return Cleaned(v, 1.0 if re.search(r"[万元\d]", v) else 0.5) if v else None
@@ -251,6 +269,6 @@ CLEANERS: dict[str, Callable[[str], Cleaned | None]] = {
     "receiving_time": time_window,
     "registered_capital": money,
     "license_type": text_value,
-    "business_type": text_value,
+    "business_type": choice,
     "contract_no": serial_no,
 }
