@@ -571,19 +571,25 @@ def test_check_dossier_with_explicit_record(docs: list[Document], kit: SimpleNam
     assert {f.rule for f in outcome.findings} == {"name_mismatch"}
 
 
-def test_unstamped_part_of_a_split_contract_is_not_compared(docs: list[Document], kit: SimpleNamespace) -> None:
+def test_unstamped_part_of_a_split_contract_is_not_compared(
+    docs: list[Document], kit: SimpleNamespace
+) -> None:
     # GIVEN the clauses of a logistics contract scanned into a file of their own, without any seal
     outcome = kit.run(_with_seals(docs, "logistics_contract", (), copy=0))
     # THEN only the stamped copies are compared with the seal card
     assert outcome.findings == ()
 
 
-def test_no_stamped_logistics_contract_at_all_is_a_mismatch(docs: list[Document], kit: SimpleNamespace) -> None:
+def test_no_stamped_logistics_contract_at_all_is_a_mismatch(
+    docs: list[Document], kit: SimpleNamespace
+) -> None:
     stripped = [dataclasses.replace(d, seals=()) if d.doc_type == "logistics_contract" else d for d in docs]
     assert only(kit.run(stripped)) == ("seal_mismatch", "blocker", "COUNT")
 
 
-def test_count_differs_with_an_unread_legend_asks_a_person(docs: list[Document], kit: SimpleNamespace) -> None:
+def test_count_differs_with_an_unread_legend_asks_a_person(
+    docs: list[Document], kit: SimpleNamespace
+) -> None:
     # a round seal whose legend was not read may be the receiving seal the count misses
     unsure = dataclasses.replace(kit.seal(SealKind.COMPANY, "", "logistics_contract_1.pdf"), confidence=0.6)
     outcome = kit.run(_with_seals(docs, "logistics_contract", (unsure,)))
