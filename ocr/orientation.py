@@ -13,7 +13,6 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-PROBE_SIDE = 1000  # px of the long side for the orientation probe: lines stay detectable, cost stays low
 MAX_SKEW = 10.0  # degrees; larger slopes are layout (stamps, signatures), not scanner skew
 MIN_SKEW = 0.2  # below this, resampling the page costs sharpness for nothing
 CLS_SAMPLES = 24
@@ -26,12 +25,9 @@ class Orientation:
 
 
 def _boxes(image: np.ndarray) -> np.ndarray:
-    from ocr.engines.rapid import shared_rapidocr
+    from ocr.engines.rapid import detect_lines
 
-    det = shared_rapidocr()._load_det_model()(image)
-    if det.boxes is None:
-        return np.zeros((0, 4, 2), dtype=np.float32)
-    return np.asarray(det.boxes, dtype=np.float32)
+    return detect_lines(image)
 
 
 def _edge_lengths(boxes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -93,24 +89,46 @@ def _rotate_quarter(image: np.ndarray, rotation: int) -> np.ndarray:
 
 
 def detect(image: np.ndarray) -> Orientation:
-    """How the scan is turned and skewed (looked at on a reduced copy)."""
-    h, w = image.shape[:2]
-    scale = min(1.0, PROBE_SIDE / max(h, w))
-    small = cv2.resize(image, (round(w * scale), round(h * scale)), interpolation=cv2.INTER_AREA)
-    boxes = _boxes(small)
+    """How the scan is turned and skewed."""
+    return _probe(image)[0]
+
+
+def _probe(image: np.ndarray) -> tuple[Orientation, np.ndarray | None]:
+    """The orientation, and the line boxes found on the way when they can serve the upright page too."""
+    boxes = _boxes(image)
     if len(boxes) == 0:
-        return Orientation(0, 0.0)
+        return Orientation(0, 0.0), None
     rotation = 0
     if _is_quarter_turned(boxes):
         rotation = 90
-        small = _rotate_quarter(small, 90)
-        boxes = _boxes(small)
+        image = _rotate_quarter(image, 90)
+        boxes = _boxes(image)
         if len(boxes) == 0:
-            return Orientation(0, 0.0)
+            return Orientation(0, 0.0), None
     skew = _skew(boxes)
-    if _upside_down(small, boxes):
+    if _upside_down(image, boxes):
         rotation = (rotation + 180) % 360  # a half turn keeps the slope of the lines
-    return Orientation(rotation, round(skew, 2))
+        boxes = _half_turn(boxes, image.shape)
+    return Orientation(rotation, round(skew, 2)), boxes
+
+
+def _half_turn(quads: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
+    """Quads of an image turned by 180°: mirrored coordinates, corners rolled so p0 is top-left again."""
+    h, w = shape[:2]
+    out = np.empty_like(quads)
+    out[..., 0] = (w - 1) - quads[..., 0]
+    out[..., 1] = (h - 1) - quads[..., 1]
+    return np.roll(out, 2, axis=1)
+
+
+def _deskew_points(quads: np.ndarray, skew: float, shape: tuple[int, ...]) -> np.ndarray:
+    if abs(skew) < MIN_SKEW:
+        return quads
+    h, w = shape[:2]
+    matrix = cv2.getRotationMatrix2D((w / 2, h / 2), -skew, 1.0)
+    pts = quads.reshape(-1, 2)
+    moved = pts @ matrix[:, :2].T + matrix[:, 2]
+    return moved.reshape(quads.shape).astype(np.float32)
 
 
 def deskew(image: np.ndarray, skew: float) -> np.ndarray:
@@ -125,6 +143,18 @@ def deskew(image: np.ndarray, skew: float) -> np.ndarray:
 
 def upright(image: np.ndarray) -> tuple[np.ndarray, Orientation]:
     """The upright, deskewed page and how it was found."""
-    found = detect(image)
-    out = deskew(_rotate_quarter(image, found.rotation), found.skew)
+    out, found, _ = upright_with_lines(image)
     return out, found
+
+
+def upright_with_lines(image: np.ndarray) -> tuple[np.ndarray, Orientation, np.ndarray | None]:
+    """The upright, deskewed page, how it was found, and the text-line boxes in the upright page.
+
+    Finding the orientation already ran the line detector; its boxes, carried through the same turn and
+    deskew, spare the OCR engine a second detection (the most expensive step of reading a page).
+    """
+    found, boxes = _probe(image)
+    turned = _rotate_quarter(image, found.rotation)
+    out = deskew(turned, found.skew)
+    lines = _deskew_points(boxes, found.skew, turned.shape) if boxes is not None else None
+    return out, found, lines

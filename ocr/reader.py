@@ -59,8 +59,8 @@ def read_page(
             pixels.shape[1], pixels.shape[0], tuple(text_layer), TextSource.TEXT_LAYER, "pdfplumber"
         )
     else:
-        pixels, found = orientation.upright(pixels)
-        lines = get_engine(engine).read(pixels)
+        pixels, found, quads = orientation.upright_with_lines(pixels)
+        lines = get_engine(engine).read(pixels, quads)
         text = PageText(
             pixels.shape[1],
             pixels.shape[0],

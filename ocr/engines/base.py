@@ -16,6 +16,10 @@ class OcrEngineError(RuntimeError):
 class OcrEngine(Protocol):
     name: str
 
-    def read(self, image: np.ndarray) -> list[TextLine]:
-        """Read an upright page (H×W×3 uint8 RGB). Boxes are in the pixels of ``image``."""
+    def read(self, image: np.ndarray, lines: np.ndarray | None = None) -> list[TextLine]:
+        """Read an upright page (H×W×3 uint8 RGB). Boxes are in the pixels of ``image``.
+
+        ``lines`` are text-line quadrilaterals already found on this page (N×4×2); an engine that reads
+        from detected lines may use them instead of detecting again, any other engine ignores them.
+        """
         ...

@@ -55,7 +55,7 @@ class TesseractEngine:
         os.environ.setdefault("OMP_THREAD_LIMIT", "1")  # one thread per process, as for every engine
         self._psm = psm
 
-    def read(self, image: np.ndarray) -> list[TextLine]:
+    def read(self, image: np.ndarray, lines: np.ndarray | None = None) -> list[TextLine]:
         import pytesseract
 
         data = pytesseract.image_to_data(
