@@ -308,15 +308,7 @@ def parser() -> argparse.ArgumentParser:
     ap.add_argument("-v", "--verbose", action="store_true", help="log progress and errors to stderr")
     sub = ap.add_subparsers(dest="command", required=True)
     p = sub.add_parser("process", help="read a dossier (files or folders) and check it, in this process")
-    p.add_argument("paths", nargs="+", metavar="PATH")
-    p.add_argument(
-        "--pickup-date", type=_date, help="confirmed pickup date (default: as on the application form)"
-    )
-    p.add_argument("--as-of", type=_date, help="date the dossier is received and checked (default: today)")
-    p.add_argument("--json", action="store_true", help="print the contract JSON instead of a summary")
-    p.add_argument(
-        "--engine", choices=ENGINES, help=f"OCR engine (default: $DOSSIER_OCR_ENGINE or {DEFAULT_ENGINE})"
-    )
+    _dossier_options(p)
     p.add_argument(
         "--workers",
         type=_positive,

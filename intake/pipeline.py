@@ -22,7 +22,7 @@ from intake.checks import DEFAULT_RULES, RulesConfig, check_dossier
 from intake.files import IngestedFile, Limits, ingest, page_image, pdf_render_scale
 from intake.record import assemble_record
 from intake.types import CheckContext
-from ocr.classify import is_contract_page
+from ocr.classify import WEAK, is_contract_page
 from ocr.engines import DEFAULT_ENGINE
 from ocr.fields import extract_fields
 from ocr.reader import read_page
@@ -153,9 +153,12 @@ def resolve_continuations(ctx: Context, dossier_id: str) -> None:
             if page.status != PageStatus.DONE:
                 continue
             doc_type = DocType(page.doc_type or DocType.UNKNOWN)
-            if doc_type == DocType.UNKNOWN and prev is not None:
+            weak = doc_type in CONTRACTS and (page.doc_type_confidence or 0.0) <= WEAK
+            if (doc_type == DocType.UNKNOWN or weak) and prev is not None and prev[1] != doc_type:
                 same_file = prev[0] == f.id
-                if same_file or (prev[1] in CONTRACTS and is_contract_page(_lines(page))):
+                if same_file or (
+                    doc_type == DocType.UNKNOWN and prev[1] in CONTRACTS and is_contract_page(_lines(page))
+                ):
                     doc_type = prev[1]
                     _retype(s, page, doc_type)
             if doc_type != DocType.UNKNOWN:

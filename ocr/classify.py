@@ -82,8 +82,10 @@ KEYWORDS: dict[DocType, tuple[tuple[str, float, float], ...]] = {
 # Pages without a title (page 2 of a contract, possibly in a file of its own) still speak their trade:
 # words counted per row, capped, so a long clause page adds up while a stray mention does not.
 BODY_TERMS: dict[DocType, tuple[tuple[str, float, int], ...]] = {
-    DocType.DISTRIBUTION_CONTRACT: ((r"经销|订货|销售|返利|窜货|价格体系|货款|代理|市场", 0.6, 6),),
-    DocType.LOGISTICS_CONTRACT: ((r"配送|运输|承运|运费|送达|签收|收货人|仓库|装卸|货损", 0.6, 6),),
+    DocType.DISTRIBUTION_CONTRACT: (
+        (r"经销|订货|订单|销售|返利|窜货|价格|货款|代理|市场|保证金|授权|区域|产品|质量", 0.5, 8),
+    ),
+    DocType.LOGISTICS_CONTRACT: ((r"配送|运输|承运|运费|运价|送达|仓库|装卸|货损|车辆|物流|对账", 0.6, 8),),
 }
 _CONTRACT_ARTICLE = re.compile(r"第\s*[一二三四五六七八九十\d]+\s*条|甲\s*方|乙\s*方")
 _COMPILED = {t: tuple((re.compile(p, re.I), tw, bw) for p, tw, bw in kws) for t, kws in KEYWORDS.items()}
@@ -124,6 +126,17 @@ def _contract_like(rows: list[Row]) -> bool:
     return sum(1 for row in rows if _CONTRACT_ARTICLE.search(row.norm)) >= 2
 
 
+WEAK = 0.3  # confidence of a guess that the dossier grouping may overrule (a page continuing a document)
+_RECEIVING_BLOCK = re.compile(r"收\s*货\s*专\s*用\s*章|收货方")
+
+
+def _generic_contract_page(lines: list[TextLine] | tuple[TextLine, ...]) -> DocType:
+    """Boilerplate clauses and a signature block, nothing of either trade: a logistics contract asks for the
+    receiving seal in its signature block; the distribution contract is the one with the generic end."""
+    text = "".join(ln.text for ln in lines)
+    return DocType.LOGISTICS_CONTRACT if _RECEIVING_BLOCK.search(text) else DocType.DISTRIBUTION_CONTRACT
+
+
 def is_contract_page(lines: list[TextLine] | tuple[TextLine, ...]) -> bool:
     """Numbered articles and 甲方/乙方: a page of some contract, even when it says not which."""
     return _contract_like(build_rows(lines))
@@ -136,9 +149,11 @@ def classify(lines: list[TextLine] | tuple[TextLine, ...], page_height: int) -> 
     (best, s1), (_, s2) = ranked[0], ranked[1]
     if s1 < MIN_SCORE:
         dist, logi = sc[DocType.DISTRIBUTION_CONTRACT], sc[DocType.LOGISTICS_CONTRACT]
-        if is_contract_page(lines) and max(dist, logi) >= 1.2 and abs(dist - logi) >= 0.6:
-            kind = DocType.DISTRIBUTION_CONTRACT if dist > logi else DocType.LOGISTICS_CONTRACT
-            return kind, 0.4
+        if is_contract_page(lines):
+            if max(dist, logi) >= 1.2 and abs(dist - logi) >= 0.6:
+                kind = DocType.DISTRIBUTION_CONTRACT if dist > logi else DocType.LOGISTICS_CONTRACT
+                return kind, 0.4
+            return _generic_contract_page(lines), WEAK
         return DocType.UNKNOWN, 0.0
     confidence = min(1.0, 0.5 + (s1 - s2) / (2 * max(s1, 1e-6)))
     return best, round(confidence, 3)

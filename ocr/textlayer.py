@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 from ocr.types import TextLine
 
+GAP_CHARS = 1.5  # a gap wider than this many character heights separates two cells
 MIN_TEXT_CHARS = 16  # fewer real characters than this = a scan with stray text objects, read it with OCR
 _CID = re.compile(r"\(cid:\d+\)")
 
@@ -33,23 +35,41 @@ def read_text_layer(path: Path, page: int, scale: float) -> list[TextLine] | Non
             return None
         p = pdf.pages[page - 1]
         try:
-            raw = p.extract_text_lines(layout=False, strip=True, return_chars=False, keep_blank_chars=False)
+            raw = p.extract_text_lines(layout=False, strip=True, return_chars=True, keep_blank_chars=False)
         except (ValueError, KeyError, TypeError):
             return None
         text = "".join(line["text"] for line in raw)
         if not _usable(text):
             return None
-        return [
-            TextLine(
-                text=line["text"],
-                bbox=(
-                    round(line["x0"] * scale),
-                    round(line["top"] * scale),
-                    round(line["x1"] * scale),
-                    round(line["bottom"] * scale),
-                ),
-                confidence=1.0,
+        return [piece for line in raw for piece in _cells(line["chars"], scale)]
+
+
+def _cells(chars: list[dict[str, Any]], scale: float) -> list[TextLine]:
+    """One text line of the PDF, cut where the gap between characters is wider than a character.
+
+    pdfplumber joins everything on one baseline (银行账号 … 法人代表 across a two-column form); a reader
+    sees separate cells there, and the label pairing relies on those cells.
+    """
+    out: list[TextLine] = []
+    run: list[dict[str, Any]] = []
+
+    def flush() -> None:
+        text = "".join(c["text"] for c in run).strip()
+        if text:
+            box = (
+                round(min(c["x0"] for c in run) * scale),
+                round(min(c["top"] for c in run) * scale),
+                round(max(c["x1"] for c in run) * scale),
+                round(max(c["bottom"] for c in run) * scale),
             )
-            for line in raw
-            if line["text"].strip()
-        ]
+            out.append(TextLine(text=text, bbox=box, confidence=1.0))
+        run.clear()
+
+    for ch in sorted(chars, key=lambda c: c["x0"]):
+        if run:
+            size = max(run[-1]["bottom"] - run[-1]["top"], 1.0)
+            if ch["x0"] - run[-1]["x1"] > GAP_CHARS * size:
+                flush()
+        run.append(ch)
+    flush()
+    return out

@@ -25,7 +25,7 @@ def dossier_json(s: Session, dossier_id: str) -> dict[str, Any]:
     files.sort(key=lambda f: f.position)
     return {
         "dossier": _dossier_head(dossier),
-        "pages": [_page_json(stored.name, page) for stored, page in pages_in_order(s, dossier_id)],
+        "pages": _pages_json(s, dossier_id, files),
         "record": _record_json(s, dossier_id),
         "completeness": {"complete": dossier.complete, "missing": list(dossier.missing or [])},
         "findings": [_finding_json(row) for row in _findings(s, dossier_id)],
@@ -78,6 +78,26 @@ def pages_in_order(s: Session, dossier_id: str) -> list[tuple[StoredFile, Page]]
         .options(selectinload(Page.fields))
     )
     return [(row[0], row[1]) for row in s.execute(query)]
+
+
+def _pages_json(s: Session, dossier_id: str, files: Sequence[StoredFile]) -> list[dict[str, Any]]:
+    """Every page of every accepted file, in upload order.
+
+    A file sent twice was stored and read once; its second copy lists the same readings under its own
+    name (marked ``duplicate_of``), so whoever looks for a file's pages finds them under either name.
+    """
+    by_file: dict[str, list[dict[str, Any]]] = {}
+    for stored, page in pages_in_order(s, dossier_id):
+        by_file.setdefault(stored.name, []).append(_page_json(stored.name, page))
+    out: list[dict[str, Any]] = []
+    for f in files:
+        if f.duplicate_of:
+            out += [
+                {**p, "file": f.name, "duplicate_of": f.duplicate_of} for p in by_file.get(f.duplicate_of, [])
+            ]
+        else:
+            out += by_file.get(f.name, [])
+    return out
 
 
 def _page_json(file_name: str, page: Page) -> dict[str, Any]:

@@ -15,6 +15,8 @@ from enum import StrEnum
 from functools import lru_cache
 from typing import NamedTuple
 
+from intake.checks.dates import CN_DIGIT
+
 __all__ = [
     "BankMatch",
     "NameMatch",
@@ -55,20 +57,7 @@ def name_compare(a: str, b: str) -> NameMatch:
 
 
 # ---------- addresses (§7.2) ----------
-_CN_DIGIT = {
-    "〇": 0,
-    "零": 0,
-    "一": 1,
-    "二": 2,
-    "两": 2,
-    "三": 3,
-    "四": 4,
-    "五": 5,
-    "六": 6,
-    "七": 7,
-    "八": 8,
-    "九": 9,
-}
+_CN_DIGIT = CN_DIGIT  # one table of Chinese digits for dates and house numbers
 _CN_NUM = "〇零一二两三四五六七八九十百"
 _UNIT_AFTER_NUM = r"(号楼|号院|号|栋|幢|座|单元|层|楼|室|弄|巷|组|村民小组)"
 _CN_NUM_BEFORE_UNIT = re.compile(rf"([{_CN_NUM}]+)(?={_UNIT_AFTER_NUM})")

@@ -31,6 +31,7 @@ DEFAULT_SEVERITIES: Mapping[str, Severity] = MappingProxyType(
         "tax_id_invalid:TAX15_UNVERIFIED": W,
         "name_mismatch:FORMAT_ONLY": W,
         "name_mismatch:DIFFERENT": B,
+        "name_mismatch:LIKELY_MISREAD": W,  # one character off on a contract or seal card: OCR, likely
         "tax_id_mismatch:FORMAT_ONLY": W,
         "tax_id_mismatch:DIFFERENT": B,
         "tax_id_mismatch:LEGACY_ORG_CODE": B,

@@ -208,3 +208,6 @@ def deadline_overdue(deadline: str, as_of: str) -> str:
 
 def missing_info_notice(labels: list[str], hours: int) -> str:
     return f"请客户在{hours}小时内补充以下信息：" + "；".join(labels) + "。"
+
+
+LIKELY_MISREAD = "两者仅差一个字，可能是识别误差，请对照原件核对。"

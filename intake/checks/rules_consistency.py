@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from intake.checks import messages as msg
-from intake.checks.compare import NameMatch, account_key, addr_compare, bank_compare, name_compare
+from intake.checks.compare import NameMatch, account_key, addr_compare, bank_compare, name_compare, name_key
 from intake.checks.dossier import Dossier, evidence_of, same_source
 from intake.checks.identifiers import TinKind, canonical_code, classify_tin, legacy_matches_uscc
 from intake.types import Finding, SourcedField
@@ -55,6 +55,21 @@ def _name_finding(d: Dossier, ref: SourcedField, sf: SourcedField, how: NameMatc
     return d.finding("name_mismatch", text, ev, str(how))
 
 
+# Documents that do not feed the invoice: a name on them differing by one character from the certificate is
+# far more often a misread (晨光 read as 展光 under a seal) than a second company; a person looks at it.
+_NOT_INVOICE_SOURCES = ("seal_card", "distribution_contract", "logistics_contract", "pos_binding")
+
+
+def _likely_misread(sf: SourcedField, ref: SourcedField) -> bool:
+    a, b = name_key(sf.value), name_key(ref.value)
+    return (
+        str(sf.doc_type) in _NOT_INVOICE_SOURCES
+        and sf.confidence < 1.0  # read by OCR, not from a text layer
+        and len(a) == len(b)
+        and sum(x != y for x, y in zip(a, b, strict=True)) == 1
+    )
+
+
 def check_names(d: Dossier) -> list[Finding]:
     ref = d.record.get("customer_name")
     if ref is None:
@@ -62,7 +77,19 @@ def check_names(d: Dossier) -> list[Finding]:
     out = []
     for sf in _others(d, ref, NAME_READINGS):
         how = name_compare(sf.value, ref.value)
-        if how is not NameMatch.EXACT:
+        if how is NameMatch.DIFFERENT and _likely_misread(sf, ref):
+            text = msg.value_different(
+                str(sf.doc_type), sf.name, sf.value, str(ref.doc_type), ref.name, ref.value
+            )
+            out.append(
+                d.finding(
+                    "name_mismatch",
+                    text + msg.LIKELY_MISREAD,
+                    [evidence_of(sf), evidence_of(ref)],
+                    "LIKELY_MISREAD",
+                )
+            )
+        elif how is not NameMatch.EXACT:
             out.append(_name_finding(d, ref, sf, how))
     out.extend(_check_passbook_holder(d, ref))
     return out

@@ -203,8 +203,8 @@ def _below(
             continue
         # of the cells under the label, the one that starts nearest to the label's own start
         seg = min(under, key=lambda sg: abs(sg.line.bbox[0] - lb[0]))
-        if any(o.start == seg.start and o.strong for o in by_row.get(r, [])):
-            return None  # the next thing below is another label
+        if any(o.strong and seg.start <= o.start < seg.end for o in by_row.get(r, [])):
+            return None  # the next thing below holds another label: a label cell, not this one's value
         end = min(_value_end(nxt, seg.start, by_row.get(r, [])), seg.end)
         start = _column_start(nxt, seg, end, lb[0] - h)
         return _span(nxt, start, end)
@@ -252,8 +252,8 @@ def _candidates(
                 end2 = _value_end(row, end, by_row[lab.row])
                 text2, bbox2, conf2 = _span(row, lab.end, end2)
                 out.append((text2, bbox2, conf2, colon))
-        if len(text.strip()) <= 3:
-            # nothing (or a smudge: 乙方（盖章）有限责) beside the label: the value is under it
+        if len(text.strip()) <= 6:
+            # nothing, or a smudge (乙方（盖草实业), beside the label: the value may be under it
             below = _below(rows, lab, by_row)
             if below and below[0].strip():
                 out.append((*below, colon))
@@ -264,7 +264,7 @@ def _best(cands: list[Candidate]) -> Candidate | None:
     return max(cands, key=lambda c: c.score) if cands else None
 
 
-def _score(cleaned: values.Cleaned, conf: float, colon: bool, order: int) -> float:  # noqa: FBT001
+def _score(cleaned: values.Cleaned, conf: float, *, colon: bool, order: int) -> float:
     return cleaned.quality * 2 + conf + (0.1 if colon else 0) - 0.01 * order
 
 
@@ -304,6 +304,8 @@ SENTENCES: dict[DocType, dict[str, tuple[str, ...]]] = {
     DocType.BANK_PERMIT: {
         "account_holder": (r"经\s*审\s*核\s*[，,]?\s*(.+?)\s*符合", r"兹\s*有\s*(.+?)\s*在")
     },
+    # 京国税字 110108600037341 号: the number printed under the title of the old certificate
+    DocType.TAX_REGISTRATION: {"tax_id": (r"税\s*字\s*第?\s*([0-9A-Z]{15,20})\s*号",)},
 }
 
 
@@ -329,6 +331,28 @@ STRICT: dict[DocType, tuple[str, ...]] = {
 }
 
 
+def _second_party(rows: list[Row]) -> list[Candidate]:
+    """The signature block: 甲方 on the left, 乙方 on the right, both names on one line under them.
+
+    A seal stamped over 乙方（盖章） often hides the label itself; the name to its right is still the party.
+    """
+    out = []
+    for i, row in enumerate(rows[1:], 1):
+        if len(row.segments) != 2 or not re.search(r"甲\s*方", rows[i - 1].norm):
+            continue
+        names = [values.org_name(row.text[sg.start : sg.end]) for sg in row.segments]
+        right = names[1]
+        if names[0] is not None and right is not None and right.quality >= 1.0:
+            seg = row.segments[1]
+            conf = seg.line.confidence
+            out.append(
+                Candidate(
+                    right, conf, seg.line.bbox, seg.line.text, _score(right, conf, colon=False, order=9)
+                )
+            )
+    return out
+
+
 def extract_rows(doc_type: DocType, rows: list[Row]) -> dict[str, FieldValue]:
     spec = LABELS.get(doc_type, {})
     labels = find_labels(rows, spec)
@@ -343,7 +367,7 @@ def extract_rows(doc_type: DocType, rows: list[Row]) -> dict[str, FieldValue]:
                 for key, val in ((f"{prefix}valid_from", start), (f"{prefix}valid_to", end)):
                     if val and key not in fields:
                         fields[key] = _field(
-                            key, Candidate(val, conf, bbox, text, _score(val, conf, colon, order))
+                            key, Candidate(val, conf, bbox, text, _score(val, conf, colon=colon, order=order))
                         )
             continue
         cleaner = values.CLEANERS.get(name, values.text_value)
@@ -352,9 +376,13 @@ def extract_rows(doc_type: DocType, rows: list[Row]) -> dict[str, FieldValue]:
         for order, (text, bbox, conf, colon) in enumerate(raw_cands):
             cleaned = cleaner(text)
             if cleaned is not None:
-                cands.append(Candidate(cleaned, conf, bbox, text, _score(cleaned, conf, colon, order)))
+                cands.append(
+                    Candidate(cleaned, conf, bbox, text, _score(cleaned, conf, colon=colon, order=order))
+                )
         if name in STRICT.get(doc_type, ()):
             cands = [c for c in cands if c.value.quality >= 1.0]
+            if not cands:
+                cands = _second_party(rows)
         best = _best(cands)
         if (best is None or best.value.quality < 0.95) and name in _SCANS:
             scanned = _scan(rows, *_SCANS[name])

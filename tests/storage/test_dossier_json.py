@@ -113,7 +113,7 @@ def test_dossier_json_has_the_contract_shape(tx: Tx) -> None:
     assert out["rejected_files"] == [{"file": "broken.pdf", "reason": "PDF 已加密", "code": "encrypted_pdf"}]
 
 
-def test_pages_follow_file_order_and_duplicates_appear_once(tx: Tx) -> None:
+def test_pages_follow_file_order_and_a_duplicate_repeats_the_reading_of_its_original(tx: Tx) -> None:
     dossier_id = _processed_dossier(tx)
     with tx() as s:
         out = repo.dossier_json(s, dossier_id)
@@ -121,9 +121,12 @@ def test_pages_follow_file_order_and_duplicates_appear_once(tx: Tx) -> None:
         ("form.pdf", 1),
         ("form.pdf", 2),
         ("permit.jpg", 1),
+        ("permit (1).jpg", 1),
     ]
     assert out["duplicate_files"] == [{"file": "permit (1).jpg", "duplicate_of": "permit.jpg"}]
-    failed, form, permit = out["pages"]
+    failed, form, permit, copy = out["pages"]
+    assert copy["duplicate_of"] == "permit.jpg"
+    assert copy["fields"] == permit["fields"] and "duplicate_of" not in permit
     assert (failed["status"], failed["error"], failed["fields"]) == ("failed", "render failed", {})
     assert (form["source"], form["engine"], form["rotation"]) == ("text_layer", "pdfplumber", 90)
     assert permit["fields"]["bank_account"] == {

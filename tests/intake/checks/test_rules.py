@@ -594,3 +594,25 @@ def test_count_differs_with_an_unread_legend_asks_a_person(
     unsure = dataclasses.replace(kit.seal(SealKind.COMPANY, "", "logistics_contract_1.pdf"), confidence=0.6)
     outcome = kit.run(_with_seals(docs, "logistics_contract", (unsure,)))
     assert only(outcome) == ("seal_mismatch", "warning", "COUNT_UNCERTAIN")
+
+
+def test_one_character_off_on_a_contract_is_a_likely_misread(
+    docs: list[Document], kit: SimpleNamespace
+) -> None:
+    contract = next(d for d in docs if d.doc_type == "distribution_contract")
+    name = contract.fields["customer_name"]
+    misread = dataclasses.replace(name, value=name.value[:-2] + "可" + name.value[-1:], confidence=0.93)
+    changed = dataclasses.replace(contract, fields={**contract.fields, "customer_name": misread})
+    outcome = kit.run([changed if d is contract else d for d in docs])
+    assert only(outcome) == ("name_mismatch", "warning", "LIKELY_MISREAD")
+
+
+def test_one_character_off_on_the_application_form_stays_a_blocker(
+    docs: list[Document], kit: SimpleNamespace
+) -> None:
+    form = next(d for d in docs if d.doc_type == "application_form")
+    name = form.fields["customer_name"]
+    other = dataclasses.replace(name, value="X" + name.value[1:], confidence=0.93)
+    changed = dataclasses.replace(form, fields={**form.fields, "customer_name": other})
+    rules = {(f.rule, str(f.severity)) for f in kit.run([changed if d is form else d for d in docs]).findings}
+    assert ("name_mismatch", "blocker") in rules
