@@ -23,6 +23,7 @@ from ocr.types import BBox, Seal, SealKind
 
 MIN_SEAL_MM, MAX_SEAL_MM = 10, 65
 MIN_RING_MM = 27  # official round seals are 38–42 mm (ovals 40–45 mm wide); a licence's emblem is ~22 mm
+LEGEND_INK = 0.04  # share of inked pixels under the star above which a legend is printed there
 MIN_TEXT_SCORE = 0.93  # of the least sure character
 MIN_RED_CHROMA = 32  # R − max(G, B) of faded seal ink on a tinted scan; paper and black print stay below
 DISC = 128  # radius (px) of the normalised seal image
@@ -218,13 +219,22 @@ def _ink_image(mask: np.ndarray, margin: int = 12) -> np.ndarray:
     return cv2.cvtColor(img, cv2.COLOR_GRAY2RGB)
 
 
-def legend_image(ring: Ring) -> np.ndarray:
-    """The horizontal kind text under the star (收货专用章 …), arc text cut away."""
+def _legend_crop(ring: Ring) -> np.ndarray:
     c = ring.disc.shape[0] // 2
     top, bottom = (0.40, 0.74) if ring.oval else (0.32, 0.70)
     half = int(DISC * 0.62)
-    crop = ring.disc[c + int(DISC * top) : c + int(DISC * bottom), c - half : c + half]
-    return _ink_image(_trim(crop))
+    return ring.disc[c + int(DISC * top) : c + int(DISC * bottom), c - half : c + half]
+
+
+def legend_image(ring: Ring) -> np.ndarray:
+    """The horizontal kind text under the star (收货专用章 …), arc text cut away."""
+    return _ink_image(_trim(_legend_crop(ring)))
+
+
+def has_legend_ink(ring: Ring) -> bool:
+    """Whether anything is printed under the star: a company seal has nothing there, the special seals
+    (收货专用章 …) have their kind. Ink that could not be read means the kind is unknown, not `company`."""
+    return float((_legend_crop(ring) > 60).mean()) > LEGEND_INK
 
 
 def arc_image(ring: Ring) -> np.ndarray:
@@ -295,7 +305,7 @@ def find_seals(image: np.ndarray, dpi: float = 200.0, *, read_text: bool = True)
             legend, _ = _rec_only(legend_image(ring))
             arc, score = _rec_only(arc_image(ring))
         kind = classify_kind(legend, arc)
-        confident = kind != SealKind.COMPANY or bool(legend) or score >= MIN_TEXT_SCORE
+        confident = kind != SealKind.COMPANY or bool(legend) or not has_legend_ink(ring)
         seals.append(
             Seal(
                 kind=kind,

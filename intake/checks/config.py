@@ -49,7 +49,8 @@ DEFAULT_SEVERITIES: Mapping[str, Severity] = MappingProxyType(
         "certificate_expiring": W,
         "seal_mismatch": B,
         "seal_mismatch:NO_RECEIVING_SEAL": W,
-        "seal_mismatch:COUNT_UNCERTAIN": W,  # a seal's legend was unreadable: a person compares them
+        "seal_mismatch:COUNT_UNCERTAIN": W,
+        "seal_mismatch:TEXT_UNCERTAIN": W,  # a seal's legend was unreadable: a person compares them
         "consignee_id_invalid": B,
         "consignee_id_invalid:LEGACY_15": W,
         "consignee_id_invalid:BIRTHDATE_RANGE": W,

@@ -51,7 +51,24 @@ def _compare(d: Dossier, card: Document, card_seals: list[SourcedSeal], contract
             if s.text.strip() and name_key(s.text) not in card_texts:
                 text = msg.seal_text_differs(s.text, "、".join(c.text for c in card_seals if c.text))
                 return [d.finding("seal_mismatch", text, evidence, "TEXT")]
+        return []
+    # the card's legends were not read: a receiving seal carries the customer's own name, so a legend read
+    # on the contract that names somebody else is still a different seal
+    customer = d.record.get("customer_name")
+    if customer is not None:
+        for s in seals:
+            # the legend may go on with the seal's kind: 某某有限公司收货专用章
+            if s.text.strip() and not name_key(s.text).startswith(name_key(customer.value)):
+                text = msg.seal_text_differs(s.text, customer.value)
+                near = _one_char_apart(s.text, customer.value)
+                return [d.finding("seal_mismatch", text, evidence, "TEXT_UNCERTAIN" if near else "TEXT")]
     return []
+
+
+def _one_char_apart(a: str, b: str) -> bool:
+    """A legend read along a curved arc is more often misread by one character than wrong."""
+    ka, kb = name_key(a), name_key(b)
+    return len(ka) == len(kb) and sum(x != y for x, y in zip(ka, kb, strict=True)) == 1
 
 
 def check_seals(d: Dossier) -> list[Finding]:

@@ -616,3 +616,18 @@ def test_one_character_off_on_the_application_form_stays_a_blocker(
     changed = dataclasses.replace(form, fields={**form.fields, "customer_name": other})
     rules = {(f.rule, str(f.severity)) for f in kit.run([changed if d is form else d for d in docs]).findings}
     assert ("name_mismatch", "blocker") in rules
+
+
+def test_unread_card_legend_then_the_contract_seal_must_name_the_customer(
+    docs: list[Document], kit: SimpleNamespace
+) -> None:
+    card = next(d for d in docs if d.doc_type == "seal_card")
+    blank = tuple(dataclasses.replace(x, text="") for x in card.seals)
+    docs = [dataclasses.replace(d, seals=blank) if d is card else d for d in docs]
+    assert kit.run(docs).findings == ()  # the contract's receiving seal names the customer
+    other = (kit.seal(SealKind.RECEIVING, "宁波远航贸易有限公司", "logistics_contract_1.pdf"),)
+    assert only(kit.run(_with_seals(docs, "logistics_contract", other))) == (
+        "seal_mismatch",
+        "blocker",
+        "TEXT",
+    )
