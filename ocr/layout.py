@@ -87,16 +87,34 @@ def _overlap(a: BBox, b: BBox) -> float:
     return inter / smaller
 
 
+def _height(line: TextLine) -> int:
+    return max(line.bbox[3] - line.bbox[1], 1)
+
+
+def _joins(group: list[TextLine], line: TextLine) -> bool:
+    """A line belongs to a row when it overlaps one of the row's lines and sits at the row's centre."""
+    centres = sorted((ln.bbox[1] + ln.bbox[3]) / 2 for ln in group)
+    heights = sorted(_height(ln) for ln in group)
+    centre = (line.bbox[1] + line.bbox[3]) / 2
+    near = abs(centre - centres[len(centres) // 2]) < 0.6 * max(_height(line), heights[len(heights) // 2])
+    return near and any(_overlap(ln.bbox, line.bbox) >= 0.5 for ln in group)
+
+
 def build_rows(lines: list[TextLine] | tuple[TextLine, ...]) -> list[Row]:
+    if not lines:
+        return []
+    typical = sorted(_height(ln) for ln in lines)[len(lines) // 2]
     groups: list[list[TextLine]] = []
     for line in sorted(lines, key=lambda ln: (ln.bbox[1] + ln.bbox[3]) / 2):
-        h = line.bbox[3] - line.bbox[1]
+        # a tall box (a seal's star, a signature, a word written down the margin) spans several rows and
+        # would glue them together: it stands in a row of its own
+        tall = _height(line) > 1.8 * typical
         best = None
-        for g in reversed(groups[-4:]):  # rows are sorted by centre: only recent ones can overlap
-            ref = union([ln.bbox for ln in g])
-            if _overlap(ref, line.bbox) >= 0.5 and (ref[3] - ref[1]) < 2.2 * max(h, 1):
-                best = g
-                break
+        if not tall:
+            for g in reversed(groups[-4:]):  # rows are sorted by centre: only recent ones can overlap
+                if _height(g[0]) <= 1.8 * typical and _joins(g, line):
+                    best = g
+                    break
         if best is None:
             groups.append([line])
         else:

@@ -92,7 +92,7 @@ def _partial_labels(rows: list[Row], partials: dict[str, str], taken: set[tuple[
 
 def _starts_value(rest: str) -> bool:
     """称北京某某… : what follows a lone label character looks like a value, not a word."""
-    return bool(re.match(r"[:：]|[\u4e00-\u9fff]{4,}|\d", rest))
+    return bool(re.match(r"[:：]|[\u4e00-\u9fff]{4,}|\d", rest.lstrip()))
 
 
 def find_labels(rows: list[Row], spec: dict[str, tuple[str, ...]] | None = None) -> list[Label]:

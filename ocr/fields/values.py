@@ -73,6 +73,18 @@ def _cjk_parens(text: str) -> str:
     return re.sub(r"(?<=[\u4e00-\u9fff])\)", "）", text)
 
 
+_LEGAL_FORM = re.compile(
+    r"(股份有限公司|有限责任公司|有限公司|分公司|公司|合作社|经营部|门市部|商行|超市|集团|中心|厂|店|部|行|社|所)$"
+)
+
+
+def _has_body(name: str) -> bool:
+    """有限公司 alone is a legal form, not a name: two characters at least must come before it."""
+    body = re.sub(r"[（(][^()（）]*[)）]$", "", name)
+    body = _LEGAL_FORM.sub("", body)
+    return len(re.findall(r"[\u4e00-\u9fffA-Za-z0-9]", body)) >= 2
+
+
 def org_name(raw: str) -> Cleaned | None:
     v = _QUALIFIER.sub("", compact(raw))
     v = _LEAD.sub("", v)
@@ -80,7 +92,7 @@ def org_name(raw: str) -> Cleaned | None:
     v = _cjk_parens(v)
     cjk = len(re.findall(r"[\u4e00-\u9fff]", v))
     if _ORG_SUFFIX.search(v):
-        return Cleaned(v, 1.0)
+        return Cleaned(v, 1.0) if _has_body(v) else None
     if cjk < 5 or len(v) > 30 or re.search(r"[，。；,;]", v):  # 执一份, 乙方应遵守…: a clause, not a name
         return None
     return Cleaned(v, 0.55)
