@@ -62,24 +62,38 @@ def _pool_context() -> multiprocessing.context.BaseContext:
     return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
 
 
+def _pool(ctx: Context, workers: int) -> ProcessPoolExecutor:
+    return ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=_pool_context(),
+        initializer=_start_worker,
+        initargs=(ctx.settings, ctx.engine),
+    )
+
+
+def _ready() -> int:
+    return os.getpid()
+
+
 def read_pages(
-    ctx: Context, page_ids: Sequence[int], *, workers: int, progress: Progress | None = None
+    ctx: Context,
+    page_ids: Sequence[int],
+    *,
+    workers: int,
+    progress: Progress | None = None,
+    pool: ProcessPoolExecutor | None = None,
 ) -> None:
     """Read the given pages with `workers` processes; every page ends read or failed (recorded on it)."""
     total = len(page_ids)
-    if workers <= 1 or total <= 1:
+    if pool is None and (workers <= 1 or total <= 1):
         for n, page_id in enumerate(page_ids, 1):
             read_page_until_settled(ctx, page_id)
             if progress:
                 progress(n, total)
         return
-    pool = ProcessPoolExecutor(
-        max_workers=min(workers, total),
-        mp_context=_pool_context(),
-        initializer=_start_worker,
-        initargs=(ctx.settings, ctx.engine),
-    )
-    with pool:
+    owned = pool is None
+    pool = pool or _pool(ctx, min(workers, total))
+    try:
         futures: list[Future[PageOutcome]] = [
             pool.submit(_read_in_worker, ctx.settings, ctx.engine, page_id) for page_id in page_ids
         ]
@@ -87,9 +101,19 @@ def read_pages(
             future.result()
             if progress:
                 progress(n, total)
+    finally:
+        if owned:
+            pool.shutdown()
 
 
-def run_dossier(ctx: Context, dossier_id: str, *, workers: int, progress: Progress | None = None) -> None:
+def run_dossier(
+    ctx: Context,
+    dossier_id: str,
+    *,
+    workers: int,
+    progress: Progress | None = None,
+    pool: ProcessPoolExecutor | None = None,
+) -> None:
     """Read the dossier's outstanding pages, then assemble, check and hand it over to review."""
     with ctx.sessions() as s:
         todo = [
@@ -97,7 +121,7 @@ def run_dossier(ctx: Context, dossier_id: str, *, workers: int, progress: Progre
             for status in (PageStatus.PENDING, PageStatus.READING, PageStatus.FAILED)
             for page_id in repo.page_ids(s, dossier_id, status=status)
         ]
-    read_pages(ctx, sorted(todo), workers=workers, progress=progress)
+    read_pages(ctx, sorted(todo), workers=workers, progress=progress, pool=pool)
     claim_finish(ctx.sessions, dossier_id)  # False when the last page step already claimed it
     finish_step(ctx, dossier_id)
 
@@ -112,6 +136,14 @@ def process_embedded(
     progress: Progress | None = None,
 ) -> str:
     """The whole pipeline for `paths`, the pages read by a pool of `workers` processes (1: this process)."""
-    dossier_id = create_dossier(ctx, paths, as_of=as_of, pickup_date=pickup_date)
-    run_dossier(ctx, dossier_id, workers=workers, progress=progress)
+    if workers <= 1:
+        dossier_id = create_dossier(ctx, paths, as_of=as_of, pickup_date=pickup_date)
+        run_dossier(ctx, dossier_id, workers=1, progress=progress)
+        return dossier_id
+    with _pool(ctx, workers) as pool:
+        # start the workers (each loads its models) while this process stores and splits the uploads
+        for _ in range(workers):
+            pool.submit(_ready)
+        dossier_id = create_dossier(ctx, paths, as_of=as_of, pickup_date=pickup_date)
+        run_dossier(ctx, dossier_id, workers=workers, progress=progress, pool=pool)
     return dossier_id

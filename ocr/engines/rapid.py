@@ -7,6 +7,8 @@ the packaged files explicitly and fail loudly if they are missing rather than le
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -42,7 +44,37 @@ def shared_rapidocr() -> Any:
     from rapidocr import RapidOCR
 
     logging.getLogger("RapidOCR").setLevel(logging.ERROR)
-    return RapidOCR(params={**_PARAMS, "Global.model_root_dir": str(_packaged_models())})
+    with _lean_sessions():
+        ocr = RapidOCR(params={**_PARAMS, "Global.model_root_dir": str(_packaged_models())})
+        # load all three models now, inside the patch: RapidOCR would load them lazily on first use
+        ocr._load_det_model()
+        ocr._load_cls_model()
+        ocr._load_rec_model()
+    return ocr
+
+
+@contextmanager
+def _lean_sessions() -> Iterator[None]:
+    """onnxruntime sessions without memory-pattern planning.
+
+    The planner keeps an allocation plan per input shape, and every page and line has another shape: it
+    buys nothing here and costs ~80 MB per worker. RapidOCR exposes no such option, so its (pinned)
+    session-options factory is wrapped while the models load.
+    """
+    from rapidocr.inference_engine.onnxruntime import main as ort_main
+
+    original = ort_main.OrtInferSession._init_sess_opts
+
+    def lean(cfg: Any) -> Any:
+        opts = original(cfg)
+        opts.enable_mem_pattern = False
+        return opts
+
+    ort_main.OrtInferSession._init_sess_opts = staticmethod(lean)
+    try:
+        yield
+    finally:
+        ort_main.OrtInferSession._init_sess_opts = staticmethod(original)
 
 
 def quad_to_bbox(quad: Any) -> tuple[int, int, int, int]:
