@@ -251,8 +251,11 @@ def _add_worker_commands(sub: Any) -> None:
 def cmd_serve(args: argparse.Namespace) -> int:
     """The review UI; without a broker, uploads are read by the embedded runner inside this process."""
     from review_ui import create_app
+    from review_ui.jobs import resume_unfinished
 
-    app = create_app(build_context(Settings.from_env()))
+    ctx = build_context(Settings.from_env())
+    app = create_app(ctx)
+    resume_unfinished(ctx)
     try:
         from waitress import serve
     except ImportError:  # waitress is the production server; Flask's own is enough to try the UI

@@ -39,3 +39,28 @@ def start_reading(ctx: Context, dossier_id: str) -> Future[None] | None:
         enqueue_dossier(ctx, dossier_id)
         return None
     return _reader.submit(_read_embedded, ctx, dossier_id)
+
+
+def resume_unfinished(ctx: Context) -> list[str]:
+    """Embedded mode: read again what an earlier run of this process left half-done (a crash, a stop).
+
+    With Celery the workers do this themselves when they start (workers.tasks recover); here the UI process
+    is the only worker, so nothing of another process can be in flight: every unfinished dossier is resumed.
+    """
+    from datetime import timedelta
+
+    from workers.config import WorkerSettings
+    from workers.steps import stale_work
+
+    if WorkerSettings.from_env().broker_url:
+        return []
+    work = stale_work(ctx.sessions, older_than=timedelta(0))
+    with ctx.sessions() as s:
+        from storage.models import Page
+
+        dossiers = {s.get_one(Page, page_id).dossier_id for page_id in work.pages} | set(work.finish)
+    for dossier_id in sorted(dossiers):
+        start_reading(ctx, dossier_id)
+    if dossiers:
+        log.warning("resumed %d unfinished dossier(s) left by an earlier run", len(dossiers))
+    return sorted(dossiers)
