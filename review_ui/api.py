@@ -153,12 +153,7 @@ def override(finding_id: int) -> Response:
 @api.get("/queue")
 @role_required(*READERS)
 def queue() -> Response:
-    f = queries.QueueFilter(
-        status=request.args.get("status", "awaiting_review"),
-        reviewer=request.args.get("reviewer", ""),
-        days_left=_int(request.args.get("days_left")),
-        page=_int(request.args.get("page"), 1) or 1,
-    )
+    f = queries.QueueFilter.from_args(request.args)
     with actions.ctx().sessions() as s:
         listing = queries.review_queue(s, f, actions.today())
     return jsonify(

@@ -6,7 +6,7 @@ stay fast with tens of thousands of dossiers (queue and dashboard are paginated,
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -38,6 +38,23 @@ class QueueFilter:
     reviewer: str = ""
     days_left: int | None = None  # at most this many days to the deadline
     page: int = 1
+
+    @classmethod
+    def from_args(cls, args: Mapping[str, str]) -> QueueFilter:
+        """From query-string arguments (the HTML queue and the JSON API take the same ones)."""
+        return cls(
+            status=args.get("status", DossierStatus.AWAITING_REVIEW.value),
+            reviewer=args.get("reviewer", ""),
+            days_left=parse_int(args.get("days_left")),
+            page=parse_int(args.get("page"), 1) or 1,
+        )
+
+
+def parse_int(value: str | None, default: int | None = None) -> int | None:
+    try:
+        return int(value) if value not in (None, "") else default
+    except ValueError:
+        return default
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,11 +22,7 @@ from storage.models import Page, Role, User
 ui = Blueprint("ui", __name__)
 
 
-def _int(value: str | None, default: int | None = None) -> int | None:
-    try:
-        return int(value) if value not in (None, "") else default
-    except ValueError:
-        return default
+_int = queries.parse_int
 
 
 def _date(value: str | None) -> date | None:
@@ -94,12 +90,7 @@ def progress(dossier_id: str) -> Any:
 @ui.route("/queue")
 @role_required(*READERS)
 def queue() -> Any:
-    f = queries.QueueFilter(
-        status=request.args.get("status", "awaiting_review"),
-        reviewer=request.args.get("reviewer", ""),
-        days_left=_int(request.args.get("days_left")),
-        page=_int(request.args.get("page"), 1) or 1,
-    )
+    f = queries.QueueFilter.from_args(request.args)
     if f.status and f.status not in {s.value for s in queries.DossierStatus}:
         abort(400)
     with actions.ctx().sessions() as s:
