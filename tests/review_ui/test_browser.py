@@ -114,7 +114,8 @@ def test_upload_correct_approve_archive(server: str, browser: object, tmp_path: 
     d.find_element(By.ID, "name").send_keys("admin")  # type: ignore[attr-defined]
     d.find_element(By.ID, "password").send_keys(PASSWORD)  # type: ignore[attr-defined]
     d.find_element(By.ID, "sign-in").click()  # type: ignore[attr-defined]
-    assert "待审核队列" in d.page_source  # type: ignore[attr-defined]
+    # the click only starts the form's submission: wait for the page it leads to
+    WebDriverWait(d, 30).until(lambda drv: "待审核队列" in drv.page_source)
 
     d.get(server + "/upload")  # type: ignore[attr-defined]
     d.find_element(By.ID, "files").send_keys("\n".join(str(p) for p in files))  # type: ignore[attr-defined]
@@ -159,7 +160,7 @@ def test_upload_correct_approve_archive(server: str, browser: object, tmp_path: 
         WebDriverWait(d, 10).until(ec.staleness_of(forms[0]))
     assert d.find_element(By.ID, "blocker-count").text == "0"  # type: ignore[attr-defined]
     d.find_element(By.ID, "approve").click()  # type: ignore[attr-defined]
-    table = d.find_element(By.ID, "archive").text  # type: ignore[attr-defined]
+    table = WebDriverWait(d, 30).until(ec.presence_of_element_located((By.ID, "archive"))).text
     assert "C20261120001" in table and "GD20261120001" in table and "电子" in table
     d.get(server + "/queue")  # type: ignore[attr-defined]
     assert "浏览器测试" not in d.find_element(By.ID, "queue").text  # type: ignore[attr-defined]
