@@ -143,9 +143,10 @@ CONTRACTS = (DocType.DISTRIBUTION_CONTRACT, DocType.LOGISTICS_CONTRACT)
 def resolve_continuations(ctx: Context, dossier_id: str) -> None:
     """A page with no document signal continues the document before it.
 
-    Within a file, any document continues (page 2 of a licence scan). Across files only a contract does, and
-    only when the page reads like one (numbered articles, 甲方/乙方): customers scan a contract's pages into
-    separate files, but never split a certificate.
+    Within a file, any document continues (page 2 of a licence scan), and a contract page whose kind was
+    only guessed (boilerplate clauses, ocr.classify.WEAK) takes the kind of the contract it follows. Across
+    files only a contract continues, and only onto a page that reads like one (numbered articles, 甲方/乙方):
+    customers scan a contract's pages into separate files, but never split a certificate.
     """
     with ctx.sessions.begin() as s:
         prev: tuple[int, DocType] | None = None
