@@ -10,6 +10,9 @@ command -v tesseract >/dev/null 2>&1 || need_apt+=(tesseract-ocr)
 [ -e /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc ] || need_apt+=(fonts-noto-cjk)
 [ -e /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc ] || need_apt+=(fonts-wqy-zenhei)
 [ -e /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ] || need_apt+=(fonts-wqy-microhei)
+# Kai and Ming faces: the second, independent test corpus (tests/corpus2) writes forms by hand and in Song
+[ -e /usr/share/fonts/truetype/arphic/ukai.ttc ] || need_apt+=(fonts-arphic-ukai)
+[ -e /usr/share/fonts/truetype/arphic/uming.ttc ] || need_apt+=(fonts-arphic-uming)
 # the browser tests of the review UI drive Debian's Chromium (`make test` asks for it)
 if [ "${DOSSIER_WITH_BROWSER:-0}" = 1 ]; then
   command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
