@@ -107,6 +107,11 @@ def score(results: list[dict]) -> dict:
             s[f"record:{name}"]["ok" if have == want else "miss"] += 1
             if have != want:
                 misses.append(f"{truth['dossier']} record {name}: {have!r} != {want!r}")
+        want_missing = sorted(truth.get("missing_doc_types") or [])
+        have_missing = sorted((out.get("completeness") or {}).get("missing") or [])
+        s["completeness"]["ok" if have_missing == want_missing else "miss"] += 1
+        if have_missing != want_missing:
+            misses.append(f"{truth['dossier']} completeness: missing {have_missing} != {want_missing}")
         rules = {f["rule"] for f in out.get("findings", [])}
         blockers = {f["rule"] for f in out.get("findings", []) if f["severity"] == "blocker"}
         if truth.get("defects"):
@@ -119,6 +124,8 @@ def score(results: list[dict]) -> dict:
             s["clean_dossiers"]["with_blocker" if blockers else "no_blocker"] += 1
             if blockers:
                 misses.append(f"{truth['dossier']} clean but blockers: {sorted(blockers)}")
+                for rule in blockers:
+                    s["false_blocker"][rule] += 1
     return {"counts": s, "seconds": seconds, "pages": pages, "misses": misses}
 
 
@@ -143,6 +150,9 @@ def report(sc: dict, peak_rss_kb: int) -> None:
     for key in sorted(k for k in c if k.startswith("defect:")):
         print(f"  {key:<30} {_rate(c[key], 'found')}")
     print(f"clean dossiers w/o blocker  {_rate(c['clean_dossiers'], 'no_blocker')}")
+    for rule, n in sorted(c["false_blocker"].items()):
+        print(f"  false blocker {rule:<24} {n}")
+    print(f"completeness exact          {_rate(c['completeness'])}")
     if sc["pages"]:
         per_page = sc["seconds"] / sc["pages"]
         print(f"seconds per page (wall, per process) {per_page:.2f}  pages={int(sc['pages'])}")
