@@ -9,13 +9,14 @@ wins. Identifiers that carry check characters are also searched page-wide when n
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from functools import cache
 
-from ocr.fields import values
-from ocr.fields.labels import ID_VALIDITY, LABELS, VALIDITY, all_labels
-from ocr.layout import Row, Segment, build_rows, fold
-from ocr.types import BBox, DocType, FieldValue, TextLine
+from ocr.fields import parties, sentences, shapes, values
+from ocr.fields.labels import ADDR_PHONE, ID_VALIDITY, LABELS, PARTY_LABELS, VALIDITY, all_labels
+from ocr.layout import Row, Segment, build_rows, fold, union
+from ocr.types import BBox, DocType, FieldValue, TextLine, TextSource
 
 _GAP = r"[\s\u3000]*"
 # after a label: a qualifier in brackets (（全称）, （预计）) or an alternative (/负责人), then a colon
@@ -31,6 +32,17 @@ class Label:
     end: int  # end of the label text including a following colon
     text: str
     strong: bool  # starts a cell (segment start / after a space) or is followed by a colon
+
+
+@dataclass(frozen=True, slots=True)
+class Raw:
+    """Text read for a field before it is judged: where, how sure the reader was, how it was found."""
+
+    text: str
+    bbox: BBox | None
+    conf: float
+    colon: bool
+    penalty: float = 0.0  # found by a weaker route (the cell below a label that had text beside it)
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,6 +159,8 @@ def _full_labels(rows: list[Row]) -> list[Label]:
             label = _canon_label().get(key)
             if label is None:
                 continue
+            if _quoted_or_listed(row.norm, m.start(), m.end()):
+                continue
             end = m.end()
             tail = _COLON.match(
                 row.norm[end:]
@@ -157,6 +171,13 @@ def _full_labels(rows: list[Row]) -> list[Label]:
             strong = m.start() in starts or before in " |,，;；。" or has_colon
             found.append(Label(r, m.start(), end, label, strong))
     return found
+
+
+def _quoted_or_listed(text: str, start: int, end: int) -> bool:
+    """“开户银行”、“银行账号” in a note, 收货人、收货地址 in a clause: a label mentioned, not one printed."""
+    before = text[start - 1] if start else " "
+    after = text[end] if end < len(text) else " "
+    return before in shapes.QUOTES or after in shapes.QUOTES or "、" in (before, after)
 
 
 def _value_end(row: Row, start: int, labels_in_row: list[Label]) -> int:
@@ -231,41 +252,74 @@ def _column_start(row: Row, seg: Segment, end: int, column_x: float) -> int:
 
 
 def _candidates(
-    rows: list[Row], labels: list[Label], wanted: tuple[str, ...]
-) -> list[tuple[str, BBox | None, float, bool]]:
-    """(raw text, box, reader confidence, had a colon) for every occurrence of one of ``wanted``."""
+    rows: list[Row],
+    labels: list[Label],
+    wanted: tuple[str, ...],
+    *,
+    wrap: bool = False,
+    keep: Callable[[Label], bool] | None = None,
+) -> list[Raw]:
+    """Text beside and below every occurrence of one of ``wanted`` (those ``keep`` accepts).
+
+    ``wrap``: the value may run on into the next row (an address cut by the margin).
+    """
     by_row: dict[int, list[Label]] = {}
     for lab in labels:
         by_row.setdefault(lab.row, []).append(lab)
     out = []
     for lab in labels:
-        if lab.text not in wanted:
+        if lab.text not in wanted or (keep is not None and not keep(lab)):
             continue
         row = rows[lab.row]
         end = _value_end(row, lab.end, by_row[lab.row])
         text, bbox, conf = _span(row, lab.end, end)
         colon = ":" in row.norm[lab.start : lab.end]
         if text.strip():
-            out.append((text, bbox, conf, colon))
+            if wrap and end == len(row.text):
+                cont = _continuation(rows, lab.row, by_row)
+                if cont is not None:
+                    boxes = [b for b in (bbox, cont[1]) if b is not None]
+                    out.append(
+                        Raw(text + cont[0], union(boxes) if boxes else None, min(conf, cont[2]), colon)
+                    )
+            out.append(Raw(text, bbox, conf, colon))
             if len(text.strip()) <= 2 and end < len(row.text):
                 # 营业期限至 | 长期 : a connector left in the label's cell, the value in the next one
                 end2 = _value_end(row, end, by_row[lab.row])
                 text2, bbox2, conf2 = _span(row, lab.end, end2)
-                out.append((text2, bbox2, conf2, colon))
-        if len(text.strip()) <= 6:
-            # nothing, or a smudge (乙方（盖草实业), beside the label: the value may be under it
-            below = _below(rows, lab, by_row)
-            if below and below[0].strip():
-                out.append((*below, colon))
+                out.append(Raw(text2, bbox2, conf2, colon))
+        # nothing, or a smudge (乙方（盖草实业), beside the label: the value may be under it; a longer text
+        # beside it may still be something else (a note), so the cell below stays a weaker candidate
+        below = _below(rows, lab, by_row)
+        if below and below[0].strip():
+            out.append(Raw(*below, colon, penalty=0.0 if len(text.strip()) <= 6 else 0.6))
     return out
+
+
+def _continuation(
+    rows: list[Row], r: int, by_row: dict[int, list[Label]]
+) -> tuple[str, BBox | None, float] | None:
+    """The start of the next row when row ``r``'s value runs into the margin and on to it."""
+    if not sentences.wraps(rows, r):
+        return None
+    nxt = rows[r + 1]
+    seg = nxt.segments[0]
+    if any(lab.start <= seg.start + 1 for lab in by_row.get(r + 1, []) if lab.strong):
+        return None  # the next row starts with a label of its own
+    end = _value_end(nxt, seg.start, by_row.get(r + 1, []))
+    cut = re.search(r"[，,。；;]", nxt.norm[seg.start : end])
+    if cut:
+        end = seg.start + cut.start()
+    text, bbox, conf = _span(nxt, seg.start, end)
+    return (text, bbox, conf) if text.strip() else None
 
 
 def _best(cands: list[Candidate]) -> Candidate | None:
     return max(cands, key=lambda c: c.score) if cands else None
 
 
-def _score(cleaned: values.Cleaned, conf: float, *, colon: bool, order: int) -> float:
-    return cleaned.quality * 2 + conf + (0.1 if colon else 0) - 0.01 * order
+def _score(cleaned: values.Cleaned, conf: float, *, colon: bool, order: int, penalty: float = 0.0) -> float:
+    return cleaned.quality * 2 + conf + (0.1 if colon else 0) - 0.01 * order - penalty
 
 
 def _field(name: str, cand: Candidate) -> FieldValue:
@@ -274,29 +328,33 @@ def _field(name: str, cand: Candidate) -> FieldValue:
 
 
 def _scan(
-    rows: list[Row], pattern: str, cleaner: values.Callable[[str], values.Cleaned | None]
+    rows: list[Row],
+    pattern: str,
+    cleaner: Callable[[str], values.Cleaned | None],
+    min_quality: float = 0.95,
 ) -> Candidate | None:
-    """Page-wide search for a self-checking identifier when no label led to it."""
+    """Page-wide search for a self-checking identifier when no label led to it (the topmost wins a tie)."""
     best = None
     rx = re.compile(pattern)
-    for row in rows:
+    for r, row in enumerate(rows):
         for m in rx.finditer(row.norm):
             cleaned = cleaner(m.group(0))
-            if cleaned and cleaned.quality >= 0.95:
+            if cleaned and cleaned.quality >= min_quality:
                 conf = row.span_confidence(m.start(), m.end())
-                cand = Candidate(
-                    cleaned, conf, row.span_bbox(m.start(), m.end()), m.group(0), cleaned.quality + conf
-                )
+                score = cleaned.quality + conf - 0.001 * r
+                cand = Candidate(cleaned, conf, row.span_bbox(m.start(), m.end()), m.group(0), score)
                 if best is None or cand.score > best.score:
                     best = cand
     return best
 
 
-_SCANS: dict[str, tuple[str, values.Callable[[str], values.Cleaned | None]]] = {
+_SCANS: dict[str, tuple[str, Callable[[str], values.Cleaned | None]]] = {
     "tax_id": (r"(?<![0-9A-Z])[0-9A-Z]{18}(?![0-9A-Z])", values.tax_id),
     "consignee_id_number": (r"(?<!\d)\d{17}[\dXx](?!\d)", values.id_number),
     "approval_no": (r"J\s*\d[\d\s]{12,16}", values.approval_no),
 }
+# A legacy certificate's number alone under its title: 15 (org-code based), 17, 18 or 20 (ID based) characters
+_LEGACY_TIN = r"(?<![0-9A-Z])(?:[0-9A-Z]{15}|[0-9A-Z]{17,18}|[0-9A-Z]{20})(?![0-9A-Z])"
 
 
 # Values printed inside a sentence rather than after a label (开户许可证: 经审核，XX符合开户条件…).
@@ -305,11 +363,11 @@ SENTENCES: dict[DocType, dict[str, tuple[str, ...]]] = {
         "account_holder": (r"经\s*审\s*核\s*[，,]?\s*(.+?)\s*符合", r"兹\s*有\s*(.+?)\s*在")
     },
     # 京国税字 110108600037341 号: the number printed under the title of the old certificate
-    DocType.TAX_REGISTRATION: {"tax_id": (r"税\s*字\s*第?\s*([0-9A-Z]{15,20})\s*号",)},
+    DocType.TAX_REGISTRATION: {"tax_id": (r"税\s*字\s*第?\s*([0-9A-Z][0-9A-Z\s]{13,24}[0-9A-Z])\s*号",)},
 }
 
 
-def _sentences(doc_type: DocType, rows: list[Row], name: str) -> list[tuple[str, BBox | None, float, bool]]:
+def _sentences(doc_type: DocType, rows: list[Row], name: str) -> list[Raw]:
     out = []
     patterns = SENTENCES.get(doc_type, {}).get(name, ())
     for i, row in enumerate(rows):
@@ -320,8 +378,34 @@ def _sentences(doc_type: DocType, rows: list[Row], name: str) -> list[tuple[str,
             if m and m.start(1) < len(row.norm):
                 end = min(m.end(1), len(row.norm))
                 text = m.group(1)
-                out.append((text, row.span_bbox(m.start(1), end), row.span_confidence(m.start(1), end), True))
+                out.append(
+                    Raw(
+                        text, row.span_bbox(m.start(1), end), row.span_confidence(m.start(1), end), colon=True
+                    )
+                )
     return out
+
+
+# Sentences read over the page's flow of rows (they wrap): field → (pattern, judge of a row break)
+FLOW_SENTENCES: dict[DocType, dict[str, tuple[re.Pattern[str], sentences.Judge | None]]] = {
+    DocType.LOGISTICS_CONTRACT: {
+        "consignee_name": (sentences.CONSIGNEE_NAME, None),
+        "consignee_phone": (sentences.CONSIGNEE_PHONE, None),
+        "receiving_time": (sentences.RECEIVING_TIME, sentences.time_judge),
+        "receiving_address": (sentences.RECEIVING_ADDRESS, sentences.address_judge),
+    },
+    DocType.CONSIGNEE_ID: {
+        "receiving_time": (sentences.RECEIVING_TIME, sentences.time_judge),
+    },
+}
+
+
+def _flow_sentences(doc_type: DocType, rows: list[Row], fl: sentences.Flow, name: str) -> list[Raw]:
+    spec = FLOW_SENTENCES.get(doc_type, {}).get(name)
+    if spec is None:
+        return []
+    pattern, judge = spec
+    return [Raw(f.text, f.bbox, f.confidence, colon=True) for f in sentences.find(rows, fl, pattern, judge)]
 
 
 # Fields whose label words also run through the body text (乙方应当…): only a well-formed value counts.
@@ -329,6 +413,94 @@ STRICT: dict[DocType, tuple[str, ...]] = {
     DocType.DISTRIBUTION_CONTRACT: ("customer_name",),
     DocType.LOGISTICS_CONTRACT: ("customer_name",),
 }
+# Fields judged by their shape: a candidate of poor shape is left unread rather than taken (issue 9).
+MIN_QUALITY: dict[str, float] = {"bank_name": 0.7, "legal_representative": 1.0, "consignee_name": 1.0}
+
+# The customer's fields read from 乙方's block of a contract (never 甲方's)
+PARTY_FIELDS: dict[DocType, dict[str, tuple[str, ...]]] = {
+    DocType.DISTRIBUTION_CONTRACT: dict(PARTY_LABELS),
+    DocType.LOGISTICS_CONTRACT: {
+        "legal_representative": PARTY_LABELS["legal_representative"],
+        "address": PARTY_LABELS["address"],
+        # 联系电话 in 乙方's block of a delivery contract is the consignee's: only the company's own phone
+        "tax_phone": tuple(lab for lab in PARTY_LABELS["tax_phone"] if lab != "联系电话"),
+    },
+}
+_WRAPPING = ("address", "tax_address", "receiving_address")
+
+
+def _party_raws(
+    rows: list[Row], labels: list[Label], wanted: tuple[str, ...], pmap: list[list[parties.Column] | None]
+) -> list[Raw]:
+    """Candidates under ``wanted`` labels in 乙方's block; 授权代表 lines rank after the block's own."""
+
+    def in_b(lab: Label) -> bool:
+        box = rows[lab.row].span_bbox(lab.start, lab.start + 1)
+        return box is not None and parties.owner(pmap[lab.row], box[0]) == parties.PARTY_B
+
+    out = []
+    for lab in labels:
+        if lab.text in wanted and in_b(lab):
+            weak = 0.3 if re.search(r"授权|委托", lab.text) else 0.0
+            for raw in _candidates(
+                rows, [lab, *[o for o in labels if o.row == lab.row]], (lab.text,), wrap=True
+            ):
+                out.append(Raw(raw.text, raw.bbox, raw.conf, raw.colon, raw.penalty + weak))
+    return out
+
+
+_FOOT_DATE = re.compile(
+    r"[〇零○ＯOo0一二三四五六七八九]{4}年[一二三四五六七八九十廿卅]{1,3}月[一二三四五六七八九十廿卅]{1,3}[日曰]"
+    r"|\d{4}年\d{1,2}月\d{1,2}[日曰]"
+)
+# rows whose dates are something else: a validity range, a founding date, a clause
+_OTHER_DATE = re.compile(r"至|有效|期限|成立|开业|批准|注册|营业|出生|签订")
+
+
+def _foot_dates(rows: list[Row]) -> list[Raw]:
+    """Dates printed alone at a certificate's foot (二〇一八年六月十二日 under 发证机关), lowest first.
+
+    The date may be split over cells or wrap after 年/月; spaces are dropped before matching. A partial
+    read (no day, a three-digit year) does not match and yields nothing rather than a wrong date.
+    """
+    out = []
+    for r, row in enumerate(rows):
+        keep = [k for k, c in enumerate(row.norm) if not c.isspace()]
+        compact = "".join(row.norm[k] for k in keep)
+        boxes = [row.bbox]
+        if re.search(r"[年月]$", compact) and r + 1 < len(rows):
+            compact += re.sub(r"\s", "", rows[r + 1].norm)
+            boxes.append(rows[r + 1].bbox)
+        if _OTHER_DATE.search(compact):
+            continue
+        for m in _FOOT_DATE.finditer(compact):
+            if m.end() <= len(keep):
+                box = row.span_bbox(keep[m.start()], keep[m.end() - 1] + 1)
+            else:
+                box = union(boxes)
+            out.append(Raw(m.group(0), box, row.span_confidence(0, len(row.text)), colon=False, penalty=0.1))
+    out.sort(key=lambda raw: -(raw.bbox[1] if raw.bbox else 0))
+    return out
+
+
+FOOT_DATE_FIELDS: dict[DocType, str] = {
+    DocType.BANK_PERMIT: "account_opened",
+    DocType.TAX_REGISTRATION: "issue_date",
+}
+# Fields holding CJK text a reader may return in traditional glyphs (codes and numbers never are)
+SIMPLIFIED_FIELDS = frozenset(
+    {
+        "customer_name",
+        "account_holder",
+        "legal_representative",
+        "address",
+        "tax_address",
+        "receiving_address",
+        "bank_name",
+        "consignee_name",
+        "contact_name",
+    }
+)
 
 
 def _second_party(rows: list[Row]) -> list[Candidate]:
@@ -353,32 +525,62 @@ def _second_party(rows: list[Row]) -> list[Candidate]:
     return out
 
 
-def extract_rows(doc_type: DocType, rows: list[Row]) -> dict[str, FieldValue]:
+def _judge(name: str, raws: list[Raw]) -> list[Candidate]:
+    cleaner = values.CLEANERS.get(name, values.text_value)
+    cands = []
+    for order, raw in enumerate(raws):
+        cleaned = cleaner(raw.text)
+        if cleaned is not None:
+            score = _score(cleaned, raw.conf, colon=raw.colon, order=order, penalty=raw.penalty)
+            cands.append(Candidate(cleaned, raw.conf, raw.bbox, raw.text, score))
+    floor = MIN_QUALITY.get(name)
+    return [c for c in cands if c.value.quality >= floor] if floor is not None else cands
+
+
+def _validity(fields: dict[str, FieldValue], name: str, raws: list[Raw]) -> None:
+    """One printed range, or 营业期限自 … / 营业期限至 … on two rows → valid_from / valid_to."""
+    prefix = "" if name == VALIDITY else "id_"
+    for order, raw in enumerate(raws):
+        start, end = values.validity(raw.text)
+        for key, val in ((f"{prefix}valid_from", start), (f"{prefix}valid_to", end)):
+            if val and key not in fields:
+                score = _score(val, raw.conf, colon=raw.colon, order=order)
+                fields[key] = _field(key, Candidate(val, raw.conf, raw.bbox, raw.text, score))
+
+
+def _addr_phone(fields: dict[str, FieldValue], raws: list[Raw]) -> None:
+    """开票地址电话 杭州市西湖区文三路100号0571-87654321 → tax_address and tax_phone, where not read apart."""
+    from intake.checks.phones import split_addr_phone
+
+    for raw in raws:
+        addr, phone = split_addr_phone(values.compact(raw.text))
+        if phone is None:
+            continue
+        for key, text in (("tax_address", addr), ("tax_phone", phone)):
+            cleaned = values.CLEANERS[key](text)
+            if cleaned is not None and key not in fields:
+                fields[key] = _field(key, Candidate(cleaned, raw.conf, raw.bbox, raw.text, 0.0))
+        return
+
+
+def extract_rows(
+    doc_type: DocType, rows: list[Row], source: TextSource | None = None
+) -> dict[str, FieldValue]:
     spec = LABELS.get(doc_type, {})
     labels = find_labels(rows, spec)
+    fl = sentences.flow(rows)
     fields: dict[str, FieldValue] = {}
     for name, wanted in spec.items():
-        raw_cands = _candidates(rows, labels, wanted)
+        raws = _candidates(rows, labels, wanted, wrap=name in _WRAPPING)
         if name in (VALIDITY, ID_VALIDITY):
-            prefix = "" if name == VALIDITY else "id_"
-            # one printed range, or 营业期限自 … / 营业期限至 … on two rows
-            for order, (text, bbox, conf, colon) in enumerate(raw_cands):
-                start, end = values.validity(text)
-                for key, val in ((f"{prefix}valid_from", start), (f"{prefix}valid_to", end)):
-                    if val and key not in fields:
-                        fields[key] = _field(
-                            key, Candidate(val, conf, bbox, text, _score(val, conf, colon=colon, order=order))
-                        )
+            _validity(fields, name, raws)
             continue
-        cleaner = values.CLEANERS.get(name, values.text_value)
-        raw_cands += _sentences(doc_type, rows, name)
-        cands = []
-        for order, (text, bbox, conf, colon) in enumerate(raw_cands):
-            cleaned = cleaner(text)
-            if cleaned is not None:
-                cands.append(
-                    Candidate(cleaned, conf, bbox, text, _score(cleaned, conf, colon=colon, order=order))
-                )
+        if name == ADDR_PHONE:
+            continue
+        raws += _sentences(doc_type, rows, name) + _flow_sentences(doc_type, rows, fl, name)
+        if FOOT_DATE_FIELDS.get(doc_type) == name:
+            raws += _foot_dates(rows)
+        cands = _judge(name, raws)
         if name in STRICT.get(doc_type, ()):
             cands = [c for c in cands if c.value.quality >= 1.0]
             if not cands:
@@ -386,13 +588,48 @@ def extract_rows(doc_type: DocType, rows: list[Row]) -> dict[str, FieldValue]:
         best = _best(cands)
         if (best is None or best.value.quality < 0.95) and name in _SCANS:
             scanned = _scan(rows, *_SCANS[name])
-            if scanned is not None:
+            if scanned is None and name == "tax_id" and doc_type == DocType.TAX_REGISTRATION:
+                scanned = _scan(rows, _LEGACY_TIN, values.tax_id, min_quality=0.75)
+            if scanned is not None and (best is None or scanned.value.quality > best.value.quality):
                 best = scanned
         if best is not None:
             fields[name] = _field(name, best)
+    if ADDR_PHONE in spec:
+        _addr_phone(fields, _candidates(rows, labels, spec[ADDR_PHONE]))
+    if doc_type in PARTY_FIELDS:
+        _party_fields(doc_type, rows, labels, fields)
+    no_range = "valid_from" not in fields and "valid_to" not in fields
+    if doc_type == DocType.TAX_REGISTRATION and "issue_date" in fields and no_range:
+        fields["valid_from"] = fields["issue_date"]  # no validity printed: valid from its issue date
+    if source != TextSource.TEXT_LAYER:
+        fields = {k: _simplified(v) if k in SIMPLIFIED_FIELDS else v for k, v in fields.items()}
     return fields
 
 
-def extract_fields(doc_type: DocType, lines: list[TextLine] | tuple[TextLine, ...]) -> dict[str, FieldValue]:
-    """Every field of ``doc_type`` found among ``lines`` (an upright page's text), with box and confidence."""
-    return extract_rows(doc_type, build_rows(lines))
+def _party_fields(
+    doc_type: DocType, rows: list[Row], labels: list[Label], fields: dict[str, FieldValue]
+) -> None:
+    pmap = parties.party_map(rows)
+    for name, wanted in PARTY_FIELDS[doc_type].items():
+        if name in fields:
+            continue
+        best = _best(_judge(name, _party_raws(rows, labels, wanted, pmap)))
+        if best is not None:
+            fields[name] = _field(name, best)
+
+
+def _simplified(fv: FieldValue) -> FieldValue:
+    """Traditional glyphs from a reader folded to the simplified ones printed; ``raw`` stays as read."""
+    folded = shapes.to_simplified(fv.value)
+    return fv if folded == fv.value else replace(fv, value=folded, raw=fv.raw or fv.value)
+
+
+def extract_fields(
+    doc_type: DocType, lines: list[TextLine] | tuple[TextLine, ...], source: TextSource | None = None
+) -> dict[str, FieldValue]:
+    """Every field of ``doc_type`` found among ``lines`` (an upright page's text), with box and confidence.
+
+    ``source``: where the text came from; only a reader's (OCR, or unknown) text is folded from traditional
+    glyphs, a PDF's own text layer is taken as printed.
+    """
+    return extract_rows(doc_type, build_rows(lines), source)

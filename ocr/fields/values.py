@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from intake.checks.dates import parse_cn_date, parse_validity, to_iso
 from intake.checks.identifiers import classify_tin, id_errors, uscc_errors, uscc_repair
+from ocr.fields import shapes
 
 _WS = re.compile(r"[\s\u3000\u200b\ufeff]+")
 _FULLWIDTH_ALNUM = {c: c - 0xFEE0 for c in range(0xFF10, 0xFF5B) if chr(c - 0xFEE0).isalnum()}
@@ -25,8 +26,6 @@ _SEAL_NOTE = re.compile(r"[（(]\s*(盖章|签章|签字|公章|签名|签字盖
 _ORG_SUFFIX = re.compile(
     r"(公司|分公司|厂|店|部|行|社|中心|所|馆|站|场|院|超市|商场|门市|集团|合作社|经营部|商行|工作室|企业)([（(][^()（）]*[)）])?$"
 )
-_CJK_NAME = re.compile(r"^[\u4e00-\u9fff·]{2,5}$")
-_BANK = re.compile(r"银行|信用社|信用合作|农商|农信|邮政储蓄|邮储")
 _DIGIT_FIX = str.maketrans(
     {
         "O": "0",
@@ -108,11 +107,13 @@ def holder_name(raw: str) -> Cleaned | None:
 
 
 def person_name(raw: str) -> Cleaned | None:
+    """A person's name is 2–4 CJK characters (· allowed); a label, a signature note or a clause is not one."""
     v = compact(raw)
-    v = re.split(r"[:：\s]|性别|民族|身份", v)[0]
-    if not v:
+    v = re.split(r"[:：\s，,；;。]|性别|民族|身份|联系|电话|手机", v)[0]
+    v = _TRAIL.sub("", _LEAD.sub("", v))
+    if not shapes.is_person(v):
         return None
-    return Cleaned(v, 1.0 if _CJK_NAME.match(v) else 0.4)
+    return Cleaned(v, 1.0)
 
 
 def text_value(raw: str) -> Cleaned | None:
@@ -121,18 +122,17 @@ def text_value(raw: str) -> Cleaned | None:
 
 
 def address(raw: str) -> Cleaned | None:
-    v = _cjk_parens(compact(raw))
-    if len(v) < 4:
-        return None
-    good = re.search(r"(省|市|区|县|镇|乡|路|街|道|号|村|巷|弄|大厦|园)", v)
-    return Cleaned(v, 1.0 if good else 0.5)
+    """An address names an administrative place; clause text (应提前五个工作日书面通知…) is not one."""
+    v = shapes.strip_stray_dots(_cjk_parens(compact(raw)))
+    quality = shapes.address_quality(v)
+    return None if quality is None else Cleaned(v, quality)
 
 
 def bank_name(raw: str) -> Cleaned | None:
+    """A bank name ends in a bank or branch word; quotes and 、-lists come from a note quoting the labels."""
     v = compact(raw)
-    if len(v) < 4:
-        return None
-    return Cleaned(v, 1.0 if _BANK.search(v) else 0.4)
+    quality = shapes.bank_quality(v)
+    return None if quality is None else Cleaned(v, quality)
 
 
 def tax_id(raw: str) -> Cleaned | None:
@@ -206,12 +206,23 @@ def phone(raw: str) -> Cleaned | None:
 
 
 def a_date(raw: str) -> Cleaned | None:
+    """A whole date (year, month and day) in a plausible year; a half-read one is no date at all.
+
+    二〇一八年六月十 二日 split over cells is joined first; 曰 is the reader's 日. A date that parses to an
+    impossible day (六月卅二日) or a year outside 1949–2099 (〇一八年 read as 2018's tail) is rejected rather
+    than returned wrong.
+    """
+    text = re.sub(r"[\s\u3000]+", "", canonical(raw)).replace("曰", "日")
     try:
-        d = parse_cn_date(canonical(raw))
+        d = parse_cn_date(text)
     except ValueError:
         return None
     iso = to_iso(d) if d is not None else None
-    return Cleaned(iso, 1.0) if iso else None
+    if iso is None:
+        return None
+    if iso != "long_term" and not 1949 <= int(iso[:4]) <= 2099:
+        return None
+    return Cleaned(iso, 1.0)
 
 
 def validity(raw: str) -> tuple[Cleaned | None, Cleaned | None]:
@@ -225,8 +236,8 @@ def validity(raw: str) -> tuple[Cleaned | None, Cleaned | None]:
 
 
 def time_window(raw: str) -> Cleaned | None:
-    v = canonical(raw)
-    v = _WS.sub(" ", v).strip()
+    """The window as printed (周一至周五 9:00-17:00): the space readers drop before the hours put back."""
+    v = shapes.time_with_space(canonical(raw))
     if not v:
         return None
     ok = re.search(r"\d{1,2}\s*[:：点时]|全天|24小时", v)
