@@ -22,7 +22,7 @@ from intake.checks import DEFAULT_RULES, RulesConfig, check_dossier
 from intake.files import IngestedFile, Limits, ingest, page_image, pdf_render_scale
 from intake.record import assemble_record
 from intake.types import CheckContext
-from ocr.classify import WEAK, is_contract_page
+from ocr.classify import WEAK, PageSignals, analyse
 from ocr.engines import DEFAULT_ENGINE
 from ocr.fields import extract_fields
 from ocr.reader import read_page
@@ -140,30 +140,77 @@ def read_stored_page(ctx: Context, page_id: int) -> bool:
 CONTRACTS = (DocType.DISTRIBUTION_CONTRACT, DocType.LOGISTICS_CONTRACT)
 
 
-def resolve_continuations(ctx: Context, dossier_id: str) -> None:
-    """A page with no document signal continues the document before it.
+@dataclass(frozen=True, slots=True)
+class PageFacts:
+    """What the grouping knows of one read page: the classifier's answer, what it rests on, and the page's
+    own continuation signals (ocr.classify.PageSignals), re-derived from the stored lines."""
 
-    Within a file, any document continues (page 2 of a licence scan), and a contract page whose kind was
-    only guessed (boilerplate clauses, ocr.classify.WEAK) takes the kind of the contract it follows. Across
-    files only a contract continues, and only onto a page that reads like one (numbered articles, 甲方/乙方):
-    customers scan a contract's pages into separate files, but never split a certificate.
+    file_id: int
+    doc_type: DocType
+    confidence: float
+    titled: bool  # a title row on the page names doc_type
+    signals: PageSignals
+
+
+def continued_types(pages: Sequence[PageFacts]) -> list[DocType]:
+    """The final type of each page (in file order, then page order): a continuation page takes the type of
+    the document before it.
+
+    A page keeps its own type when its title says what it is, when it says it is page 1 (第1页, clauses from
+    第一条), or when nothing ties it to what precedes. It is tied when its type was not found (unknown, or a
+    contract kind only guessed, ocr.classify.WEAK), when it says it continues (page x > 1, clauses that
+    carry on, the parties' signature block), or when it reads like a contract yet was typed otherwise by body
+    words. A tied page joins the previous document within its file always; across files only a contract,
+    and only onto a page that reads like a contract page: customers scan a contract's pages into separate
+    files, but never split a certificate. An untitled page confidently typed by its own words (the front of
+    an ID card, a passbook) with no continuation signal is not swallowed by the document before it.
     """
+    out: list[DocType] = []
+    prev: tuple[int, DocType] | None = None
+    for page in pages:
+        doc_type = page.doc_type if prev is None else _continued_type(page, *prev)
+        out.append(doc_type)
+        if doc_type != DocType.UNKNOWN:
+            prev = (page.file_id, doc_type)
+    return out
+
+
+def _continued_type(page: PageFacts, prev_file: int, prev_type: DocType) -> DocType:
+    if page.titled or page.signals.starts or page.doc_type == prev_type:
+        return page.doc_type
+    guessed = page.doc_type == DocType.UNKNOWN or (page.doc_type in CONTRACTS and page.confidence <= WEAK)
+    off_contract = page.signals.contract_like and page.doc_type not in CONTRACTS
+    if not (guessed or page.signals.continues or off_contract):
+        return page.doc_type
+    if page.file_id == prev_file:
+        return prev_type
+    if prev_type in CONTRACTS and page.signals.contract_like:
+        return prev_type
+    return page.doc_type
+
+
+def page_facts(file_id: int, page: Page) -> PageFacts:
+    """The grouping's view of a stored page; titles and signals are re-read from its stored lines."""
+    doc_type = DocType(page.doc_type or DocType.UNKNOWN)
+    found = analyse(_lines(page), page.height or 0)
+    return PageFacts(
+        file_id=file_id,
+        doc_type=doc_type,
+        confidence=page.doc_type_confidence or 0.0,
+        titled=doc_type in found.titles,
+        signals=found.signals,
+    )
+
+
+def resolve_continuations(ctx: Context, dossier_id: str) -> None:
+    """Tie continuation pages to the document before them (continued_types) and re-extract their fields
+    as the document's type, so a contract's last page counts as the contract's and not as a seal card."""
     with ctx.sessions.begin() as s:
-        prev: tuple[int, DocType] | None = None
-        for f, page in pages_in_order(s, dossier_id):
-            if page.status != PageStatus.DONE:
-                continue
-            doc_type = DocType(page.doc_type or DocType.UNKNOWN)
-            weak = doc_type in CONTRACTS and (page.doc_type_confidence or 0.0) <= WEAK
-            if (doc_type == DocType.UNKNOWN or weak) and prev is not None and prev[1] != doc_type:
-                same_file = prev[0] == f.id
-                if same_file or (
-                    doc_type == DocType.UNKNOWN and prev[1] in CONTRACTS and is_contract_page(_lines(page))
-                ):
-                    doc_type = prev[1]
-                    _retype(s, page, doc_type)
-            if doc_type != DocType.UNKNOWN:
-                prev = (f.id, doc_type)
+        pages = [(f, page) for f, page in pages_in_order(s, dossier_id) if page.status == PageStatus.DONE]
+        facts = [page_facts(f.id, page) for f, page in pages]
+        for (_, page), fact, doc_type in zip(pages, facts, continued_types(facts), strict=True):
+            if doc_type != fact.doc_type:
+                _retype(s, page, doc_type)
 
 
 def _lines(page: Page) -> tuple[TextLine, ...]:
