@@ -66,16 +66,18 @@ def span(rows: list[Row], fl: Flow, start: int, end: int) -> Found:
 
 
 _SAY = r"\s*(?:为|是)?\s*[:：]?\s*"
+# a name is introduced (收货人为 / 收货人： / 收货人 田军华), never glued to the word (收货人签收)
+_SAID = r"\s*(?:(?:为|是)\s*[:：]?|[:：]|\s)\s*"
 _NAME = r"([\u4e00-\u9fff](?:\n?[\u4e00-\u9fff·]){1,5})"
 _NAME_END = r"(?=\s*(?:[，,、；;。(（\s]|联系|电话|手机|身份|$))"
 _PHONE = r"([+\d(（][\d\-—()（）\s\n]{6,20}\d)"
 
 CONSIGNEE_NAME = re.compile(
-    rf"(?:指定|的)?(?:收货|收件)(?:联系)?人(?:姓名)?{_SAY}{_NAME}{_NAME_END}", re.MULTILINE
+    rf"(?:指定|的)?(?:收货|收件)(?:联系)?人(?:姓名)?{_SAID}{_NAME}{_NAME_END}", re.MULTILINE
 )
 # the phone that follows a consignee's name in the same sentence (联系电话 / 电话 / 手机 / 联系方式)
 CONSIGNEE_PHONE = re.compile(
-    rf"(?:收货|收件)(?:联系)?人(?:姓名)?{_SAY}[\u4e00-\u9fff·\n]{{2,8}}?[\s，,、；;]*"
+    rf"(?:收货|收件)(?:联系)?人(?:姓名)?{_SAID}[\u4e00-\u9fff·\n]{{2,8}}?[\s，,、；;]*"
     rf"(?:\(|（)?(?:联系)?(?:电话|手机|方式)(?:号码)?{_SAY}{_PHONE}"
 )
 # up to the sentence's next comma, or the next row when the window is already whole there

@@ -35,7 +35,7 @@ _CJK = r"\u4e00-\u9fff"
 PERSON = re.compile(rf"^(?:[{_CJK}]{{2,4}}|[{_CJK}]{{1,6}}·[{_CJK}]{{1,10}})$")
 # parts of labels and signature lines, never of a name
 _NOT_PERSON = re.compile(
-    r"签字|签章|盖章|签名|日期|授权|代表|电话|地址|姓名|名称|负责|法定|身份|号码|性别|民族"
+    r"签字|签章|盖章|签名|签收|日期|授权|代表|电话|地址|姓名|名称|负责|法定|身份|号码|性别|民族"
 )
 
 

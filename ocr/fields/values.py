@@ -289,6 +289,7 @@ CLEANERS: dict[str, Callable[[str], Cleaned | None]] = {
     "signing_date": a_date,
     "pickup_date": a_date,
     "account_opened": a_date,
+    "issue_date": a_date,
     "receiving_time": time_window,
     "registered_capital": money,
     "license_type": text_value,

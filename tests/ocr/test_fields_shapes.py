@@ -2,8 +2,15 @@
 
 from ocr.fields import extract_fields
 from ocr.fields.shapes import time_with_space, to_simplified
-from ocr.types import DocType, TextSource
-from tests.ocr.fields_layout import line
+from ocr.types import DocType, TextLine, TextSource
+
+CHAR = 36  # px per CJK character on a ~1650×2340 page; lines are 40 px high
+
+
+def line(text: str, x0: int, y0: int, x1: int | None = None, h: int = 40, conf: float = 0.97) -> TextLine:
+    """One line as a reader returns it at (x0, y0); its width follows from its characters unless given."""
+    width = sum(CHAR if ord(c) > 0x2E80 else CHAR // 2 for c in text)
+    return TextLine(text, (x0, y0, x1 if x1 is not None else x0 + width, y0 + h), conf)
 
 
 def _application_form_with_quoting_note(bank_row: list) -> list:

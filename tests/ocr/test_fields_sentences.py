@@ -1,0 +1,117 @@
+"""Fields printed inside sentences, possibly wrapped over two rows (issue 9, class 2b)."""
+
+from ocr.fields import extract_fields
+from ocr.types import DocType, TextLine
+
+CHAR = 36  # px per CJK character on a ~1650×2340 page; lines are 40 px high
+LEFT, RIGHT = 120, 1530  # the text block's margins
+
+
+def line(text: str, x0: int, y0: int, x1: int | None = None, h: int = 40, conf: float = 0.97) -> TextLine:
+    """One line as a reader returns it at (x0, y0); its width follows from its characters unless given."""
+    width = sum(CHAR if ord(c) > 0x2E80 else CHAR // 2 for c in text)
+    return TextLine(text, (x0, y0, x1 if x1 is not None else x0 + width, y0 + h), conf)
+
+
+def _contract(*body: TextLine) -> list[TextLine]:
+    return [
+        line("物流配送合同", 640, 160),
+        line("甲方（承运方）：江苏速达物流有限公司", LEFT, 300),
+        line("乙方（收货方）：南京联锦家电销售有限公司", LEFT, 360),
+        line("一、配送范围", LEFT, 480),
+        line(
+            "甲方负责将乙方订购的货物自甲方仓库运送至乙方指定的收货地址，运输方式由甲方确定。",
+            LEFT,
+            540,
+            RIGHT,
+        ),
+        *body,
+        line("三、收货确认", LEFT, 1100),
+        line("乙方指定的收货人应在收货单上签字并加盖乙方在甲方预留的收货专用章。", LEFT, 1160, RIGHT),
+    ]
+
+
+def test_consignee_sentence_on_one_row():
+    lines = _contract(
+        line(
+            "二、乙方指定收货人：田军华，联系电话：15012345678，收货时间：周一至周六 8:30-17:30",
+            LEFT,
+            700,
+            RIGHT,
+        )
+    )
+    f = extract_fields(DocType.LOGISTICS_CONTRACT, lines)
+    assert f["consignee_name"].value == "田军华"
+    assert f["consignee_phone"].value == "15012345678"
+    assert f["receiving_time"].value == "周一至周六 8:30-17:30"
+    # the boxes sit on the sentence's row
+    assert 700 <= f["consignee_name"].bbox[1] < 740
+
+
+def test_consignee_sentence_wrapped_over_two_rows_and_reader_dropped_the_space():
+    lines = _contract(
+        line("二、乙方指定收货人为田军华，联系电话：150 1234 5678，收货时间：周一至", LEFT, 700, RIGHT),
+        line("周六8:30-17:30。乙方应保证收货人在上述时间内收货。", LEFT, 750),
+    )
+    f = extract_fields(DocType.LOGISTICS_CONTRACT, lines)
+    assert f["consignee_name"].value == "田军华"
+    assert f["consignee_phone"].value.replace(" ", "") == "15012345678"
+    assert f["receiving_time"].value == "周一至周六 8:30-17:30"
+
+
+def test_name_cut_by_the_row_end():
+    lines = _contract(
+        line("二、货物由乙方收货联系人签收，收货联系人：田", LEFT, 700, RIGHT),
+        line("军华，联系手机：13912345678。", LEFT, 750),
+    )
+    f = extract_fields(DocType.LOGISTICS_CONTRACT, lines)
+    assert f["consignee_name"].value == "田军华"
+    assert f["consignee_phone"].value == "13912345678"
+
+
+def test_header_rows_of_consignee_and_phone():
+    lines = [
+        line("物流配送协议", 640, 160),
+        line("乙方：南京联锦家电销售有限公司", LEFT, 300),
+        line("收货联系人：", LEFT, 360),
+        line("田军华", 420, 360),
+        line("联系电话：", LEFT, 420),
+        line("15012345678", 420, 420),
+    ]
+    f = extract_fields(DocType.LOGISTICS_CONTRACT, lines)
+    assert f["consignee_name"].value == "田军华"
+    assert f["consignee_phone"].value == "15012345678"
+
+
+def test_receiving_address_wrapped_onto_the_next_row_is_read_in_full():
+    lines = [
+        line("物流配送合同", 640, 160),
+        line("乙方：南京联锦家电销售有限公司", LEFT, 300),
+        line("收货地址：", LEFT, 360),
+        line("江苏省南京市鼓楼区中山北路二百号苏宁广场东区仓储中心三号", 300, 360, RIGHT),
+        line("库二楼", 300, 410),
+        line("为明确双方在货物运输配送中的权利义务，经双方协商一致，订立本合同。", LEFT, 520, RIGHT),
+    ]
+    f = extract_fields(DocType.LOGISTICS_CONTRACT, lines)
+    assert f["receiving_address"].value == "江苏省南京市鼓楼区中山北路二百号苏宁广场东区仓储中心三号库二楼"
+    assert f["receiving_address"].bbox[3] >= 450  # the box covers the second row too
+
+
+def test_an_address_that_ends_before_the_margin_does_not_take_the_next_row():
+    lines = [
+        line("乙方：南京联锦家电销售有限公司", LEFT, 300),
+        line("收货地址：南京市鼓楼区中山北路100号", LEFT, 360),
+        line("收货联系人：田军华", LEFT, 410),
+    ]
+    f = extract_fields(DocType.LOGISTICS_CONTRACT, lines)
+    assert f["receiving_address"].value == "南京市鼓楼区中山北路100号"
+
+
+def test_receiving_address_in_a_sentence_that_wraps():
+    lines = _contract(
+        line("二、乙方的收货地址为：江苏省南京市秦淮区中华路150号金鹰商贸中", LEFT, 700, RIGHT),
+        line("心负一层，收货人为田军华。", LEFT, 750),
+    )
+    f = extract_fields(DocType.LOGISTICS_CONTRACT, lines)
+    assert f["receiving_address"].value == "江苏省南京市秦淮区中华路150号金鹰商贸中心负一层"
+    assert f["consignee_name"].value == "田军华"
