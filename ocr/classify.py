@@ -148,8 +148,9 @@ _PARTY_SIGN = re.compile(
 _AGENT_LINE = re.compile(r"授\s*权\s*代\s*表|委\s*托\s*代\s*理\s*人")
 _DATE_LINE = re.compile(r"签\s*[订约署字]\s*日\s*期|(?:^|\s)日\s*期\s*[:：]")
 _PARTIES = re.compile(r"[甲乙]\s*方")
-# a title is a name, not a party label, a clause heading or a place to sign
-_NOT_TITLE = re.compile(r"^[\W_]*(?:[甲乙丙]\s*方|第\s*\S{1,4}\s*条)|盖\s*章|签\s*[字章名]")
+# a title is a name, not a party label, a clause heading, a place to sign or the tail of a sentence (a short
+# clause line that a seal's legend overlapping it makes tall: "重新办理预留印鉴手续。")
+_NOT_TITLE = re.compile(r"^[\W_]*(?:[甲乙丙]\s*方|第\s*\S{1,4}\s*条)|盖\s*章|签\s*[字章名]|[。,;]")
 
 
 @dataclass(frozen=True, slots=True)

@@ -235,3 +235,16 @@ def test_licence_page_has_no_contract_signals() -> None:
     assert result.doc_type == DocType.BUSINESS_LICENSE and result.titled
     assert not result.signals.contract_like
     assert not result.signals.continues
+
+
+def test_short_clause_line_made_tall_by_a_seal_over_it_is_no_title() -> None:
+    """A seal's legend overlapping "重新办理预留印鉴手续。" makes that row tall and short, like a title."""
+    lines = page(
+        "五、乙方变更收货人、收货地址或收货专用章的，应提前五个工作日书面通知甲方。",
+        ("甲方（盖章）：", "乙方（盖章）："),
+        "六、本合同一式两份，甲乙双方各执一份，自双方盖章之日起生效。",
+    )
+    lines.append(TextLine("重新办理预留印鉴手续。", (120, 400, 480, 460), 0.9))  # tall, near the top
+    result = analyse(lines, PAGE_H)
+    assert DocType.SEAL_CARD not in result.titles
+    assert result.doc_type in (DocType.LOGISTICS_CONTRACT, DocType.DISTRIBUTION_CONTRACT)
