@@ -4,6 +4,11 @@ Each compare function returns a class (EXACT, FORMAT_ONLY, …) rather than a ye
 the clerk whether a value only needs retyping or is a different entity (domain-rules.md §5.5, §7). Legal
 forms are never equated: 有限公司 ≠ 有限责任公司. cpca (which pulls in pandas) is imported lazily and its
 results are cached.
+
+OCR folds: a Kai/handwritten form may be read in traditional glyphs (錦 for 锦) and an OCR engine inserts
+stray punctuation ("150号.商铺"). `ocr_fold` undoes exactly that, and each compare function reports a
+difference explained only by it as its own class (`OCR_VARIANT`), so the rule can make it a warning that
+shows both values instead of a blocker, while EXACT / FORMAT_ONLY keep their meaning.
 """
 
 from __future__ import annotations
@@ -14,6 +19,8 @@ import unicodedata
 from enum import StrEnum
 from functools import lru_cache
 from typing import NamedTuple
+
+import opencc
 
 from intake.checks.dates import CN_DIGIT
 
@@ -26,9 +33,12 @@ __all__ = [
     "addr_key",
     "addr_split",
     "bank_compare",
+    "looks_like_bank_name",
     "name_compare",
     "name_key",
+    "ocr_fold",
     "parse_bank_name",
+    "seal_key",
 ]
 
 _WS = re.compile(r"[\s\u200b\u200c\u200d\u2060\ufeff]+")
@@ -37,9 +47,36 @@ _BRACKETS = str.maketrans(
 )
 
 
+# Punctuation an OCR engine inserts between characters (dots of dirt, a comma for a stroke, a hyphen for a
+# table rule). Brackets are NOT here: they belong to registered names (（北京分公司）).
+_STRAY = ".,、·・•‧'\"‘’“”`´_~〜:;。，；：!！?？*|｜-－—–"
+_STRAY_CLASS = re.escape(_STRAY)
+# a run of stray marks is dropped unless it sits between two Latin letters/digits (1-2号, A.B): there it may
+# be a real separator of a house or unit number, and a fold must never change digits
+_STRAY_RUN = re.compile(
+    rf"(?<![0-9A-Za-z{_STRAY_CLASS}])[{_STRAY_CLASS}]+|[{_STRAY_CLASS}]+(?![0-9A-Za-z{_STRAY_CLASS}])"
+)
+
+
+@lru_cache(maxsize=1)
+def _t2s() -> opencc.OpenCC:
+    """The traditional → simplified converter; building it reads its dictionaries, so once per process."""
+    return opencc.OpenCC("t2s")
+
+
+@lru_cache(maxsize=8192)
+def ocr_fold(s: str) -> str:
+    """What OCR may have changed, undone: width (NFKC), whitespace, traditional glyphs (t2s) and stray
+    punctuation between characters. Brackets, digits and their separators are kept."""
+    s = _WS.sub("", unicodedata.normalize("NFKC", s))
+    s = unicodedata.normalize("NFKC", _t2s().convert(s))
+    return _STRAY_RUN.sub("", s)
+
+
 class NameMatch(StrEnum):
     EXACT = "EXACT"
     FORMAT_ONLY = "FORMAT_ONLY"  # width / whitespace / bracket forms only
+    OCR_VARIANT = "OCR_VARIANT"  # equal once traditional glyphs and stray punctuation are folded
     DIFFERENT = "DIFFERENT"
 
 
@@ -48,11 +85,18 @@ def name_key(s: str) -> str:
     return _WS.sub("", unicodedata.normalize("NFKC", s)).translate(_BRACKETS).upper()
 
 
+def seal_key(s: str) -> str:
+    """Comparison key of a seal legend or a name read by OCR: `name_key` after the OCR fold."""
+    return name_key(ocr_fold(s))
+
+
 def name_compare(a: str, b: str) -> NameMatch:
     if a == b:
         return NameMatch.EXACT
     if name_key(a) == name_key(b):
         return NameMatch.FORMAT_ONLY
+    if seal_key(a) == seal_key(b):
+        return NameMatch.OCR_VARIANT
     return NameMatch.DIFFERENT
 
 
@@ -117,11 +161,16 @@ def addr_split(s: str) -> tuple[str | None, str]:
 
 
 def addr_compare(a: str, b: str) -> str:
-    """EXACT | FORMAT_ONLY | PREFIX_ONLY | DIFFERENT_DISTRICT | SIMILAR(ratio), e.g. 'SIMILAR(0.86)'."""
+    """EXACT | FORMAT_ONLY | OCR_VARIANT | PREFIX_ONLY | DIFFERENT_DISTRICT | SIMILAR(ratio), e.g.
+    'SIMILAR(0.86)'. Beyond OCR_VARIANT the folded strings are compared, so a traditional-glyph district
+    is still found by cpca."""
     if a == b:
         return "EXACT"
     if addr_key(a) == addr_key(b):
         return "FORMAT_ONLY"
+    a, b = ocr_fold(a), ocr_fold(b)
+    if addr_key(a) == addr_key(b):
+        return "OCR_VARIANT"
     (ca, ra), (cb, rb) = addr_split(a), addr_split(b)
     if ca and cb and ca != cb:
         return "DIFFERENT_DISTRICT"
@@ -169,6 +218,7 @@ class ParsedBank(NamedTuple):
 class BankMatch(StrEnum):
     EXACT = "EXACT"
     FORMAT_ONLY = "FORMAT_ONLY"
+    OCR_VARIANT = "OCR_VARIANT"
     SAME_BRANCH_DIFFERENT_SPELLING = "SAME_BRANCH_DIFFERENT_SPELLING"
     PROBABLY_SAME_BRANCH = "PROBABLY_SAME_BRANCH"
     DIFFERENT_BRANCH = "DIFFERENT_BRANCH"
@@ -200,6 +250,9 @@ def bank_compare(a: str, b: str) -> BankMatch:
         return BankMatch.EXACT
     if name_key(a) == name_key(b):
         return BankMatch.FORMAT_ONLY
+    a, b = ocr_fold(a), ocr_fold(b)
+    if name_key(a) == name_key(b):
+        return BankMatch.OCR_VARIANT
     pa, pb = parse_bank_name(a), parse_bank_name(b)
     if pa.bank and pb.bank and pa.bank != pb.bank:
         return BankMatch.DIFFERENT_BANK
@@ -208,6 +261,16 @@ def bank_compare(a: str, b: str) -> BankMatch:
     if pa.bank == pb.bank and _strip_admin_units(pa.branch) == _strip_admin_units(pb.branch):
         return BankMatch.PROBABLY_SAME_BRANCH
     return BankMatch.DIFFERENT_BRANCH
+
+
+_BANK_END = re.compile(r"(银行|农商行|信用社|联社|支行|分行|营业部|营业室|分理处|储蓄所)(\([^()]*\))?$")
+
+
+def looks_like_bank_name(raw: str) -> bool:
+    """A 开户银行 value starts with a known bank or ends in a bank/branch word; anything else is a misread (a
+    form's note quoting the label, "…“银行账号”、“税务地址”…", was once taken for the value)."""
+    folded = ocr_fold(raw)
+    return parse_bank_name(folded).bank is not None or _BANK_END.search(folded) is not None
 
 
 def account_key(raw: str) -> str:

@@ -23,6 +23,7 @@ DEFAULT_SEVERITIES: Mapping[str, Severity] = MappingProxyType(
         # key "rule" or "rule:detail"; the most specific key wins
         "document_missing": B,
         "document_missing:PASSBOOK_NOT_SOLE_TRADER": W,
+        "document_missing:ENTITY_TYPE_UNKNOWN": W,  # old tax certificate, entity type not derivable
         "field_unreadable": W,
         "field_unreadable:ABSENT_EVERYWHERE": B,
         "tax_id_invalid": B,
@@ -32,15 +33,24 @@ DEFAULT_SEVERITIES: Mapping[str, Severity] = MappingProxyType(
         "name_mismatch:FORMAT_ONLY": W,
         "name_mismatch:DIFFERENT": B,
         "name_mismatch:LIKELY_MISREAD": W,  # one character off on a contract or seal card: OCR, likely
+        "name_mismatch:OCR_VARIANT": W,  # only traditional glyphs / stray punctuation differ
+        "name_mismatch:UNCERTAIN_READING": W,  # the compared reading itself is doubtful
         "tax_id_mismatch:FORMAT_ONLY": W,
         "tax_id_mismatch:DIFFERENT": B,
         "tax_id_mismatch:LEGACY_ORG_CODE": B,
+        "tax_id_mismatch:LEGACY_ID_BASED": W,  # sole trader's ID-based number next to a USCC: no link (§2.2)
+        "tax_id_mismatch:UNCERTAIN_READING": W,
         "bank_name_mismatch:FORMAT_ONLY": W,
         "bank_name_mismatch:SAME_BRANCH_DIFFERENT_SPELLING": W,
+        "bank_name_mismatch:OCR_VARIANT": W,
+        "bank_name_mismatch:UNCERTAIN_READING": W,
         "bank_name_mismatch": B,
         "bank_account_mismatch": B,
+        "bank_account_mismatch:UNCERTAIN_READING": W,
         "address_mismatch:FORMAT_ONLY": W,
         "address_mismatch:PREFIX_ONLY": W,
+        "address_mismatch:OCR_VARIANT": W,
+        "address_mismatch:UNCERTAIN_READING": W,
         "address_mismatch": B,
         "phone_invalid": B,
         "phone_invalid:SERVICE_NUMBER": W,
@@ -49,7 +59,7 @@ DEFAULT_SEVERITIES: Mapping[str, Severity] = MappingProxyType(
         "certificate_expiring": W,
         "seal_mismatch": B,
         "seal_mismatch:NO_RECEIVING_SEAL": W,
-        "seal_mismatch:COUNT_UNCERTAIN": W,
+        "seal_mismatch:COUNT_UNCERTAIN": W,  # zero on one side, or a seal's kind not certain: compare by eye
         "seal_mismatch:TEXT_UNCERTAIN": W,  # a seal's legend was unreadable: a person compares them
         "consignee_id_invalid": B,
         "consignee_id_invalid:LEGACY_15": W,

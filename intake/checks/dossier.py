@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from intake.checks.config import RulesConfig
-from intake.checks.identifiers import ID_BASED_TIN_KINDS, canonical_code, classify_tin
+from intake.checks.entity import Entity, entity_of
 from intake.types import CheckContext, Document, Evidence, Finding, SourcedField
 
 __all__ = ["Dossier", "evidence_of", "same_source"]
@@ -58,21 +58,13 @@ class Dossier:
         return out
 
     @cached_property
+    def entity(self) -> Entity:
+        """Enterprise, sole trader or other, from the USCC, a legacy number, licence type, 营业属性, name."""
+        return entity_of(self.documents)
+
+    @property
     def is_sole_trader(self) -> bool:
-        """个体工商户: USCC starting 92, an ID-based tax number, or 个体 in the business / licence type."""
-        for doc_type in ("business_license", "tax_registration", "application_form"):
-            for sf in self.fields(doc_type, "tax_id"):
-                code = canonical_code(sf.value)
-                if code.startswith("92") or classify_tin(code)[0] in ID_BASED_TIN_KINDS:
-                    return True
-        for doc_type, name in (
-            ("application_form", "business_type"),
-            ("business_license", "license_type"),
-            ("tax_registration", "license_type"),
-        ):
-            if any("个体" in sf.value for sf in self.fields(doc_type, name)):
-                return True
-        return False
+        return self.entity.is_sole_trader
 
     def finding(self, rule: str, message: str, evidence: Iterable[Evidence], detail: str = "") -> Finding:
         return Finding(

@@ -60,16 +60,31 @@ def document_missing(doc_type: str, alternatives: tuple[str, ...] = ()) -> str:
     return f"缺少{doc_label(doc_type)}{extra}，请客户补交。"
 
 
-def old_tax_certificate_not_accepted(until: str) -> str:
+def old_tax_certificate_not_accepted(until: str, who: str = "企业", because: str = "") -> str:
+    """`who` is the entity label (企业 …), `because` the reasons it was derived from."""
+    why = f"（本客户为{who}，{because}）" if because else ""
     return (
-        f"只有旧版税务登记证：企业的旧证件仅在{until}前有效（三证合一），"
+        f"只有旧版税务登记证{why}：{who}的旧证件仅在{until}前有效（三证合一），"
         "请客户提供载有统一社会信用代码的营业执照。"
     )
 
 
-def passbook_not_sole_trader() -> str:
+def old_tax_certificate_entity_unknown(until: str) -> str:
     return (
-        "以存折/银行卡代替开户许可证仅适用于个体工商户；本客户不是个体工商户，"
+        f"只有旧版税务登记证，且未能确定客户是企业还是个体工商户：个体工商户的旧证件长期有效，"
+        f"企业的旧证件仅在{until}前有效。请核对证件确认主体类型；如为企业，请客户提供载有统一社会信用代码的营业执照。"
+    )
+
+
+def passbook_not_sole_trader(who: str = "", because: str = "") -> str:
+    if not who:
+        return (
+            "以存折/银行卡代替开户许可证仅适用于个体工商户；未能确定本客户是否为个体工商户，"
+            "请核对主体类型，如不是个体工商户，请提供开户许可证或基本存款账户信息。"
+        )
+    why = f"（{because}）" if because else ""
+    return (
+        f"以存折/银行卡代替开户许可证仅适用于个体工商户；本客户为{who}{why}，不是个体工商户，"
         "请提供开户许可证或基本存款账户信息。"
     )
 
@@ -141,6 +156,29 @@ def name_format_only(doc_type: str, name: str, value: str, ref_doc: str, ref: st
     )
 
 
+def ocr_variant(doc_type: str, name: str, value: str, ref_doc: str, ref_name: str, ref: str) -> str:
+    return (
+        f"{where(doc_type, name)}「{value}」与{where(ref_doc, ref_name)}「{ref}」仅有繁简字形或标点差别，"
+        "可能是识别差异（繁简字形/标点），请核对原件；如原件确实不同，请按证照原样填写。"
+    )
+
+
+def uncertain_reading(
+    doc_type: str, name: str, value: str, confidence: float, ref_doc: str, ref_name: str, ref: str
+) -> str:
+    return (
+        f"{where(doc_type, name)}读取不确定（置信度{confidence:.2f}）：读到「{value}」，"
+        f"与{where(ref_doc, ref_name)}「{ref}」不一致，请对照原件核对。"
+    )
+
+
+def not_a_bank_name(doc_type: str, value: str, ref_doc: str, ref: str) -> str:
+    return (
+        f"{where(doc_type, 'bank_name')}读取不确定：读到的「{value}」不像开户银行名称，"
+        f"请对照原件核对是否与{doc_label(ref_doc)}「{ref}」一致。"
+    )
+
+
 def value_different(doc_type: str, name: str, value: str, ref_doc: str, ref_name: str, ref: str) -> str:
     return f"{where(doc_type, name)}「{value}」与{where(ref_doc, ref_name)}「{ref}」不一致。"
 
@@ -149,9 +187,17 @@ def legacy_org_code_differs(old: str, uscc: str) -> str:
     return f"旧税号「{old}」与统一社会信用代码「{uscc}」的组织机构代码部分不一致，不是同一主体的号码。"
 
 
+def legacy_id_based_vs_uscc(old: str, uscc: str) -> str:
+    return (
+        f"旧税务登记号「{old}」（由经营者身份证号码构成）与统一社会信用代码「{uscc}」之间没有可计算的对应关系，"
+        f"无法自动确认是同一个体工商户，请在{REGISTRY}查询核实。"
+    )
+
+
 def bank_name_differs(doc_type: str, value: str, ref_doc: str, ref: str, how: str) -> str:
     hint = {
         "FORMAT_ONLY": "仅格式不同，请按许可证原样填写",
+        "OCR_VARIANT": "仅有繁简字形或标点差别，可能是识别差异（繁简字形/标点），请核对原件",
         "SAME_BRANCH_DIFFERENT_SPELLING": "同一网点但写法不同，请按许可证原样填写",
         "PROBABLY_SAME_BRANCH": "可能是同一网点但写法不同，发票须与许可证完全一致",
         "DIFFERENT_BRANCH": "开户网点不同",
@@ -164,6 +210,7 @@ def address_differs(doc_type: str, name: str, value: str, ref_doc: str, ref: str
     hint = {
         "FORMAT_ONLY": "仅格式不同，请按证照原样填写",
         "PREFIX_ONLY": "仅省市前缀写法不同，请按证照原样填写",
+        "OCR_VARIANT": "仅有繁简字形或标点差别，可能是识别差异（繁简字形/标点），请核对原件",
         "DIFFERENT_DISTRICT": "所在区县不同",
     }.get(how, "不一致")
     return f"{where(doc_type, name)}「{value}」与{doc_label(ref_doc)}上的地址「{ref}」{hint}。"
@@ -191,8 +238,25 @@ def seal_text_differs(contract_text: str, card_texts: str) -> str:
     return f"物流配送合同上的收货章「{contract_text}」与客户印鉴卡上预留的收货章（{card_texts}）不一致。"
 
 
-def no_receiving_seal() -> str:
-    return "客户印鉴卡上没有识别到收货专用章，请人工核对。"
+def seal_count_uncertain(card: int, contract: int, card_pages: str, contract_pages: str) -> str:
+    return (
+        f"物流配送合同（{contract_pages}）上识别到{contract}枚收货专用章，客户印鉴卡（{card_pages}）上{card}枚；"
+        "印章的类别或印文识别把握不足，可能是漏识别，请人工目视比对两处的收货专用章。"
+    )
+
+
+def seal_text_uncertain(contract_text: str, card_texts: str, card_pages: str, contract_pages: str) -> str:
+    return (
+        f"物流配送合同（{contract_pages}）上的收货章印文读作「{contract_text}」，与客户印鉴卡（{card_pages}）"
+        f"预留的（{card_texts}）不同，但印文识别把握不足，请人工目视比对。"
+    )
+
+
+def no_receiving_seal(contract: int = 0, contract_pages: str = "") -> str:
+    extra = (
+        f"物流配送合同（{contract_pages}）上识别到{contract}枚收货专用章，请目视比对。" if contract else ""
+    )
+    return "客户印鉴卡上没有识别到收货专用章，请人工核对。" + extra
 
 
 # ---------- deadline ----------

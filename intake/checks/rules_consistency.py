@@ -5,6 +5,11 @@ every other reading of the same thing on every copy of every document is compare
 canonical keys of `compare`, and the finding says HOW the two differ (format only vs different).
 Rule ids: `name_mismatch`, `tax_id_mismatch`, `bank_name_mismatch`, `bank_account_mismatch`,
 `address_mismatch`.
+
+Two ways OCR makes a difference that is not one: traditional glyphs and stray punctuation (compare class
+OCR_VARIANT, a warning showing both values), and a reading the extractor itself doubted (confidence below
+the configured threshold): a difference that would block is then a warning "读取不确定" with both values —
+unless the doubtful value is the reference itself, i.e. what the invoice would carry.
 """
 
 from __future__ import annotations
@@ -12,10 +17,24 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from intake.checks import messages as msg
-from intake.checks.compare import NameMatch, account_key, addr_compare, bank_compare, name_compare, name_key
+from intake.checks.compare import (
+    NameMatch,
+    account_key,
+    addr_compare,
+    bank_compare,
+    looks_like_bank_name,
+    name_compare,
+    seal_key,
+)
 from intake.checks.dossier import Dossier, evidence_of, same_source
-from intake.checks.identifiers import TinKind, canonical_code, classify_tin, legacy_matches_uscc
-from intake.types import Finding, SourcedField
+from intake.checks.identifiers import (
+    ID_BASED_TIN_KINDS,
+    TinKind,
+    canonical_code,
+    classify_tin,
+    legacy_matches_uscc,
+)
+from intake.types import Finding, Severity, SourcedField
 
 __all__ = [
     "check_addresses",
@@ -44,15 +63,33 @@ def _others(d: Dossier, ref: SourcedField, readings: tuple[tuple[str, str], ...]
                 yield sf
 
 
-def _name_finding(d: Dossier, ref: SourcedField, sf: SourcedField, how: NameMatch) -> Finding:
+def _doubtful(d: Dossier, sf: SourcedField, ref: SourcedField) -> bool:
+    """The compared reading is one the extractor doubted, and the reference (the invoice's value) is not."""
+    threshold = d.config.confidence_threshold
+    return sf.confidence < threshold <= ref.confidence
+
+
+def _finding(d: Dossier, rule: str, sf: SourcedField, ref: SourcedField, text: str, detail: str) -> Finding:
+    """The finding for a difference, or "读取不确定" when it would block on a doubted reading."""
     ev = [evidence_of(sf), evidence_of(ref)]
+    if _doubtful(d, sf, ref) and d.config.severity(rule, detail) is Severity.BLOCKER:
+        text = msg.uncertain_reading(
+            str(sf.doc_type), sf.name, sf.value, sf.confidence, str(ref.doc_type), ref.name, ref.value
+        )
+        return d.finding(rule, text, ev, "UNCERTAIN_READING")
+    return d.finding(rule, text, ev, detail)
+
+
+def _name_finding(d: Dossier, ref: SourcedField, sf: SourcedField, how: NameMatch) -> Finding:
     if how is NameMatch.FORMAT_ONLY:
         text = msg.name_format_only(str(sf.doc_type), sf.name, sf.value, str(ref.doc_type), ref.value)
+    elif how is NameMatch.OCR_VARIANT:
+        text = msg.ocr_variant(str(sf.doc_type), sf.name, sf.value, str(ref.doc_type), ref.name, ref.value)
     else:
         text = msg.value_different(
             str(sf.doc_type), sf.name, sf.value, str(ref.doc_type), ref.name, ref.value
         )
-    return d.finding("name_mismatch", text, ev, str(how))
+    return _finding(d, "name_mismatch", sf, ref, text, str(how))
 
 
 # Documents that do not feed the invoice: a name on them differing by one character from the certificate is
@@ -61,7 +98,7 @@ _NOT_INVOICE_SOURCES = ("seal_card", "distribution_contract", "logistics_contrac
 
 
 def _likely_misread(sf: SourcedField, ref: SourcedField) -> bool:
-    a, b = name_key(sf.value), name_key(ref.value)
+    a, b = seal_key(sf.value), seal_key(ref.value)
     return (
         str(sf.doc_type) in _NOT_INVOICE_SOURCES
         and sf.confidence < 1.0  # read by OCR, not from a text layer
@@ -105,13 +142,29 @@ def _check_passbook_holder(d: Dossier, ref: SourcedField) -> list[Finding]:
         results = [(name_compare(sf.value, o.value), o) for o in owners]
         if any(how is NameMatch.EXACT for how, _ in results):
             continue
-        fmt = next((o for how, o in results if how is NameMatch.FORMAT_ONLY), None)
+        near = next(
+            (
+                (how, o)
+                for wanted in (NameMatch.FORMAT_ONLY, NameMatch.OCR_VARIANT)
+                for how, o in results
+                if how is wanted
+            ),
+            None,
+        )
         out.append(
-            _name_finding(d, fmt, sf, NameMatch.FORMAT_ONLY)
-            if fmt is not None
+            _name_finding(d, near[1], sf, near[0])
+            if near is not None
             else _name_finding(d, ref, sf, NameMatch.DIFFERENT)
         )
     return out
+
+
+def _id_based_pair(a: str, b: str) -> tuple[str, str] | None:
+    """(ID-based legacy number, USCC) when one code is each: a sole trader's old number and new code."""
+    kinds = {classify_tin(a)[0]: a, classify_tin(b)[0]: b}
+    old = next((code for kind, code in kinds.items() if kind in ID_BASED_TIN_KINDS), None)
+    uscc = kinds.get(TinKind.USCC)
+    return (old, uscc) if old and uscc else None
 
 
 def _legacy_pair(a: str, b: str) -> tuple[str, str] | None:
@@ -125,7 +178,8 @@ def _legacy_pair(a: str, b: str) -> tuple[str, str] | None:
 def check_tax_id_consistency(d: Dossier) -> list[Finding]:
     """An old 15-character number next to a USCC is not a mismatch if both carry the same organisation
     code (§2.2): the enterprise re-registered; whether the old certificate is still acceptable is
-    the completeness rule's question."""
+    the completeness rule's question. A sole trader's ID-based number next to its USCC cannot be linked
+    by arithmetic at all (§2.2): a registry look-up, a warning."""
     ref = d.record.get("tax_id")
     if ref is None:
         return []
@@ -138,22 +192,25 @@ def check_tax_id_consistency(d: Dossier) -> list[Finding]:
     )
     for sf in _others(d, ref, readings):
         code = canonical_code(sf.value)
-        ev = [evidence_of(sf), evidence_of(ref)]
         if sf.value == ref.value:
             continue
         legacy = _legacy_pair(code, ref_code)
+        id_based = _id_based_pair(code, ref_code)
         if legacy is not None:
             if not legacy_matches_uscc(*legacy)[0]:
                 text = msg.legacy_org_code_differs(*legacy)
-                out.append(d.finding("tax_id_mismatch", text, ev, "LEGACY_ORG_CODE"))
+                out.append(_finding(d, "tax_id_mismatch", sf, ref, text, "LEGACY_ORG_CODE"))
+        elif id_based is not None:
+            text = msg.legacy_id_based_vs_uscc(*id_based)
+            out.append(_finding(d, "tax_id_mismatch", sf, ref, text, "LEGACY_ID_BASED"))
         elif code == ref_code:
             text = msg.name_format_only(str(sf.doc_type), "tax_id", sf.value, str(ref.doc_type), ref.value)
-            out.append(d.finding("tax_id_mismatch", text, ev, "FORMAT_ONLY"))
+            out.append(_finding(d, "tax_id_mismatch", sf, ref, text, "FORMAT_ONLY"))
         else:
             text = msg.value_different(
                 str(sf.doc_type), "tax_id", sf.value, str(ref.doc_type), "tax_id", ref.value
             )
-            out.append(d.finding("tax_id_mismatch", text, ev, "DIFFERENT"))
+            out.append(_finding(d, "tax_id_mismatch", sf, ref, text, "DIFFERENT"))
     return out
 
 
@@ -174,8 +231,14 @@ def check_bank_names(d: Dossier) -> list[Finding]:
         how = bank_compare(ref.value, sf.value)
         if how == "EXACT":
             continue
+        if looks_like_bank_name(ref.value) and not looks_like_bank_name(sf.value):
+            # not of a bank name's shape: a misread (a label quoted in a note), not another bank
+            text = msg.not_a_bank_name(str(sf.doc_type), sf.value, str(ref.doc_type), ref.value)
+            ev = [evidence_of(sf), evidence_of(ref)]
+            out.append(d.finding("bank_name_mismatch", text, ev, "UNCERTAIN_READING"))
+            continue
         text = msg.bank_name_differs(str(sf.doc_type), sf.value, str(ref.doc_type), ref.value, str(how))
-        out.append(d.finding("bank_name_mismatch", text, [evidence_of(sf), evidence_of(ref)], str(how)))
+        out.append(_finding(d, "bank_name_mismatch", sf, ref, text, str(how)))
     return out
 
 
@@ -190,9 +253,7 @@ def check_bank_accounts(d: Dossier) -> list[Finding]:
             text = msg.value_different(
                 str(sf.doc_type), "bank_account", sf.value, str(ref.doc_type), "bank_account", ref.value
             )
-            out.append(
-                d.finding("bank_account_mismatch", text, [evidence_of(sf), evidence_of(ref)], "DIFFERENT")
-            )
+            out.append(_finding(d, "bank_account_mismatch", sf, ref, text, "DIFFERENT"))
     return out
 
 
@@ -213,5 +274,5 @@ def check_addresses(d: Dossier) -> list[Finding]:
             continue
         detail = how.split("(")[0]
         text = msg.address_differs(str(sf.doc_type), sf.name, sf.value, src, ref.value, detail)
-        out.append(d.finding("address_mismatch", text, [evidence_of(sf), evidence_of(ref)], detail))
+        out.append(_finding(d, "address_mismatch", sf, ref, text, detail))
     return out

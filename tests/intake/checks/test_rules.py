@@ -125,15 +125,28 @@ def test_passbook_for_enterprise_is_a_warning(docs: list[Document], kit: SimpleN
     assert only(outcome) == ("document_missing", "warning", "PASSBOOK_NOT_SOLE_TRADER")
 
 
-def test_passbook_for_sole_trader_in_operator_name(docs: list[Document], kit: SimpleNamespace) -> None:
+SOLE_TRADER_USCC = "92330106MA2CQK1B4U"  # valid; 92 = 个体工商户
+
+
+def _sole_trader(docs: list[Document], kit: SimpleNamespace) -> list[Document]:
+    """The clean dossier's customer as a 个体工商户: a 92 USCC on licence and form, the licence's type.
+
+    (A 91 USCC outranks every other signal of the entity type, so the 91 code of the clean dossier must go.)
+    """
     docs = kit.with_field(docs, "business_license", "license_type", "个体工商户")
+    docs = kit.with_field(docs, "business_license", "tax_id", SOLE_TRADER_USCC)
+    return kit.with_field(docs, "application_form", "tax_id", SOLE_TRADER_USCC)
+
+
+def test_passbook_for_sole_trader_in_operator_name(docs: list[Document], kit: SimpleNamespace) -> None:
+    docs = _sole_trader(docs, kit)
     outcome = kit.run([*kit.without(docs, "bank_permit"), _passbook(kit, "张三")])
     assert outcome.completeness.complete
     assert outcome.findings == ()
 
 
 def test_passbook_in_a_stranger_name(docs: list[Document], kit: SimpleNamespace) -> None:
-    docs = kit.with_field(docs, "business_license", "license_type", "个体工商户")
+    docs = _sole_trader(docs, kit)
     outcome = kit.run([*kit.without(docs, "bank_permit"), _passbook(kit, "王五")])
     assert only(outcome) == ("name_mismatch", "blocker", "DIFFERENT")
 
@@ -182,7 +195,7 @@ def test_consignee_id_number_required(docs: list[Document], kit: SimpleNamespace
 def test_licence_validity_required_except_sole_traders(docs: list[Document], kit: SimpleNamespace) -> None:
     no_term = kit.with_field(docs, "business_license", "valid_to", None)
     assert only(kit.run(no_term)) == ("field_unreadable", "warning", "ABSENT")
-    sole = kit.with_field(no_term, "application_form", "business_type", "个体工商户")
+    sole = kit.with_field(_sole_trader(no_term, kit), "application_form", "business_type", "个体工商户")
     assert kit.run(sole).findings == ()
 
 
@@ -437,11 +450,13 @@ def test_unread_seal_text_is_not_a_mismatch(docs: list[Document], kit: SimpleNam
 
 
 def test_contract_seal_kind_not_receiving(docs: list[Document], kit: SimpleNamespace) -> None:
+    # no receiving seal found on a copy (issue 9: zero on one side is a detector miss more often than a
+    # wrong seal): a warning asking for a comparison by eye, no longer a blocker
     seals = (kit.seal(SealKind.CONTRACT, kit.RECEIVING_SEAL, "logistics_contract_3.pdf"),)
     assert only(kit.run(_with_seals(docs, "logistics_contract", seals, copy=2))) == (
         "seal_mismatch",
-        "blocker",
-        "COUNT",
+        "warning",
+        "COUNT_UNCERTAIN",
     )
 
 
@@ -584,7 +599,8 @@ def test_no_stamped_logistics_contract_at_all_is_a_mismatch(
     docs: list[Document], kit: SimpleNamespace
 ) -> None:
     stripped = [dataclasses.replace(d, seals=()) if d.doc_type == "logistics_contract" else d for d in docs]
-    assert only(kit.run(stripped)) == ("seal_mismatch", "blocker", "COUNT")
+    # issue 9: 0 receiving seals on the contract vs 1 on the card is a warning to compare by eye
+    assert only(kit.run(stripped)) == ("seal_mismatch", "warning", "COUNT_UNCERTAIN")
 
 
 def test_count_differs_with_an_unread_legend_asks_a_person(
