@@ -160,11 +160,12 @@ def _check_passbook_holder(d: Dossier, ref: SourcedField) -> list[Finding]:
 
 
 def _id_based_pair(a: str, b: str) -> tuple[str, str] | None:
-    """(ID-based legacy number, USCC) when one code is each: a sole trader's old number and new code."""
+    """(ID-based legacy number, 92 USCC) when one code is each: a sole trader's old number and new code.
+    Next to an enterprise's (91) code an ID-based number is another taxpayer, not a pair."""
     kinds = {classify_tin(a)[0]: a, classify_tin(b)[0]: b}
     old = next((code for kind, code in kinds.items() if kind in ID_BASED_TIN_KINDS), None)
     uscc = kinds.get(TinKind.USCC)
-    return (old, uscc) if old and uscc else None
+    return (old, uscc) if old and uscc and uscc.startswith("92") else None
 
 
 def _legacy_pair(a: str, b: str) -> tuple[str, str] | None:
