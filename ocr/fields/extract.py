@@ -276,7 +276,7 @@ def _candidates(
         colon = ":" in row.norm[lab.start : lab.end]
         if text.strip():
             if wrap and end == len(row.text):
-                cont = _continuation(rows, lab.row, by_row)
+                cont = _continuation(rows, lab, bbox, by_row)
                 if cont is not None:
                     boxes = [b for b in (bbox, cont[1]) if b is not None]
                     out.append(
@@ -297,19 +297,34 @@ def _candidates(
 
 
 def _continuation(
-    rows: list[Row], r: int, by_row: dict[int, list[Label]]
+    rows: list[Row], lab: Label, value_box: BBox | None, by_row: dict[int, list[Label]]
 ) -> tuple[str, BBox | None, float] | None:
-    """The start of the next row when row ``r``'s value runs into the margin and on to it."""
-    if not sentences.wraps(rows, r):
+    """The start of the next row when a value runs into the margin and on to it.
+
+    The continuation stands under the value (a table cell's second line), or back at the label's margin
+    when label and value are one line of running text; it holds no label and no colon of its own.
+    """
+    r = lab.row
+    if value_box is None or not sentences.wraps(rows, r):
         return None
-    nxt = rows[r + 1]
+    row, nxt = rows[r], rows[r + 1]
+    h = max(row.height, 8)
     seg = nxt.segments[0]
-    if any(lab.start <= seg.start + 1 for lab in by_row.get(r + 1, []) if lab.strong):
-        return None  # the next row starts with a label of its own
+    same_line = any(s.start <= lab.start < s.end and s.start <= lab.end < s.end for s in row.segments)
+    label_box = row.span_bbox(lab.start, lab.end)
+    x0 = seg.line.bbox[0]
+    under_value = x0 >= value_box[0] - h
+    at_margin = same_line and label_box is not None and x0 >= label_box[0] - h
+    if not (under_value or at_margin):
+        return None
     end = _value_end(nxt, seg.start, by_row.get(r + 1, []))
     cut = re.search(r"[，,。；;]", nxt.norm[seg.start : end])
     if cut:
         end = seg.start + cut.start()
+    if any(seg.start <= o.start < end for o in by_row.get(r + 1, [])) or re.search(
+        r"[:：]", nxt.norm[seg.start : end]
+    ):
+        return None
     text, bbox, conf = _span(nxt, seg.start, end)
     return (text, bbox, conf) if text.strip() else None
 

@@ -16,7 +16,7 @@ ADDR_PHONE = "_addr_phone"
 LABELS: dict[DocType, dict[str, tuple[str, ...]]] = {
     DocType.BUSINESS_LICENSE: {
         "customer_name": ("名称", "企业名称", "单位名称", "字号名称", "个体工商户名称"),
-        "tax_id": ("统一社会信用代码", "社会信用代码", "信用代码", "统一社会信用代码/注册号"),
+        "tax_id": ("统一社会信用代码", "社会信用代码", "信用代码"),
         "license_type": ("类型", "主体类型", "企业类型", "市场主体类型"),
         "legal_representative": ("法定代表人", "经营者", "负责人", "执行事务合伙人", "投资人", "法人代表"),
         "address": ("住所", "经营场所", "主要经营场所", "营业场所", "企业住所"),
@@ -35,7 +35,14 @@ LABELS: dict[DocType, dict[str, tuple[str, ...]]] = {
             "业主姓名",
             "业主",
         ),
-        "address": ("地址", "注册地址", "生产经营地址", "经营地址", "住所", "经营场所", "生产经营场所"),
+        "address": (
+            "地址",
+            "注册地址",
+            "生产经营地址",
+            "经营地址",
+            "住所",
+            "经营场所",
+        ),
         "issue_date": ("发证日期", "填发日期", "发证时间"),
         VALIDITY: ("有效期限", "有效期"),
     },
@@ -66,7 +73,6 @@ LABELS: dict[DocType, dict[str, tuple[str, ...]]] = {
             "法定代表人",
             "法定代表人（负责人）",
             "法定代表人(负责人)",
-            "法定代表人姓名",
             "法人代表",
             "负责人",
             "单位负责人",
@@ -103,9 +109,19 @@ LABELS: dict[DocType, dict[str, tuple[str, ...]]] = {
         "receiving_time": ("收货时间", "收货时段", "收货时间段", "可收货时间"),
     },
     DocType.CONSIGNEE_ID: {
-        "consignee_name": ("姓名", "收货人姓名", "收货人", "收件人"),
+        "consignee_name": ("姓名", "收货人姓名", "收货人", "收件人", "收货联系人", "指定收货人"),
         "consignee_id_number": ("公民身份号码", "身份证号码", "身份证号", "证件号码"),
-        "consignee_phone": ("收货人电话", "联系电话", "电话", "手机", "收货人手机", "联系手机", "收货电话"),
+        "consignee_phone": (
+            "收货人电话",
+            "联系电话",
+            "电话",
+            "手机",
+            "收货人手机",
+            "联系手机",
+            "收货电话",
+            "收货联系电话",
+            "收货人联系电话",
+        ),
         "receiving_time": ("收货时间", "收货时段", "收货时间段", "可收货时间"),
         ID_VALIDITY: ("有效期限", "有效期"),
     },
@@ -123,7 +139,6 @@ PARTY_LABELS: dict[str, tuple[str, ...]] = {
         "法定代表人",
         "法人代表",
         "负责人",
-        "法定代表人/负责人",
         "法定代表人或授权代表",
         "法定代表人或委托代理人",
         "经营者",
@@ -132,8 +147,6 @@ PARTY_LABELS: dict[str, tuple[str, ...]] = {
     "address": (
         "地址",
         "住所",
-        "地址（住所）",
-        "地址(住所)",
         "住所地",
         "通讯地址",
         "联系地址",
@@ -141,8 +154,11 @@ PARTY_LABELS: dict[str, tuple[str, ...]] = {
         "经营地址",
         "办公地址",
     ),
-    "tax_phone": ("电话", "联系电话", "税务电话", "办公电话", "固定电话", "电话/传真", "开票电话"),
+    "tax_phone": ("电话", "联系电话", "税务电话", "办公电话", "固定电话", "开票电话"),
 }
+
+# A label added anywhere joins every page's label search: one extending another type's label (法定代表人姓名
+# over 法定代表人) hides it there. Qualifiers in brackets and /alternatives need no label of their own.
 
 # Words printed as labels anywhere: a value stops where one of these starts a new cell.
 EXTRA_STOP_LABELS = (

@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from ocr.fields import shapes
 from ocr.layout import Row, union
 from ocr.types import BBox
 
@@ -104,16 +105,16 @@ def time_complete(text: str) -> bool:
     return bool(_WINDOW.search(text)) and not re.search(r"[-—~～至到]\s*$", text)
 
 
-Judge = Callable[[list[Row], int, str], bool]
+Judge = Callable[[list[Row], int, str, str], bool]
 
 
 def find(rows: list[Row], fl: Flow, pattern: re.Pattern[str], judge: Judge | None = None) -> list[Found]:
     """Every match of ``pattern``'s first group on the page, as read (row breaks removed).
 
-    A match that crosses a row's end is kept whole when ``judge(rows, row, first_part)`` says the value
-    wraps (no judge: always); otherwise only its part on the first row is kept. When both are plausible
-    the whole one comes first and the cut one follows, so a continuation that fails the field's shape
-    still leaves the first row's value.
+    A match that crosses a row's end is kept whole when ``judge(rows, row, first_part, second_part)`` says
+    the value wraps (no judge: always); otherwise only its part on the first row is kept. When both are
+    plausible the whole one comes first and the cut one follows, so a continuation that fails the field's
+    shape still leaves the first row's value.
     """
     out = []
     for m in pattern.finditer(fl.text):
@@ -125,17 +126,22 @@ def find(rows: list[Row], fl: Flow, pattern: re.Pattern[str], judge: Judge | Non
             out.append(span(rows, fl, start, end))
             continue
         r, _ = fl.locate(start)
-        first = fl.text[start:nl]
-        if judge is None or judge(rows, r, first):
+        first, second = fl.text[start:nl], fl.text[nl + 1 : end]
+        if judge is None or judge(rows, r, first, second):
             out.append(span(rows, fl, start, end))
         if judge is not None and first.strip():
             out.append(span(rows, fl, start, nl))
     return out
 
 
-def time_judge(rows: list[Row], r: int, first: str) -> bool:
-    return not time_complete(first)
+def time_judge(rows: list[Row], r: int, first: str, second: str) -> bool:
+    """A window cut short (周一至 | 周六 8:30-17:30) goes on with days or hours, never with other words."""
+    goes_on = re.match(r"\s*(?:周|至|到|\d|[-—~～:：点]|上午|下午|晚|早)", second)
+    return not time_complete(first) and goes_on is not None and wraps(rows, r)
 
 
-def address_judge(rows: list[Row], r: int, first: str) -> bool:
+def address_judge(rows: list[Row], r: int, first: str, second: str) -> bool:
+    """An address cut by the margin goes on with more of the address, not with the next label."""
+    if re.search(r"[:：]", second) or any(lab in second for lab in shapes.label_set() if len(lab) >= 2):
+        return False
     return wraps(rows, r)

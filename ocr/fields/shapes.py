@@ -64,7 +64,8 @@ def address_quality(value: str) -> float | None:
 
 
 @cache
-def _label_set() -> frozenset[str]:
+def label_set() -> frozenset[str]:
+    """Every printed label of every document type."""
     from ocr.fields.labels import all_labels
 
     return frozenset(all_labels())
@@ -72,7 +73,7 @@ def _label_set() -> frozenset[str]:
 
 def is_person(value: str) -> bool:
     """2–4 CJK characters (a · between given name and surname allowed), and not a label or a label's part."""
-    return bool(PERSON.match(value)) and value not in _label_set() and not _NOT_PERSON.search(value)
+    return bool(PERSON.match(value)) and value not in label_set() and not _NOT_PERSON.search(value)
 
 
 @cache
@@ -107,15 +108,15 @@ def to_simplified(text: str) -> str:
     return "".join(out)
 
 
-_DAY_END = "一二三四五六七日天末"
-_TIME_START = re.compile(rf"(?<=[{_DAY_END}])(?=\d{{1,2}}\s*[:：点时])")
+# the end of a printed day range (周一至周五, 周一至周日, 工作日): its hours follow after one space
+_TIME_START = re.compile(r"(?:(?<=周[一二三四五六日天末])|(?<=工作日))(?=\d{1,2}\s*[:：点时])")
 
 
 def time_with_space(value: str) -> str:
     """周一至周五9:00-17:00 → 周一至周五 9:00-17:00: one space between the days and the hours, none elsewhere.
 
     Readers drop the printed space between a day range and the time; every other space they return inside
-    the window is their own.
+    the window is their own (每天9点-5点 is printed without one).
     """
     v = re.sub(r"\s+", "", value)
     return _TIME_START.sub(" ", v, count=1)
