@@ -1,5 +1,6 @@
-"""Typefaces of the second corpus. Deliberately not the faces tests/synth prefers: Ming (UMing) and Kai (UKai)
-for printed and hand-filled text, Noto Serif for certificates, with Noto Sans and WenQuanYi Micro Hei mixed in."""
+"""Typefaces of the second corpus. Deliberately not the faces tests/synth prefers: Ming (UMing) and Kai
+(UKai) for printed and hand-filled text, Noto Serif for certificates, Noto Sans and WenQuanYi Micro Hei
+mixed in."""
 
 from __future__ import annotations
 

@@ -62,8 +62,14 @@ ROADS = (
     "华府大道",
     "新华东街",
 )
-SURNAMES = "王李张刘陈杨黄赵周吴徐孙朱马胡郭林何高梁郑罗宋谢唐韩冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段雷钱汤尹黎易常武乔贺赖龚文"
-GIVEN = "军华建国志强秀英桂兰海燕丽娟明辉晓东春梅玉珍文斌红霞国庆子豪雨轩欣怡浩然思远立新德胜美玲宏伟翠芳永刚少峰佳琪俊杰淑贞"
+SURNAMES = (
+    "王李张刘陈杨黄赵周吴徐孙朱马胡郭林何高梁郑罗宋谢唐韩冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏"
+    "薛叶阎余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段雷钱汤尹黎易常武乔贺赖龚文"
+)
+GIVEN = (
+    "军华建国志强秀英桂兰海燕丽娟明辉晓东春梅玉珍文斌红霞国庆子豪雨轩欣怡浩然思远立新德胜美玲"
+    "宏伟翠芳永刚少峰佳琪俊杰淑贞"
+)
 TRADE_WORDS = (
     "联锦",
     "恒达",
@@ -237,7 +243,9 @@ def make_identity(rng: random.Random, as_of: date, sole_trader: bool, legacy_cer
     phone = ids.landline(rng, area) if rng.random() < 0.65 else ids.mobile(rng)
     recv = street_address(rng, province, city, district) if rng.random() < 0.6 else rep.address
     if rng.random() < 0.5:
-        recv = f"{province}{city}{district}{rng.choice(ROADS)}{rng.randrange(1, 300)}号{rng.choice(TRADE_WORDS)}物流园{rng.choice('ABCDE')}区{rng.randrange(1, 40)}号仓库"
+        road, no, park = rng.choice(ROADS), rng.randrange(1, 300), rng.choice(TRADE_WORDS)
+        zone, bay = rng.choice("ABCDE"), rng.randrange(1, 40)
+        recv = f"{province}{city}{district}{road}{no}号{park}物流园{zone}区{bay}号仓库"
     extra = tuple(k for k in ("finance", "invoice", "contract") if rng.random() < 0.6)
     return Identity(
         sole_trader=sole_trader,

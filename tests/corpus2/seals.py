@@ -118,6 +118,6 @@ def render(seal: Seal, px_per_mm: float, rng: random.Random) -> Image.Image:
     ink = np.clip(ink * (strength + (noise - 0.5) * 0.9), 0, 1)
     alpha = Image.fromarray((ink * 255).astype(np.uint8)).filter(ImageFilter.GaussianBlur(px_per_mm * 0.12))
     colour = (RED[0] + rng.randrange(-25, 20), RED[1] + rng.randrange(0, 30), RED[2] + rng.randrange(0, 30))
-    out = Image.new("RGBA", (w, h), colour + (0,))
+    out = Image.new("RGBA", (w, h), (*colour, 0))
     out.putalpha(alpha)
     return out.rotate(rng.uniform(-25, 25), resample=Image.BICUBIC, expand=True)

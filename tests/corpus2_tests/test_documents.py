@@ -36,7 +36,7 @@ def test_identity_is_consistent_and_checks_pass(seed: int, sole: bool, legacy: b
     )
     for d in all_drafts(ctx):
         for name in ("customer_name", "account_holder"):
-            if name in d.fields and not (d.doc_type == "passbook"):
+            if name in d.fields and d.doc_type != "passbook":
                 assert d.fields[name] == who.name, (d.doc_type, name)
         if "tax_id" in d.fields:
             assert d.fields["tax_id"] == who.tax_id

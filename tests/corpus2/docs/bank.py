@@ -79,7 +79,7 @@ def basic_info(ctx: Ctx) -> Draft:
     for k, v in rows:
         s.box(20, y, A4[0] - 20, y + 14, 0.3)
         s.line(80, y, 80, y + 14, 0.3)
-        s.text(23, y + 9, k if len(k) < 10 else "法定代表人", face, size if len(k) < 10 else size)
+        s.text(23, y + 9, k if len(k) < 10 else "法定代表人", face, size)
         s.text(84, y + 9, v, face, size)
         y += 14
     s.text(20, y + 10, "注：本信息为存款人基本存款账户开立的证明，请妥善保管。", face, 3.6)

@@ -1,6 +1,7 @@
-"""Certificates: the business licence in a vertical bordered table, in a landscape two-column layout, and
-the 个体工商户 licence (经营者, 组成形式, 经营场所, no term); the old 税务登记证 of a sole trader whose number is
-built from the owner's ID. Copies are sometimes annotated "与原件一致" and stamped by the customer."""
+"""Certificates: the business licence in a vertical bordered table, in a landscape two-column layout,
+and the 个体工商户 licence (经营者, 组成形式, 经营场所, no term); the old 税务登记证 of a sole trader whose
+number is built from the owner's ID. Copies are sometimes annotated "与原件一致" and stamped by the
+customer."""
 
 from __future__ import annotations
 

@@ -196,7 +196,7 @@ def _build(ctx: Ctx, logistics: bool) -> list[Draft]:
         )
     else:
         n = rng.randrange(7, len(DIST) + 1)
-        texts = list(DIST[: n - 1]) + [DIST[-1]]
+        texts = [*DIST[: n - 1], DIST[-1]]
         if rng.random() < 0.5:
             texts = [t + "双方应本着诚实信用原则履行本条约定，未尽事宜另行协商。" for t in texts]
         tail_n = rng.choice((2, 3))

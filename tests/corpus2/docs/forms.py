@@ -7,7 +7,10 @@ from tests.corpus2 import seals as sealmod
 from tests.corpus2.docs.common import Ctx, Draft, any_date_style, fmt_date, paragraph
 from tests.corpus2.sheet import A4, BLUE_INK, Sheet, width_mm, wrap
 
-NOTE_QUOTE = "注：“客户名称”、“税务登记号”、“开户银行”、“银行账号”、“税务地址”、“税务电话”六项将印在发票上，请与证照一致。"
+NOTE_QUOTE = (
+    "注：“客户名称”、“税务登记号”、“开户银行”、“银行账号”、“税务地址”、“税务电话”六项将印在发票上，"
+    "请与证照一致。"
+)
 FORM_TITLES = ("客户建档申请表", "经销商客户建档申请表", "客户资料建档申请单")
 SEAL_NAMES = {
     "company": "公章",
