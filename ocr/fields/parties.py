@@ -27,6 +27,9 @@ _CLAUSE_HEAD = re.compile(
 )
 
 
+_FIELD_HEAD = re.compile(r"^\s*[\u4e00-\u9fff（）()]{1,10}\s*[:：]")
+
+
 @dataclass(frozen=True, slots=True)
 class Column:
     x0: float  # where the column starts on the page (a little left of its marker)
@@ -47,6 +50,8 @@ def _is_body(row: Row) -> bool:
     """Clause text: a numbered clause, or a long sentence with its punctuation (the preamble, a clause)."""
     if _CLAUSE_HEAD.match(row.norm):
         return True
+    if _FIELD_HEAD.match(row.norm):
+        return False  # 地址：南京市…，电话：… is a line of the block, however long
     cjk = len(re.findall(r"[\u4e00-\u9fff]", row.norm))
     return cjk >= 22 and bool(re.search(r"[，,。；;]", row.norm)) and not _markers(row)
 

@@ -132,3 +132,16 @@ def test_seal_card_representative_under_another_label_read_in_traditional_glyphs
     ]
     f = extract_fields(DocType.SEAL_CARD, lines)
     assert f["legal_representative"].value == "田军华"
+
+
+def test_a_long_block_line_with_commas_stays_in_the_block():
+    lines = [
+        line("甲方：海信家电集团股份有限公司", LEFT, 300),
+        line("乙方：南京联锦家电销售有限公司", LEFT, 360),
+        line("住所地：南京市秦淮区中华路150号金鹰商贸中心负一层，邮编：210000", LEFT, 410, RIGHT),
+        line("法定代表人：田军华", LEFT, 460),
+        line(PREAMBLE, LEFT, 560, RIGHT),
+    ]
+    f = extract_fields(DocType.DISTRIBUTION_CONTRACT, lines)
+    assert f["address"].value == "南京市秦淮区中华路150号金鹰商贸中心负一层"
+    assert f["legal_representative"].value == "田军华"
