@@ -565,10 +565,8 @@ def _validity(fields: dict[str, FieldValue], name: str, raws: list[Raw]) -> None
 
 def _addr_phone(fields: dict[str, FieldValue], raws: list[Raw]) -> None:
     """开票地址电话 杭州市西湖区文三路100号0571-87654321 → tax_address and tax_phone, where not read apart."""
-    from intake.checks.phones import split_addr_phone
-
     for raw in raws:
-        addr, phone = split_addr_phone(values.compact(raw.text))
+        addr, phone = values.split_address_phone(raw.text)
         if phone is None:
             continue
         for key, text in (("tax_address", addr), ("tax_phone", phone)):

@@ -205,6 +205,13 @@ def phone(raw: str) -> Cleaned | None:
     return Cleaned(v, 1.0 if kind else 0.5)
 
 
+def split_address_phone(raw: str) -> tuple[str, str | None]:
+    """开票地址电话 cell → (address, phone); the phone must end the text (domain-rules §6), else None."""
+    from intake.checks.phones import split_addr_phone
+
+    return split_addr_phone(compact(raw))
+
+
 def a_date(raw: str) -> Cleaned | None:
     """A whole date (year, month and day) in a plausible year; a half-read one is no date at all.
 
