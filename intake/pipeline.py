@@ -234,7 +234,7 @@ def _retype(s: Session, page: Page, doc_type: DocType) -> None:
         )
         for x in page.seals or []
     )
-    reading = PageReading(doc_type, 0.5, text, extract_fields(doc_type, lines), seals)
+    reading = PageReading(doc_type, 0.5, text, extract_fields(doc_type, lines, text.source), seals)
     repo.save_page_reading(s, page.id, reading)
 
 
