@@ -7,12 +7,14 @@ import random
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from stdnum.cn import ric
+
 from tests.corpus2 import ids
 
 # city, province, county codes (district name, code), phone area code, PBoC area code
 CITIES: tuple[tuple[str, str, tuple[tuple[str, str], ...], str, str], ...] = (
     ("南京市", "江苏省", (("江宁区", "320115"), ("鼓楼区", "320106"), ("玄武区", "320102")), "025", "3010"),
-    ("苏州市", "江苏省", (("吴中区", "320506"), ("姑苏区", "320508"), ("相城区", "320507")), "0512", "3050"),
+    ("徐州市", "江苏省", (("鼓楼区", "320302"), ("云龙区", "320303"), ("泉山区", "320311")), "0516", "3030"),
     ("合肥市", "安徽省", (("蜀山区", "340104"), ("包河区", "340111"), ("瑶海区", "340102")), "0551", "3610"),
     ("武汉市", "湖北省", (("江汉区", "420103"), ("洪山区", "420111"), ("武昌区", "420106")), "027", "5210"),
     ("长沙市", "湖南省", (("岳麓区", "430104"), ("雨花区", "430111"), ("开福区", "430105")), "0731", "5510"),
@@ -119,7 +121,7 @@ CARRIERS = (
     "顺丰速运有限公司",
     "德邦物流股份有限公司",
 )
-TIMES = ("周一至周六 8:30-17:30", "周一至周五 9:00-17:00", "每天 8:00-18:00", "周一至周日 9:00-20:00")
+TIMES = ("周一至周六 8:30-17:30", "周一至周五 9:00-17:00", "每天8:00-18:00", "周一至周日 9:00-20:00")
 CAPITAL = ("壹佰万元整", "伍拾万元整", "叁佰万元整", "贰佰万元整", "壹仟万元整", "伍佰万元整")
 
 
@@ -170,9 +172,24 @@ class Identity:
     passbook: bool = False
 
 
+def _registered_county(county: str, born: date) -> str:
+    """The county code a person born in `born` could carry: the ID's address code is the one in force at
+    first registration, so districts created later (江宁区 2000, 姑苏区 2012 …) give way to an older one
+    of the same city."""
+    city = next(c for c in CITIES if any(code == county for _, code in c[2]))
+    for code in (county, *(code for _, code in city[2] if code != county)):
+        body = f"{code}{born:%Y%m%d}001"
+        try:
+            if ric.is_valid(body + ric.calc_check_digit(body + "?")):
+                return code
+        except KeyError:
+            continue
+    return county
+
+
 def person(rng: random.Random, county: str, place: str, as_of: date, min_age: int = 22) -> Person:
     """A person with an ID card whose 20-year (age 26–45) or 10-year (16–25) term is current on `as_of`."""
-    age = rng.randrange(min_age, 45)
+    age = rng.randrange(min_age, min(45, as_of.year - 1985))  # born 1985+: county codes have a known history
     born = date(as_of.year - age, rng.randrange(1, 13), rng.randrange(1, 29))
     male = rng.random() < 0.6
     name = rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2, 2))))
@@ -185,7 +202,7 @@ def person(rng: random.Random, county: str, place: str, as_of: date, min_age: in
             and date(id_from.year + years, id_from.month, id_from.day) > as_of
         ):
             break
-    number = ids.make_ric(rng, county, born, male)
+    number = ids.make_ric(rng, _registered_county(county, born), born, male)
     return Person(name, male, born, number, county, place, id_from, years)
 
 

@@ -32,10 +32,10 @@ def test_resident_id_valid_and_spoiled_invalid() -> None:
     rng = random.Random(2)
     for _ in range(100):
         number = ids.make_ric(rng, "320106", date(1988, 7, 3), male=rng.random() < 0.5)
-        assert ric.calc_check_digit(number[:17]) == number[17]
+        assert ric.calc_check_digit(number) == number[17]
         bad = ids.spoil_ric(number)
         assert bad[:17] == number[:17]
-        assert ric.calc_check_digit(bad[:17]) != bad[17]
+        assert ric.calc_check_digit(bad) != bad[17]
 
 
 def test_legacy_tin_is_owner_id_plus_sequence() -> None:
@@ -63,3 +63,13 @@ def test_phones_valid_and_invalid_shapes() -> None:
         bad = ids.invalid_phone(rng, "0512").replace("-", "")
         assert not re.fullmatch(r"1[3-9]\d{9}|0(10|2\d)\d{8}|0[3-9]\d{2}\d{7,8}", bad)
     assert re.fullmatch(r"J\d{13}", ids.approval_no(rng, "3010"))
+
+
+def test_every_person_has_a_resident_id_stdnum_accepts() -> None:
+    """Check digit, birth date and an address code in force at birth (stdnum knows the county history)."""
+    from tests.corpus2.identity import make_identity
+
+    for seed in range(60):
+        who = make_identity(random.Random(seed), date(2026, 1, 15), seed % 3 == 0, seed % 6 == 0)
+        for p in (who.rep, who.contact, who.consignee):
+            assert ric.is_valid(p.id_number), (seed, p.id_number)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from tests.corpus2 import seals as sealmod
 from tests.corpus2.docs.common import Ctx, Draft, any_date_style, fmt_date, kv, label_width, paragraph, spaced
-from tests.corpus2.sheet import A4, BLUE_INK, Sheet
+from tests.corpus2.sheet import A4, BLUE_INK, Sheet, width_mm
 
 
 def _bank_seal(ctx: Ctx) -> sealmod.Seal:
@@ -80,7 +80,7 @@ def basic_info(ctx: Ctx) -> Draft:
         s.box(20, y, A4[0] - 20, y + 14, 0.3)
         s.line(80, y, 80, y + 14, 0.3)
         s.text(23, y + 9, k if len(k) < 10 else "法定代表人", face, size)
-        s.text(84, y + 9, v, face, size)
+        s.text(84, y + 9, v, face, min(size, 102 / max(width_mm(v, face, 1.0), 1)))  # shrink to fit the cell
         y += 14
     s.text(20, y + 10, "注：本信息为存款人基本存款账户开立的证明，请妥善保管。", face, 3.6)
     style = any_date_style(rng, cn=0.6)
