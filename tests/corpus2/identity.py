@@ -177,7 +177,8 @@ def _registered_county(county: str, born: date) -> str:
     first registration, so districts created later (江宁区 2000, 姑苏区 2012 …) give way to an older one
     of the same city."""
     city = next(c for c in CITIES if any(code == county for _, code in c[2]))
-    for code in (county, *(code for _, code in city[2] if code != county)):
+    older = (f"{county[:4]}{i:02d}" for i in range(2, 12))  # the city's old urban districts
+    for code in (county, *(code for _, code in city[2] if code != county), *older):
         body = f"{code}{born:%Y%m%d}001"
         try:
             if ric.is_valid(body + ric.calc_check_digit(body + "?")):
