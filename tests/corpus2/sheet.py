@@ -237,8 +237,8 @@ def _vector_seal(c: object, st: Stamp, height: float) -> None:
         return
     c.ellipse(cx - w / 2 * PT, cy - h / 2 * PT, cx + w / 2 * PT, cy + h / 2 * PT)  # type: ignore[attr-defined]
     n = len(seal.text)
-    size = min(w * 0.16, 2 * math.pi * w / 2 * 0.62 / max(n, 1))
     span = min(250.0, 26.0 * n)
+    size = min(w * 0.13, (w / 2) * 0.74 * math.radians(span) / max(n, 1) * 0.9)  # the legend shares the arc
     for i, ch in enumerate(seal.text):
         ang = 90 + span / 2 - span * (i + 0.5) / n  # counter-clockwise degrees in PDF space
         a = math.radians(ang)
