@@ -22,10 +22,13 @@ import numpy as np
 from ocr.types import BBox, Seal, SealKind
 
 MIN_SEAL_MM, MAX_SEAL_MM = 10, 65
+MAX_GROUP_MM = 150  # seals stamped side by side so that they touch make one blob of red up to ~3 seals wide
+MAX_RING_MM = 50
 MIN_RING_MM = 27  # official round seals are 38–42 mm (ovals 40–45 mm wide); a licence's emblem is ~22 mm
 LEGEND_INK = 0.02  # share of inked pixels under the star above which a legend is printed there
 MIN_TEXT_SCORE = 0.93  # of the least sure character
 MIN_RED_CHROMA = 32  # R − max(G, B) of faded seal ink on a tinted scan; paper and black print stay below
+RED_SHARE = 0.25  # chroma of seal ink per unit of its darkness, at least (black print: ~0)
 DISC = 128  # radius (px) of the normalised seal image
 _KINDS: tuple[tuple[str, SealKind], ...] = (  # authority labels first: 业务专用章 is not 财务
     (r"业\s*务|核\s*准|受\s*理|账\s*户|管\s*理", SealKind.OTHER),
@@ -78,7 +81,7 @@ def find_blobs(image: np.ndarray, dpi: float) -> list[Blob]:
     blobs = []
     for i in range(1, n):
         x, y, w, h, _ = stats[i]
-        if not (MIN_SEAL_MM * px_mm <= max(w, h) <= MAX_SEAL_MM * px_mm) or not 0.5 <= w / max(h, 1) <= 2.0:
+        if not _seal_sized(int(w), int(h), px_mm):
             continue
         crop = mask[y : y + h, x : x + w]
         if float((crop > 0).mean()) < 0.04:
@@ -95,6 +98,14 @@ def find_blobs(image: np.ndarray, dpi: float) -> list[Blob]:
     return [b for b in blobs if not any(o is not b and _inside(b.bbox, o.bbox) for o in blobs)]
 
 
+def _seal_sized(w: int, h: int, px_mm: float) -> bool:
+    """One seal, or a row/column of touching seals (each at least a ring wide); not a rule or a title."""
+    long, short = max(w, h), min(w, h)
+    if MIN_SEAL_MM * px_mm <= long <= MAX_SEAL_MM * px_mm and long <= 2 * short:
+        return True
+    return MIN_RING_MM * px_mm <= short and long <= min(MAX_GROUP_MM * px_mm, 4 * short)
+
+
 def _ink(grey: np.ndarray, chroma: np.ndarray, mask: np.ndarray) -> np.ndarray:
     """Seal ink by darkness near red pixels: JPEG keeps colour at half resolution, so thin red strokes lose
     their chroma but not their darkness; black print (much darker, colourless) is left out."""
@@ -102,9 +113,14 @@ def _ink(grey: np.ndarray, chroma: np.ndarray, mask: np.ndarray) -> np.ndarray:
     near_red = cv2.dilate(mask, np.ones((5, 5), np.uint8)) > 0
     inked = grey[mask > 0]
     depth = max(paper - float(np.median(inked)), 20.0) if inked.size else 60.0
-    ink = np.clip((paper - grey.astype(np.float32)) / depth * 180.0, 0, 255)
+    dark = paper - grey.astype(np.float32)
+    ink = np.clip(dark / depth * 180.0, 0, 255)
     black = (grey < paper * 0.4) & (chroma < MIN_RED_CHROMA)
-    return np.where(near_red & ~black, ink, 0).astype(np.uint8)
+    # red ink is about as red as it is dark, even where JPEG halved its chroma; the grey edges of black
+    # print beside a seal are dark without being red, and would read as strokes across the legend
+    local_red = cv2.blur(chroma, (3, 3)).astype(np.float32)
+    reddish = local_red >= RED_SHARE * dark
+    return np.where(near_red & ~black & reddish, ink, 0).astype(np.uint8)
 
 
 def _inside(inner: BBox, outer: BBox) -> bool:
@@ -117,6 +133,135 @@ def _outer_contour(closed: np.ndarray) -> np.ndarray | None:
     if not contours:
         return None
     return max(contours, key=cv2.contourArea)
+
+
+def one_ellipse(blob: Blob) -> bool:
+    """Whether the blob's outline is one ellipse: two seals stamped so that they touch make one blob whose
+    outline is two circles' arcs, and an ellipse fitted to it crosses both seals."""
+    contour = _outer_contour(blob.closed)
+    if contour is None or len(contour) < 20:
+        return False
+    ellipse = cv2.fitEllipse(contour)
+    if min(ellipse[1]) < 10:
+        return False
+    return float(_on_ellipse(contour[:, 0, :].astype(np.float32), ellipse, 0.06).mean()) >= 0.8
+
+
+def split_rings(blob: Blob, dpi: float) -> list[Blob]:
+    """The seals in a blob of touching ones, each cut out along its outline (ink outside it dropped).
+
+    The outline of touching seals is the union of their outer arcs, each long and contiguous. Circles are
+    fitted to it by sampling three nearby outline points at a time (RANSAC); what is left, an oval's arc, is
+    fitted with an ellipse."""
+    contour = _outer_contour(blob.closed)
+    if contour is None or len(contour) < 60:
+        return []
+    px_mm = dpi / 25.4
+    pts = contour[:, 0, :].astype(np.float32)
+    tol = max(2.0, 0.5 * px_mm)
+    rng = np.random.default_rng(len(pts))
+    shapes = []
+    for _ in range(4):
+        circle = _best_circle(pts, MIN_RING_MM / 2 * px_mm, MAX_RING_MM / 2 * px_mm, tol, rng)
+        if circle is None:
+            break
+        cx, cy, r = circle
+        shapes.append(((cx, cy), (2 * r, 2 * r), 0.0))
+        pts = pts[np.abs(np.hypot(pts[:, 0] - cx, pts[:, 1] - cy) - r) > 3 * tol]
+        if len(pts) < 60:
+            break
+    oval = _oval_arc(pts, px_mm, tol) if len(pts) >= 60 else None
+    if oval is not None:
+        shapes.append(oval)
+    others = [[o for o in shapes if o is not shape] for shape in shapes]
+    return [p for p in (_cut(blob, shape, rest) for shape, rest in zip(shapes, others, strict=True)) if p]
+
+
+def _oval_arc(pts: np.ndarray, px_mm: float, tol: float) -> tuple | None:
+    """An ellipse through the longest contiguous stretch of outline left, when it is a seal-sized oval."""
+    gaps = np.flatnonzero(np.hypot(*np.diff(pts, axis=0).T) > 3 * tol)
+    if len(gaps):  # the outline is a closed loop: start it at a gap so no stretch is cut in two
+        pts = np.roll(pts, -(gaps[0] + 1), axis=0)
+        gaps = np.flatnonzero(np.hypot(*np.diff(pts, axis=0).T) > 3 * tol)
+    cuts = gaps + 1
+    run = max(np.split(pts, cuts), key=len)
+    if len(run) < 40:
+        return None
+    ellipse = cv2.fitEllipse(run)
+    (_, _), (ea, eb), _ = ellipse
+    if not MIN_RING_MM * px_mm * 0.6 <= min(ea, eb) <= max(ea, eb) <= MAX_RING_MM * px_mm:
+        return None
+    if _on_ellipse(run, ellipse, 0.06).mean() < 0.8 or len(run) < np.pi * (ea + eb) / 2 / 3:
+        return None
+    return ellipse
+
+
+def _on_ellipse(pts: np.ndarray, ellipse: tuple, share: float) -> np.ndarray:
+    """Which points lie on the ellipse, within `share` of its radius."""
+    return np.abs(_ellipse_radius(pts, ellipse) - 1) < share
+
+
+def _ellipse_radius(pts: np.ndarray, ellipse: tuple) -> np.ndarray:
+    """Each point's distance from the ellipse's centre in units of the ellipse's radius that way."""
+    (cx, cy), (ea, eb), angle = ellipse
+    t = np.deg2rad(angle)
+    dx, dy = pts[:, 0] - cx, pts[:, 1] - cy
+    u = dx * np.cos(t) + dy * np.sin(t)
+    v = -dx * np.sin(t) + dy * np.cos(t)
+    return np.hypot(u / max(ea / 2, 1e-6), v / max(eb / 2, 1e-6))
+
+
+def _best_circle(
+    pts: np.ndarray, rmin: float, rmax: float, tol: float, rng: np.random.Generator
+) -> tuple[float, float, float] | None:
+    """The circle through the most outline points (within `tol`), if they cover at least a third of it."""
+    n = len(pts)
+    i = rng.integers(0, n, 400)
+    d = rng.integers(max(3, int(rmin * 0.3)), max(4, int(rmin * 1.2)), 400)
+    a, b, c = pts[i], pts[(i + d) % n], pts[(i + 2 * d) % n]
+    # circumcentres of the triangles
+    det = 2 * ((a[:, 0] - c[:, 0]) * (b[:, 1] - c[:, 1]) - (b[:, 0] - c[:, 0]) * (a[:, 1] - c[:, 1]))
+    ok = np.abs(det) > 1e-6
+    a, b, c, det = a[ok], b[ok], c[ok], det[ok]
+    sa = (a**2).sum(1) - (c**2).sum(1)
+    sb = (b**2).sum(1) - (c**2).sum(1)
+    ux = (sa * (b[:, 1] - c[:, 1]) - sb * (a[:, 1] - c[:, 1])) / det
+    uy = ((a[:, 0] - c[:, 0]) * sb - (b[:, 0] - c[:, 0]) * sa) / det
+    radius = np.hypot(a[:, 0] - ux, a[:, 1] - uy)
+    keep = (radius >= rmin) & (radius <= rmax)
+    if not keep.any():
+        return None
+    ux, uy, radius = ux[keep], uy[keep], radius[keep]
+    dist = np.hypot(pts[None, :, 0] - ux[:, None], pts[None, :, 1] - uy[:, None])
+    support = (np.abs(dist - radius[:, None]) < tol).sum(axis=1)
+    best = int(np.argmax(support))
+    if support[best] < 2 * np.pi * radius[best] / 3:
+        return None
+    return float(ux[best]), float(uy[best]), float(radius[best])
+
+
+def _cut(blob: Blob, ellipse: tuple, others: list[tuple]) -> Blob | None:
+    """The part of the blob inside the ellipse, as a blob of its own (page coordinates), without the rings
+    of the `others` where they cross it (a neighbour's ring across the legend would read as a stroke)."""
+    h, w = blob.mask.shape
+    x, y, bw, bh = cv2.boundingRect(cv2.boxPoints(ellipse).astype(np.float32))
+    pad = int(0.04 * max(bw, bh))
+    x0, y0, x1, y1 = max(0, x - pad), max(0, y - pad), min(w, x + bw + pad), min(h, y + bh + pad)
+    if min(x1 - x0, y1 - y0) < 0.5 * min(bw, bh):
+        return None
+    yy, xx = np.mgrid[y0:y1, x0:x1]
+    grid = np.stack([xx.ravel(), yy.ravel()], axis=1).astype(np.float32)
+    inside = _ellipse_radius(grid, ellipse) <= 1.04
+    for other in others:
+        inside &= np.abs(_ellipse_radius(grid, other) - 1) > 0.07
+    inside = inside.reshape(yy.shape)
+    box = (slice(y0, y1), slice(x0, x1))
+
+    def clip(a: np.ndarray) -> np.ndarray:
+        return np.where(inside, a[box], 0).astype(a.dtype)
+
+    bx, by = blob.bbox[0], blob.bbox[1]
+    return Blob((bx + x0, by + y0, bx + x1, by + y1), clip(blob.mask), clip(blob.ink), clip(blob.closed))
 
 
 def is_square_seal(blob: Blob) -> bool:
@@ -168,20 +313,56 @@ def normalise_ring(blob: Blob) -> Ring | None:
     if outer.mean() < 0.6:
         return None
     # the legend: ink between the ring and the centre that is not a concentric line (an emblem's inner ring)
-    band = polar[:, int(radii * 0.6) : int(radii * 0.86)] > 0
-    band[:, band.mean(axis=0) > 0.5] = False
+    band = _without_concentric_lines(polar[:, int(radii * 0.6) : int(radii * 0.86)] > 0)
     if band.mean() < 0.03:
         return None
-    profile = np.convolve(np.tile(band.mean(axis=1), 3), np.ones(15) / 15, mode="same")[720:1440]
-    gap_mid, gap_len = _widest_gap(profile > 0.04)
+    # the arc text: the radii where the band has most ink (a wide legend's corners reach only its inner edge)
+    # (the last few radii are left out: a thick or wobbly ring's inner edge reaches into them)
+    core = band[:, : band.shape[1] - 3]
+    coverage = core.mean(axis=0)
+    outer_text = core[:, coverage >= 0.5 * coverage.max()]
+    profile = np.convolve(np.tile(outer_text.mean(axis=1), 3), np.ones(15) / 15, mode="same")[720:1440]
+    _, gap_len = _widest_gap(profile > 0.04)
     if gap_len < 40:
         return None
-    text_mid = (gap_mid + 360) % 720  # polar rows: 2 per degree
+    text_mid = _top(_without_concentric_lines(polar[:, int(radii * 0.1) : int(radii * 0.86)] > 0), outer_text)
     # turn the disc so the legend's middle is at the top (270° in image angles)
     disc = cv2.warpAffine(
         disc, cv2.getRotationMatrix2D((size / 2, size / 2), text_mid / 2 - 270, 1.0), (size, size)
     )
     return Ring(disc=disc, oval=oval, text_span=(720 - gap_len) / 2)
+
+
+def _top(inner: np.ndarray, outer_text: np.ndarray) -> int:
+    """The polar row (2 per degree) of the seal's top: the axis the seal is mirror-symmetric about (ring
+    text spread evenly either side, star and legend centred on it), at the end where the arc text is.
+
+    The symmetry axis uses all the ink, so a faded side, a gap cut by a neighbouring seal or a legend wide
+    enough to reach the arc text's gap move it little, where the gap's middle alone would move."""
+    n = inner.shape[0]
+    profile = np.convolve(np.tile(inner.mean(axis=1), 3), np.ones(41) / 41, mode="same")[n : 2 * n]
+    spectrum = np.fft.rfft(profile - profile.mean())
+    self_conv = np.fft.irfft(spectrum * spectrum, n)  # peaks at twice the symmetry axis
+    axis = int(np.argmax(self_conv)) // 2
+    text = np.tile(outer_text.mean(axis=1), 2)
+    window = n // 9  # ±40°
+    ends = [(axis + k * n // 2) % n for k in (0, 1)]
+    weight = [float(np.roll(text, window - e)[: 2 * window].sum()) for e in ends]
+    return ends[int(np.argmax(weight))]
+
+
+def _without_concentric_lines(band: np.ndarray, wobble: int = 3) -> np.ndarray:
+    """The polar band with lines that run round (nearly) every angle removed: an emblem's inner ring, a
+    double-ringed seal's second ring. On an oval, or a ring fitted a little off centre, such a line wanders
+    over a few radii, so coverage is counted within ±`wobble` columns; text covers only its arc's angles."""
+    near = cv2.dilate(band.astype(np.uint8), np.ones((1, 2 * wobble + 1), np.uint8)) > 0
+    # a line at one radius (the ring's inner edge) covers most angles even where ink is patchy; one that
+    # wanders covers nearly all within its wobble. Text covers half its arc's angles at any one radius.
+    lines = (band.mean(axis=0) > 0.6) | (near.mean(axis=0) > 0.9)
+    lines = cv2.dilate(lines.astype(np.uint8)[None, :], np.ones((1, 2 * wobble + 1), np.uint8))[0] > 0
+    out = band.copy()
+    out[:, lines] = False
+    return out
 
 
 def _handedness(pts: np.ndarray) -> bool:
@@ -293,14 +474,16 @@ _LEGENDS = {
 
 
 def _nearest_legend(legend: str) -> SealKind:
-    """A legend misread in a character or two (收得专明章) is still closest to the legend it is."""
+    """A legend misread in a character or two (收得专明章) is still closest to the legend it is; one as
+    close to two legends (…专用章 alone) tells nothing, and stays `company` for the caller to doubt."""
     import difflib
 
     text = re.sub(r"[^\u4e00-\u9fff]", "", legend)
     if len(text) < 3:
         return SealKind.COMPANY
-    ratio, kind = max((difflib.SequenceMatcher(None, text, name).ratio(), k) for name, k in _LEGENDS.items())
-    return kind if ratio >= 0.6 else SealKind.COMPANY
+    scored = sorted(((difflib.SequenceMatcher(None, text, name).ratio(), k) for name, k in _LEGENDS.items()))
+    (second, _), (best, kind) = scored[-2], scored[-1]
+    return kind if best >= 0.6 and best > second + 0.05 else SealKind.COMPANY
 
 
 def owner_name(arc: str, score: float) -> str:
@@ -311,32 +494,34 @@ def owner_name(arc: str, score: float) -> str:
 
 def find_seals(image: np.ndarray, dpi: float = 200.0, *, read_text: bool = True) -> tuple[Seal, ...]:
     """Seals on an upright page (H×W×3 RGB)."""
-    seals = []
+    seals: list[Seal] = []
     for blob in find_blobs(image, dpi):
         if is_square_seal(blob):
             seals.append(Seal(SealKind.PERSONAL, blob.bbox, 0.8, shape="square"))
             continue
-        ring = normalise_ring(blob) if _width_mm(blob.bbox, dpi) >= MIN_RING_MM else None
-        if ring is None:
-            continue
-        legend, arc, score = "", "", 0.0
-        if read_text:
-            legend, _ = _rec_only(legend_image(ring))
-            arc, score = _rec_only(arc_image(ring))
-        kind = classify_kind(legend, arc)
-        # `company` means nothing is printed under the star; ink there that could not be read leaves the
-        # kind open (a reviewer looks), it does not make the seal a company seal
-        confident = kind != SealKind.COMPANY or not has_legend_ink(ring)
-        seals.append(
-            Seal(
-                kind=kind,
-                bbox=blob.bbox,
-                confidence=0.9 if confident else 0.6,
-                text=owner_name(arc, score),
-                shape="oval" if ring.oval else "round",
-            )
-        )
+        for part in [blob] if one_ellipse(blob) else split_rings(blob, dpi):
+            ring = normalise_ring(part) if _width_mm(part.bbox, dpi) >= MIN_RING_MM else None
+            if ring is not None:
+                seals.append(_ring_seal(part, ring, read_text=read_text))
     return tuple(seals)
+
+
+def _ring_seal(blob: Blob, ring: Ring, *, read_text: bool) -> Seal:
+    legend, arc, score = "", "", 0.0
+    if read_text:
+        legend, _ = _rec_only(legend_image(ring))
+        arc, score = _rec_only(arc_image(ring))
+    kind = classify_kind(legend, arc)
+    # `company` means nothing is printed under the star; ink there that could not be read leaves the
+    # kind open (a reviewer looks), it does not make the seal a company seal
+    confident = kind != SealKind.COMPANY or not has_legend_ink(ring)
+    return Seal(
+        kind=kind,
+        bbox=blob.bbox,
+        confidence=0.9 if confident else 0.6,
+        text=owner_name(arc, score),
+        shape="oval" if ring.oval else "round",
+    )
 
 
 def _width_mm(bbox: BBox, dpi: float) -> float:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import io
 import math
 import random
+import zlib
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -110,7 +111,7 @@ def stamp_mask(stamp: Stamp, dpi: float) -> np.ndarray:
     img = img.resize((img.width // SS, img.height // SS), Image.LANCZOS)
     ink = np.asarray(img, dtype=np.float32) / 255.0
     if stamp.fade:
-        ink = ink * _fade_field(ink.shape, stamp.fade, hash(stamp.name) & 0xFFFF)
+        ink = ink * _fade_field(ink.shape, stamp.fade, zlib.crc32(stamp.name.encode()))
     return ink
 
 
