@@ -86,15 +86,32 @@ RECEIVING_TIME = re.compile(rf"收货时间段?{_SAY}([^，,。；;\n]+(?:\n[^�
 RECEIVING_ADDRESS = re.compile(rf"(?:收货|送货|配送)地址{_SAY}([^，,。；;\n]+(?:\n[^，,。；;\n]+)?)")
 
 
-def wraps(rows: list[Row], r: int) -> bool:
-    """Row ``r`` runs on into the next row: it reaches the text block's right edge and the next row follows
-    at line spacing (a value cut by the page's margin, not one that ended)."""
+def follows(rows: list[Row], r: int) -> bool:
+    """The next row comes at line spacing after row ``r`` (same paragraph or cell)."""
     if r + 1 >= len(rows):
         return False
     row, nxt = rows[r], rows[r + 1]
+    return nxt.bbox[1] - row.bbox[3] < 1.2 * max(row.height, 8)
+
+
+_CLAUSE_START = re.compile(
+    r"^\s*(?:[一二三四五六七八九十]+\s*[、.．]|第\s*[一二三四五六七八九十\d]+\s*条|\d{1,2}\s*[、.．](?!\d))"
+)
+
+
+def wraps(rows: list[Row], r: int) -> bool:
+    """Row ``r`` runs on into the next row: the next row follows at line spacing, starts no clause of its
+    own, and either row ``r`` reaches the text block's right edge (cut by the page's margin) or the next row
+    is a short tail no wider than row ``r`` (a value wrapped inside a narrower cell or indented block)."""
+    if not follows(rows, r):
+        return False
+    row, nxt = rows[r], rows[r + 1]
+    if _CLAUSE_START.match(nxt.norm):
+        return False
     h = max(row.height, 8)
     right = max(x.bbox[2] for x in rows)
-    return row.bbox[2] >= right - 2.5 * h and nxt.bbox[1] - row.bbox[3] < 1.2 * h
+    tail = len(nxt.segments) == 1 and nxt.bbox[2] <= row.bbox[2] + h and nxt.bbox[0] >= row.bbox[0] - h
+    return row.bbox[2] >= right - 2.5 * h or tail
 
 
 _WINDOW = re.compile(r"\d{1,2}\s*[:：点时]\s*\d{0,2}\s*[-—~～至到]\s*\d{1,2}\s*[:：点时]")
@@ -137,7 +154,7 @@ def find(rows: list[Row], fl: Flow, pattern: re.Pattern[str], judge: Judge | Non
 def time_judge(rows: list[Row], r: int, first: str, second: str) -> bool:
     """A window cut short (周一至 | 周六 8:30-17:30) goes on with days or hours, never with other words."""
     goes_on = re.match(r"\s*(?:周|至|到|\d|[-—~～:：点]|上午|下午|晚|早)", second)
-    return not time_complete(first) and goes_on is not None and wraps(rows, r)
+    return not time_complete(first) and goes_on is not None and follows(rows, r)
 
 
 def address_judge(rows: list[Row], r: int, first: str, second: str) -> bool:

@@ -115,3 +115,38 @@ def test_receiving_address_in_a_sentence_that_wraps():
     f = extract_fields(DocType.LOGISTICS_CONTRACT, lines)
     assert f["receiving_address"].value == "江苏省南京市秦淮区中华路150号金鹰商贸中心负一层"
     assert f["consignee_name"].value == "田军华"
+
+
+def test_address_wrapped_inside_an_indented_block_short_of_the_margin():
+    # the address breaks well before the right margin and goes on under the label, as a filled-in block does
+    lines = _contract(
+        line(
+            "二、乙方指定收货人：郑淑丽，联系电话：15815846790，收货时间：每天8:00-18:00。", LEFT, 700, RIGHT
+        ),
+        line("收货地址：湖北省武汉市江汉区华府大", LEFT + 55, 760),
+        line("道217号恒达物流园D区9号仓库", LEFT + 57, 815),
+    )
+    f = extract_fields(DocType.LOGISTICS_CONTRACT, lines)
+    assert f["receiving_address"].value == "湖北省武汉市江汉区华府大道217号恒达物流园D区9号仓库"
+
+
+def test_time_cut_after_the_day_range_goes_on_on_a_short_next_row():
+    lines = _contract(
+        line(
+            "二、乙方指定收货人：阎怡英，联系电话：13379292398，收货时间：周一至周五", LEFT, 700, RIGHT - 90
+        ),
+        line("9:00-17:00。", LEFT, 760),
+        line("收货地址：湖北省武汉市武昌区华府大道278号", LEFT + 60, 840),
+    )
+    f = extract_fields(DocType.LOGISTICS_CONTRACT, lines)
+    assert f["receiving_time"].value == "周一至周五 9:00-17:00"
+    assert f["receiving_address"].value == "湖北省武汉市武昌区华府大道278号"
+
+
+def test_a_clause_on_the_next_row_is_not_part_of_the_address():
+    lines = _contract(
+        line("收货地址：湖北省武汉市武昌区华府大道278号", LEFT + 60, 700),
+        line("三、乙方收货时须由指定收货人签收。", LEFT, 750),
+    )
+    f = extract_fields(DocType.LOGISTICS_CONTRACT, lines)
+    assert f["receiving_address"].value == "湖北省武汉市武昌区华府大道278号"
