@@ -33,7 +33,7 @@ def read_text_layer(path: Path, page: int, scale: float) -> list[TextLine] | Non
     with pdfplumber.open(path) as pdf:
         if not 1 <= page <= len(pdf.pages):
             return None
-        p = pdf.pages[page - 1]
+        p = pdf.pages[page - 1].filter(lambda obj: not _seal_ink(obj))
         try:
             raw = p.extract_text_lines(layout=False, strip=True, return_chars=True, keep_blank_chars=False)
         except (ValueError, KeyError, TypeError):
@@ -42,6 +42,26 @@ def read_text_layer(path: Path, page: int, scale: float) -> list[TextLine] | Non
         if not _usable(text):
             return None
         return [piece for line in raw for piece in _cells(line["chars"], scale)]
+
+
+def _seal_ink(obj: dict[str, Any]) -> bool:
+    """A character filled in red is a seal's legend (an e-seal drawn as text), not the page's print.
+
+    Left in, its characters interleave with the signature block under it (法定代表人：济姚欣珍); the seal
+    itself is found on the rendered page like any other.
+    """
+    if obj.get("object_type") != "char":
+        return False
+    color = obj.get("non_stroking_color")
+    if not isinstance(color, (tuple, list)):
+        return False
+    if len(color) == 3:
+        r, g, b = (float(v) for v in color)
+        return r > 0.55 and r - max(g, b) > 0.35
+    if len(color) == 4:  # CMYK: red is magenta + yellow without black
+        c, m, y, k = (float(v) for v in color)
+        return m > 0.6 and y > 0.5 and c < 0.3 and k < 0.4
+    return False
 
 
 def _cells(chars: list[dict[str, Any]], scale: float) -> list[TextLine]:

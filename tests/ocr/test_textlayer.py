@@ -76,3 +76,31 @@ def test_image_only_pdf_has_no_text_layer(tmp_path):
     Image.new("RGB", (800, 1100), "white").save(path, format="PDF")
     f = ingest([path], FileStore(tmp_path / "store")).files[0]
     assert read_text_layer(f.stored_path, 1, pdf_render_scale(f, 1, 200)) is None
+
+
+def test_red_seal_legend_drawn_as_text_is_not_read_as_print(tmp_path: Path) -> None:
+    # an e-seal drawn as red text over a signature block: its characters must not glue onto the print
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(TTFont("wqy", str(FONT), subfontIndex=0))
+    path = tmp_path / "signed.pdf"
+    c = canvas.Canvas(str(path), pagesize=A4)
+    c.setFont("wqy", 12)
+    for i, text in enumerate(LINES[1:]):
+        c.drawString(72, A4[1] - 90 - 30 * i, text)
+    c.drawString(300, 300, "法定代表人：姚欣珍")
+    c.setFillColorRGB(0.85, 0.1, 0.1)
+    for j, ch in enumerate("济南天和家电销售有限公司"):
+        c.drawString(296 + 14 * j, 301, ch)  # the legend runs across the signature line
+    c.setFillColorRGB(0.9, 0.15, 0.1)
+    c.drawString(320, 280, "合同专用章")
+    c.showPage()
+    c.save()
+    lines = read_text_layer(path, 1, 2.0)
+    assert lines is not None
+    text = "".join(ln.text for ln in lines)
+    assert "法定代表人：姚欣珍" in text
+    assert "合同专用章" not in text and "济南天和" not in text
