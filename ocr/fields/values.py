@@ -116,6 +116,12 @@ def person_name(raw: str) -> Cleaned | None:
     return Cleaned(v, 1.0)
 
 
+def license_type(raw: str) -> Cleaned | None:
+    """有限责任公司（自然人投资或控股）: licences print full-width brackets; readers return ASCII ones."""
+    v = _cjk_parens(compact(raw))
+    return Cleaned(v, 0.9) if v else None
+
+
 def text_value(raw: str) -> Cleaned | None:
     v = compact(raw)
     return Cleaned(v, 0.9) if v else None
@@ -299,7 +305,7 @@ CLEANERS: dict[str, Callable[[str], Cleaned | None]] = {
     "issue_date": a_date,
     "receiving_time": time_window,
     "registered_capital": money,
-    "license_type": text_value,
+    "license_type": license_type,
     "business_type": choice,
     "contract_no": serial_no,
 }

@@ -43,13 +43,19 @@ def test_account_opened_split_over_cells():
 
 
 def test_half_read_foot_date_is_rejected_not_guessed():
-    # the reader lost the day (and a year digit on another copy): no date rather than a wrong one
+    # the reader lost the day, or two year digits: no date rather than a wrong one
     f = extract_fields(DocType.BANK_PERMIT, _permit(line("二〇一八年六月", 1000, 1600)))
     assert "account_opened" not in f
-    g = extract_fields(DocType.BANK_PERMIT, _permit(line("〇一八年六月十二日", 1036, 1600)))
+    g = extract_fields(DocType.BANK_PERMIT, _permit(line("一八年六月十二日", 1072, 1600)))
     assert "account_opened" not in g
     h = extract_fields(DocType.BANK_PERMIT, _permit(line("二〇一八年六月卅二日", 1000, 1600)))
     assert "account_opened" not in h
+
+
+def test_year_whose_leading_two_was_lost_under_a_seal_is_the_only_century_it_can_be():
+    # 二〇一三 read as 〇一三: a three-digit year that starts with 〇 can only be 20xx on a bank permit
+    f = extract_fields(DocType.BANK_PERMIT, _permit(line("〇一三年七月二十三日", 1036, 1600)))
+    assert f["account_opened"].value == "2013-07-23"
 
 
 def test_labelled_account_opened_is_preferred_and_its_misread_day_mark_tolerated():
@@ -103,3 +109,22 @@ def test_legacy_number_after_its_label_with_spaces_read_inside():
     f = extract_fields(DocType.TAX_REGISTRATION, lines)
     assert f["tax_id"].value == "110108600037341"
     assert f["issue_date"].value == "2009-10-08"
+
+
+def test_unlabelled_card_number_on_a_passbook_copy() -> None:
+    lines = [
+        line("中国建设银行", 400, 400),
+        line("6217 0021 8760 2252 220", 404, 700),
+        line("银联UnionPay", 1050, 850),
+        line("户名：钟文雨", 224, 1100),
+        line("开户行：中国建设银行济南高新支行", 222, 1200),
+    ]
+    f = extract_fields(DocType.PASSBOOK, lines)
+    assert f["bank_account"].value == "6217002187602252220"
+    assert f["account_holder"].value == "钟文雨"
+
+
+def test_licence_type_keeps_the_printed_full_width_brackets() -> None:
+    lines = [line("营业执照", 700, 200), line("类型：有限责任公司(自然人投资或控股)", 200, 600)]
+    f = extract_fields(DocType.BUSINESS_LICENSE, lines)
+    assert f["license_type"].value == "有限责任公司（自然人投资或控股）"
