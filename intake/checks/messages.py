@@ -275,3 +275,4 @@ def missing_info_notice(labels: list[str], hours: int) -> str:
 
 
 LIKELY_MISREAD = "两者仅差一个字，可能是识别误差，请对照原件核对。"
+PARTLY_HIDDEN = "识别结果只缺少原名称中的部分文字（可能被印章遮盖或漏识别），请对照原件核对。"

@@ -623,6 +623,30 @@ def test_one_character_off_on_a_contract_is_a_likely_misread(
     assert only(outcome) == ("name_mismatch", "warning", "LIKELY_MISREAD")
 
 
+def test_characters_lost_under_a_seal_on_a_contract_ask_a_person(
+    docs: list[Document], kit: SimpleNamespace
+) -> None:
+    contract = next(d for d in docs if d.doc_type == "logistics_contract")
+    name = contract.fields["customer_name"]
+    hidden = dataclasses.replace(name, value=name.value[3:], confidence=0.9)  # the head under the seal
+    changed = dataclasses.replace(contract, fields={**contract.fields, "customer_name": hidden})
+    outcome = kit.run([changed if d is contract else d for d in docs])
+    assert only(outcome) == ("name_mismatch", "warning", "LIKELY_MISREAD")
+    assert "印章遮盖" in outcome.findings[0].message
+
+
+def test_another_name_on_a_contract_stays_a_blocker_even_when_shorter(
+    docs: list[Document], kit: SimpleNamespace
+) -> None:
+    contract = next(d for d in docs if d.doc_type == "logistics_contract")
+    name = contract.fields["customer_name"]
+    other = dataclasses.replace(name, value="宏达" + name.value[4:], confidence=0.9)  # not a part of the name
+    changed = dataclasses.replace(contract, fields={**contract.fields, "customer_name": other})
+    outcome = kit.run([changed if d is contract else d for d in docs])
+    rules = {(f.rule, str(f.severity)) for f in outcome.findings}
+    assert ("name_mismatch", "blocker") in rules
+
+
 def test_one_character_off_on_the_application_form_stays_a_blocker(
     docs: list[Document], kit: SimpleNamespace
 ) -> None:
