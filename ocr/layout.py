@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
+from functools import cache
+from typing import Any
 
 from ocr.types import BBox, TextLine
 
@@ -69,15 +71,46 @@ GAP_MARKS = frozenset("☑☐□■▢▣◻◼")  # readers print these for the
 
 
 def fold(text: str) -> str:
-    """Per-character NFKC that never changes the length (so offsets stay valid); gap marks → spaces."""
+    """Per-character NFKC and traditional → simplified glyphs, never changing the length (so offsets stay
+    valid); gap marks → spaces. A Kai hand is often read in traditional glyphs (收貨人電話): the labels and
+    the document's words must still be found."""
     out = []
     for ch in text:
         if ch in GAP_MARKS:
             out.append(" ")
             continue
         f = unicodedata.normalize("NFKC", ch)
-        out.append(f if len(f) == 1 else ch)
+        out.append(simplified_char(f) if len(f) == 1 else ch)
     return "".join(out)
+
+
+@cache
+def _t2s() -> Any:  # opencc ships no type information
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+@cache
+def simplified_char(ch: str) -> str:
+    """The simplified glyph of a traditional one a reader returned; other characters unchanged.
+
+    Only characters outside GB 2312 are folded: those never occur in mainland printing, while a few GB 2312
+    characters that OpenCC would also change (乾, 於, 後 …) are legitimate in simplified names.
+    """
+    if not "\u3400" <= ch <= "\u9fff":
+        return ch
+    try:
+        ch.encode("gb2312")
+    except UnicodeEncodeError:
+        folded = _t2s().convert(ch)
+        return folded if len(folded) == 1 else ch
+    return ch
+
+
+def to_simplified(text: str) -> str:
+    """聯錦家電銷售 → 联锦家电销售: traditional glyphs a reader returned, folded to the printed ones."""
+    return "".join(simplified_char(ch) for ch in text)
 
 
 def _overlap(a: BBox, b: BBox) -> float:

@@ -15,7 +15,7 @@ from functools import cache
 
 from ocr.fields import parties, sentences, shapes, values
 from ocr.fields.labels import ADDR_PHONE, ID_VALIDITY, LABELS, PARTY_LABELS, VALIDITY, all_labels
-from ocr.layout import Row, Segment, build_rows, fold, union
+from ocr.layout import Row, Segment, build_rows, fold, to_simplified, union
 from ocr.types import BBox, DocType, FieldValue, TextLine, TextSource
 
 _GAP = r"[\s\u3000]*"
@@ -643,7 +643,7 @@ def _party_fields(
 
 def _simplified(fv: FieldValue) -> FieldValue:
     """Traditional glyphs from a reader folded to the simplified ones printed; ``raw`` stays as read."""
-    folded = shapes.to_simplified(fv.value)
+    folded = to_simplified(fv.value)
     return fv if folded == fv.value else replace(fv, value=folded, raw=fv.raw or fv.value)
 
 

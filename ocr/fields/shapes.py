@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from functools import cache
-from typing import Any
 
 QUOTES = "“”「」『』\"'‘’《》〈〉"
 _QUOTE_RE = re.compile(f"[{re.escape(QUOTES)}]")
@@ -74,38 +73,6 @@ def label_set() -> frozenset[str]:
 def is_person(value: str) -> bool:
     """2–4 CJK characters (a · between given name and surname allowed), and not a label or a label's part."""
     return bool(PERSON.match(value)) and value not in label_set() and not _NOT_PERSON.search(value)
-
-
-@cache
-def _gb2312(ch: str) -> bool:
-    try:
-        ch.encode("gb2312")
-    except UnicodeEncodeError:
-        return False
-    return True
-
-
-@cache
-def _t2s() -> Any:  # opencc ships no type information
-    import opencc
-
-    return opencc.OpenCC("t2s")
-
-
-def to_simplified(text: str) -> str:
-    """Fold traditional glyphs a reader returned (聯錦家電銷售 → 联锦家电销售) to the simplified ones printed.
-
-    Only characters outside GB 2312 are folded: those never occur in mainland printing, while a few GB 2312
-    characters that OpenCC would also change (乾, 於, 後 …) are legitimate in simplified names.
-    """
-    if all(ord(ch) < 0x3400 or _gb2312(ch) for ch in text):
-        return text
-    conv = _t2s()
-    out = []
-    for ch in text:
-        folded = conv.convert(ch) if "\u3400" <= ch <= "\u9fff" and not _gb2312(ch) else ch
-        out.append(folded if len(folded) == 1 else ch)
-    return "".join(out)
 
 
 # the end of a printed day range (周一至周五, 周一至周日, 工作日): its hours follow after one space

@@ -150,3 +150,15 @@ def test_a_clause_on_the_next_row_is_not_part_of_the_address():
     )
     f = extract_fields(DocType.LOGISTICS_CONTRACT, lines)
     assert f["receiving_address"].value == "湖北省武汉市武昌区华府大道278号"
+
+
+def test_labels_read_in_traditional_glyphs_from_a_kai_hand_are_still_labels():
+    lines = [
+        line("姓名 郑淑丽", 390, 265),
+        line("公民身份号码 420103199311130397", 390, 616),
+        line("收貨人電話：15815846790", 212, 1493),
+        line("收貨時間：周一至周六8:30-17:30", 203, 1585),
+    ]
+    f = extract_fields(DocType.CONSIGNEE_ID, lines)
+    assert f["consignee_phone"].value == "15815846790"
+    assert f["receiving_time"].value == "周一至周六 8:30-17:30"

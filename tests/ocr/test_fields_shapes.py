@@ -1,7 +1,8 @@
 """Values are checked against their field's shape before they are taken (issue 9, class 1)."""
 
 from ocr.fields import extract_fields
-from ocr.fields.shapes import time_with_space, to_simplified
+from ocr.fields.shapes import time_with_space
+from ocr.layout import to_simplified
 from ocr.types import DocType, TextLine, TextSource
 
 CHAR = 36  # px per CJK character on a ~1650×2340 page; lines are 40 px high
