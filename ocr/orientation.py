@@ -93,18 +93,21 @@ def detect(image: np.ndarray) -> Orientation:
     return _probe(image)[0]
 
 
-def _probe(image: np.ndarray) -> tuple[Orientation, np.ndarray | None]:
-    """The orientation, and the line boxes found on the way when they can serve the upright page too."""
+def _probe(image: np.ndarray) -> tuple[Orientation, np.ndarray]:
+    """The orientation, and the line boxes found on the way (they serve the upright page too).
+
+    No boxes is an answer too (a blank or unreadable image): the engine is told so instead of detecting
+    again. If the quarter-turned copy shows no lines, the boxes of the image as given are kept.
+    """
     boxes = _boxes(image)
     if len(boxes) == 0:
-        return Orientation(0, 0.0), None
+        return Orientation(0, 0.0), boxes
     rotation = 0
     if _is_quarter_turned(boxes):
-        rotation = 90
-        image = _rotate_quarter(image, 90)
-        boxes = _boxes(image)
-        if len(boxes) == 0:
-            return Orientation(0, 0.0), None
+        turned = _rotate_quarter(image, 90)
+        turned_boxes = _boxes(turned)
+        if len(turned_boxes):
+            rotation, image, boxes = 90, turned, turned_boxes
     skew = _skew(boxes)
     if _upside_down(image, boxes):
         rotation = (rotation + 180) % 360  # a half turn keeps the slope of the lines
@@ -147,14 +150,14 @@ def upright(image: np.ndarray) -> tuple[np.ndarray, Orientation]:
     return out, found
 
 
-def upright_with_lines(image: np.ndarray) -> tuple[np.ndarray, Orientation, np.ndarray | None]:
+def upright_with_lines(image: np.ndarray) -> tuple[np.ndarray, Orientation, np.ndarray]:
     """The upright, deskewed page, how it was found, and the text-line boxes in the upright page.
 
     Finding the orientation already ran the line detector; its boxes, carried through the same turn and
-    deskew, spare the OCR engine a second detection (the most expensive step of reading a page).
+    deskew, spare the OCR engine a second detection (the most expensive step of reading a page); an empty
+    array means the page has no text lines.
     """
     found, boxes = _probe(image)
     turned = _rotate_quarter(image, found.rotation)
     out = deskew(turned, found.skew)
-    lines = _deskew_points(boxes, found.skew, turned.shape) if boxes is not None else None
-    return out, found, lines
+    return out, found, _deskew_points(boxes, found.skew, turned.shape)

@@ -36,7 +36,8 @@ def to_rgb_array(image: Image.Image) -> np.ndarray:
     h, w = arr.shape[:2]
     scale = MAX_SIDE / max(h, w)
     if scale < 1:
-        arr = cv2.resize(arr, (round(w * scale), round(h * scale)), interpolation=cv2.INTER_AREA)
+        size = (max(1, round(w * scale)), max(1, round(h * scale)))  # a 1 px sliver must not vanish
+        arr = cv2.resize(arr, size, interpolation=cv2.INTER_AREA)
     return np.ascontiguousarray(arr)
 
 

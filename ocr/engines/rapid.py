@@ -120,7 +120,8 @@ def detect_lines(image: np.ndarray, side: int = DET_SIDE) -> np.ndarray:
     """
     h, w = image.shape[:2]
     scale = min(1.0, side / max(h, w))
-    small = image if scale == 1.0 else cv2.resize(image, (round(w * scale), round(h * scale)), cv2.INTER_AREA)
+    size = (max(1, round(w * scale)), max(1, round(h * scale)))  # a 1 px sliver must not vanish
+    small = image if scale == 1.0 else cv2.resize(image, size, cv2.INTER_AREA)
     padded, left, top = _pad_for_detector(small)
     det = shared_rapidocr()._load_det_model()(padded)
     if det.boxes is None or len(det.boxes) == 0:
