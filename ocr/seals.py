@@ -14,7 +14,7 @@ texts, and a wrong text would raise a false mismatch, whereas an empty one is si
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import cv2
 import numpy as np
@@ -22,7 +22,7 @@ import numpy as np
 from ocr.types import BBox, Seal, SealKind
 
 MIN_SEAL_MM, MAX_SEAL_MM = 10, 65
-MAX_GROUP_MM = 150  # seals stamped side by side so that they touch make one blob of red up to ~3 seals wide
+MAX_GROUP_MM = 330  # touching seals make one blob: ~3 side by side on a contract, up to 7 down a seal card
 MAX_RING_MM = 50
 MIN_RING_MM = 27  # official round seals are 38–42 mm (ovals 40–45 mm wide); a licence's emblem is ~22 mm
 LEGEND_INK = 0.02  # share of inked pixels under the star above which a legend is printed there
@@ -47,6 +47,7 @@ class Blob:
     mask: np.ndarray  # red-ink mask of the crop (uint8 0/255)
     ink: np.ndarray  # how red each pixel of the crop is (uint8, 0 = none): faint strokes stay readable
     closed: np.ndarray  # the same mask with small gaps closed: the shape of the impression
+    outline: tuple | None = None  # ellipse fitted when cut out of touching seals (crop coordinates)
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,7 +104,7 @@ def _seal_sized(w: int, h: int, px_mm: float) -> bool:
     long, short = max(w, h), min(w, h)
     if MIN_SEAL_MM * px_mm <= long <= MAX_SEAL_MM * px_mm and long <= 2 * short:
         return True
-    return MIN_RING_MM * px_mm <= short and long <= min(MAX_GROUP_MM * px_mm, 4 * short)
+    return MIN_RING_MM * px_mm <= short and long <= min(MAX_GROUP_MM * px_mm, 8 * short)
 
 
 def _ink(grey: np.ndarray, chroma: np.ndarray, mask: np.ndarray) -> np.ndarray:
@@ -161,7 +162,7 @@ def split_rings(blob: Blob, dpi: float) -> list[Blob]:
     tol = max(2.0, 0.5 * px_mm)
     rng = np.random.default_rng(len(pts))
     shapes = []
-    for _ in range(4):
+    for _ in range(8):
         circle = _best_circle(pts, MIN_RING_MM / 2 * px_mm, MAX_RING_MM / 2 * px_mm, tol, rng)
         if circle is None:
             break
@@ -261,7 +262,14 @@ def _cut(blob: Blob, ellipse: tuple, others: list[tuple]) -> Blob | None:
         return np.where(inside, a[box], 0).astype(a.dtype)
 
     bx, by = blob.bbox[0], blob.bbox[1]
-    return Blob((bx + x0, by + y0, bx + x1, by + y1), clip(blob.mask), clip(blob.ink), clip(blob.closed))
+    (cx, cy), axes, angle = ellipse
+    return Blob(
+        (bx + x0, by + y0, bx + x1, by + y1),
+        clip(blob.mask),
+        clip(blob.ink),
+        clip(blob.closed),
+        outline=((cx - x0, cy - y0), axes, angle),
+    )
 
 
 def is_square_seal(blob: Blob) -> bool:
@@ -289,10 +297,13 @@ def is_square_seal(blob: Blob) -> bool:
 
 def normalise_ring(blob: Blob) -> Ring | None:
     """The blob as an upright circle, or None when it is not a ring with text (emblem, title, rule …)."""
-    contour = _outer_contour(blob.closed)
-    if contour is None or len(contour) < 20:
-        return None
-    ellipse = cv2.fitEllipse(contour)
+    if blob.outline is not None:  # cut out of touching seals: neighbours' rings cut into its own outline
+        ellipse = blob.outline
+    else:
+        contour = _outer_contour(blob.closed)
+        if contour is None or len(contour) < 20:
+            return None
+        ellipse = cv2.fitEllipse(contour)
     (_, _), (ea, eb), _ = ellipse
     if min(ea, eb) < 10:
         return None
@@ -323,7 +334,9 @@ def normalise_ring(blob: Blob) -> Ring | None:
     outer_text = core[:, coverage >= 0.5 * coverage.max()]
     profile = np.convolve(np.tile(outer_text.mean(axis=1), 3), np.ones(15) / 15, mode="same")[720:1440]
     _, gap_len = _widest_gap(profile > 0.04)
-    if gap_len < 40:
+    if gap_len < 40 and (outer.mean() < 0.85 or band.mean() < 0.12):
+        # no gap under the arc text: a seal whose kind runs along the bottom arc (收货专用章 curved under the
+        # star) or sits low enough to close the gap is still a seal, but only with a full ring and much text
         return None
     text_mid = _top(_without_concentric_lines(polar[:, int(radii * 0.1) : int(radii * 0.86)] > 0), outer_text)
     # turn the disc so the legend's middle is at the top (270° in image angles)
@@ -429,6 +442,16 @@ def arc_image(ring: Ring) -> np.ndarray:
     return _ink_image(_trim(cv2.rotate(arc, cv2.ROTATE_90_COUNTERCLOCKWISE)))
 
 
+def bottom_arc_image(ring: Ring) -> np.ndarray:
+    """The text along the bottom arc (收货专用章 printed round the foot, tops towards the centre) as one
+    straight strip, characters upright, left to right."""
+    polar = _polar(ring.disc)
+    radii = polar.shape[1]
+    strip = polar[:, int(radii * 0.52) : int(radii * 0.9)]
+    lo, hi = (90 - 65) * 2, (90 + 65) * 2  # polar rows, two per degree; 90° is the foot
+    return _ink_image(_trim(cv2.rotate(strip[lo:hi], cv2.ROTATE_90_CLOCKWISE)))
+
+
 def _trim(mask: np.ndarray) -> np.ndarray:
     ys, xs = np.nonzero(mask > 60)
     if len(xs) == 0:
@@ -512,6 +535,8 @@ def _ring_seal(blob: Blob, ring: Ring, *, read_text: bool) -> Seal:
         legend, _ = _rec_only(legend_image(ring))
         arc, score = _rec_only(arc_image(ring))
     kind = classify_kind(legend, arc)
+    if read_text and kind == SealKind.COMPANY and ring.text_span > 300:
+        kind = _kind_all_round(ring, kind)
     # `company` means nothing is printed under the star; ink there that could not be read leaves the
     # kind open (a reviewer looks), it does not make the seal a company seal
     confident = kind != SealKind.COMPANY or not has_legend_ink(ring)
@@ -522,6 +547,19 @@ def _ring_seal(blob: Blob, ring: Ring, *, read_text: bool) -> Seal:
         text=owner_name(arc, score),
         shape="oval" if ring.oval else "round",
     )
+
+
+def _kind_all_round(ring: Ring, kind: SealKind) -> SealKind:
+    """Text all the way round leaves no gap to find the seal's top by: the kind may sit under the star on
+    the other side of the symmetry axis, or run along the bottom arc. Try both before calling it a company
+    seal."""
+    turned = replace(ring, disc=cv2.rotate(ring.disc, cv2.ROTATE_180))
+    for image in (legend_image(turned), bottom_arc_image(ring), bottom_arc_image(turned)):
+        text, _ = _rec_only(image)
+        found = next((k for pattern, k in _KINDS if re.search(pattern, text)), None)
+        if found is not None:
+            return found
+    return kind
 
 
 def _width_mm(bbox: BBox, dpi: float) -> float:

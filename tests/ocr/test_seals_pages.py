@@ -141,3 +141,26 @@ def test_an_unreadable_legend_leaves_the_kind_in_doubt() -> None:
     assert len(seals) == 1
     assert seals[0].kind != SealKind.RECEIVING
     assert seals[0].confidence < 0.8
+
+
+@pytest.mark.ocr
+def test_a_seal_whose_text_runs_all_the_way_round_is_still_a_receiving_seal() -> None:
+    # the name over ~320° and the kind set low under the star: no empty arc is left under the name
+    full = replace(RECEIVING, arc_span=320.0, legend_y=0.6, legend_size=0.24)
+    dpi = 200.0
+    page = stamp_on(text_page((1654, 2339), dpi, lines=12), full, dpi, 900, 1500)
+    seals = find_seals(page, dpi)
+    assert [(s.kind, s.confidence >= 0.8) for s in seals] == [(SealKind.RECEIVING, True)]
+
+
+def test_seals_stamped_down_a_seal_card_so_that_they_touch_are_each_found() -> None:
+    # a seal card at a low-resolution scan: five reserved seals in one column, each touching the next
+    dpi = 140.0
+    px = dpi / 25.4
+    page = np.full((round(11.69 * dpi), round(8.27 * dpi), 3), 252, np.uint8)
+    names = [NAME, NAME, NAME, NAME, NAME]
+    centres = [(int(100 * px), int((40 + 39 * i) * px)) for i in range(len(names))]
+    for (cx, cy), name in zip(centres, names, strict=True):
+        page = stamp_on(page, Stamp(name, font=UMING, width_mm=41), dpi, cx, cy)
+    seals = find_seals(page, estimate_dpi(page), read_text=False)
+    assert _centre_hits(centres, seals, int(px * 4)) == len(centres)
