@@ -159,5 +159,9 @@ def upright_with_lines(image: np.ndarray) -> tuple[np.ndarray, Orientation, np.n
     """
     found, boxes = _probe(image)
     turned = _rotate_quarter(image, found.rotation)
-    out = deskew(turned, found.skew)
-    return out, found, _deskew_points(boxes, found.skew, turned.shape)
+    return apply(image, found), found, _deskew_points(boxes, found.skew, turned.shape)
+
+
+def apply(image: np.ndarray, found: Orientation) -> np.ndarray:
+    """The same turn and deskew on another copy of the page (the colour original of a washed copy)."""
+    return deskew(_rotate_quarter(image, found.rotation), found.skew)

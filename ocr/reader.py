@@ -16,7 +16,7 @@ from ocr import orientation
 from ocr.classify import classify
 from ocr.engines import DEFAULT_ENGINE, get_engine
 from ocr.fields import extract_fields
-from ocr.seals import find_seals
+from ocr.seals import find_seals, wash_seal_ink
 from ocr.types import PageReading, PageText, TextLine, TextSource
 
 MAX_SIDE = 2400  # px: A4 at ~200 dpi; bigger scans are reduced (OCR resamples to ≤2000 px anyway)
@@ -60,8 +60,12 @@ def read_page(
             pixels.shape[1], pixels.shape[0], tuple(text_layer), TextSource.TEXT_LAYER, "pdfplumber"
         )
     else:
-        pixels, found, quads = orientation.upright_with_lines(pixels)
-        lines = get_engine(engine).read(pixels, quads)
+        # print under a seal is read from a copy whose seal ink is washed out; the reviewer sees, and the
+        # seal search reads, the colour original turned the same way
+        washed = wash_seal_ink(pixels, estimate_dpi(pixels))
+        upright, found, quads = orientation.upright_with_lines(washed)
+        pixels = upright if washed is pixels else orientation.apply(pixels, found)
+        lines = get_engine(engine).read(upright, quads)
         text = PageText(
             pixels.shape[1],
             pixels.shape[0],
@@ -72,6 +76,6 @@ def read_page(
             skew=found.skew,
         )
     doc_type, confidence = classify(text.lines, text.height)
-    fields = extract_fields(doc_type, text.lines)
+    fields = extract_fields(doc_type, text.lines, text.source)
     seals = find_seals(pixels, estimate_dpi(pixels))
     return PageReading(doc_type, confidence, text, fields, seals), pixels

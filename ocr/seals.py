@@ -29,6 +29,7 @@ LEGEND_INK = 0.02  # share of inked pixels under the star above which a legend i
 MIN_TEXT_SCORE = 0.93  # of the least sure character
 MIN_RED_CHROMA = 32  # R − max(G, B) of faded seal ink on a tinted scan; paper and black print stay below
 RED_SHARE = 0.25  # chroma of seal ink per unit of its darkness, at least (black print: ~0)
+WASH_RED_LEVEL = 140  # red channel at or above this, inside a seal, is seal ink or paper: washed
 DISC = 128  # radius (px) of the normalised seal image
 _KINDS: tuple[tuple[str, SealKind], ...] = (  # authority labels first: 业务专用章 is not 财务
     (r"业\s*务|核\s*准|受\s*理|账\s*户|管\s*理", SealKind.OTHER),
@@ -97,6 +98,32 @@ def find_blobs(image: np.ndarray, dpi: float) -> list[Blob]:
             )
         )
     return [b for b in blobs if not any(o is not b and _inside(b.bbox, o.bbox) for o in blobs)]
+
+
+def wash_seal_ink(image: np.ndarray, dpi: float) -> np.ndarray:
+    """A copy of the page for reading its print: every seal-sized red impression washed out, so the print it
+    covers (a name under the company seal, a date under the bank's seal) is read instead of lost, and the
+    seal's own legend is not read as print. Within the impression's box, whatever is light in the red
+    channel goes to paper: seal ink, red or greyed by the scan, is; black print and blue handwriting are not
+    (black under red ink keeps a dark red channel). Red
+    outside seal-sized blobs (a red title, red rules) is kept."""
+    chroma = red_chroma(image)
+    mask = np.where(chroma >= MIN_RED_CHROMA, 255, 0).astype(np.uint8)
+    px_mm = dpi / 25.4
+    k = max(3, int(px_mm * 1.5))
+    closed = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k)))
+    n, _, stats, _ = cv2.connectedComponentsWithStats(closed, connectivity=8)
+    out = image
+    for i in range(1, n):
+        x, y, w, h, _ = stats[i]
+        if not _seal_sized(int(w), int(h), px_mm):
+            continue
+        if out is image:
+            out = image.copy()
+        box = out[y : y + h, x : x + w]  # the whole box: a ring's text and star are blobs of their own
+        paper = np.percentile(box, 95, axis=(0, 1)).astype(box.dtype)
+        box[box[..., 0] >= WASH_RED_LEVEL] = paper
+    return out
 
 
 def _seal_sized(w: int, h: int, px_mm: float) -> bool:

@@ -71,3 +71,37 @@ def test_blank_page_reads_as_unknown_without_fields():
     assert reading.doc_type == DocType.UNKNOWN
     assert reading.fields == {}
     assert reading.seals == ()
+
+
+def _signature_block(seal_over: bool) -> np.ndarray:
+    """A contract's last page: 乙方's name and representative printed where its company seal is stamped."""
+    from PIL import ImageDraw, ImageFont
+
+    from tests.ocr.test_seals_drawing import UMING, Stamp, stamp_on
+
+    page = Image.new("RGB", (1654, 2339), (252, 252, 250))
+    draw = ImageDraw.Draw(page)
+    font = ImageFont.truetype("/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc", 34, index=2)
+    draw.text(
+        (150, 200),
+        "八、本合同一式三份，甲方执两份，乙方执一份，自双方签字盖章之日起生效。",
+        font=font,
+        fill=0,
+    )
+    draw.text((900, 460), "乙方（盖章）：", font=font, fill=0)
+    draw.text((900, 530), "南昌华腾电器有限公司", font=font, fill=0)
+    draw.text((900, 610), "法定代表人：万少建", font=font, fill=0)
+    draw.text((900, 690), "日期：2025年10月30日", font=font, fill=0)
+    pixels = np.asarray(page).copy()
+    if seal_over:
+        pixels = stamp_on(pixels, Stamp("南昌华腾电器有限公司", font=UMING, width_mm=42), 200.0, 1090, 580)
+    return pixels
+
+
+def test_print_under_a_seal_is_read_and_the_seal_still_found():
+    reading, pixels = read_page(Image.fromarray(_signature_block(seal_over=True)))
+    text = "".join(ln.text for ln in reading.text.lines)
+    assert "南昌华腾电器有限公司" in text
+    assert "法定代表人：万少建" in text.replace(":", "：")
+    assert len(reading.seals) == 1  # found on the colour original, which is what the reviewer is shown
+    assert (pixels[..., 0].astype(int) - pixels[..., 1].astype(int) > 60).sum() > 1000
