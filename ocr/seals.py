@@ -83,7 +83,7 @@ def find_blobs(image: np.ndarray, dpi: float) -> list[Blob]:
     blobs = []
     for i in range(1, n):
         x, y, w, h, _ = stats[i]
-        if not _seal_sized(int(w), int(h), px_mm):
+        if not _seal_sized(int(w), int(h), px_mm) or _across(stats[i], image.shape):
             continue
         crop = mask[y : y + h, x : x + w]
         if float((crop > 0).mean()) < 0.04:
@@ -116,7 +116,7 @@ def wash_seal_ink(image: np.ndarray, dpi: float) -> np.ndarray:
     out = image
     for i in range(1, n):
         x, y, w, h, _ = stats[i]
-        if not _seal_sized(int(w), int(h), px_mm):
+        if not _seal_sized(int(w), int(h), px_mm) or _across(stats[i], image.shape):
             continue
         if out is image:
             out = image.copy()
@@ -124,6 +124,12 @@ def wash_seal_ink(image: np.ndarray, dpi: float) -> np.ndarray:
         paper = np.percentile(box, 95, axis=(0, 1)).astype(box.dtype)
         box[box[..., 0] >= WASH_RED_LEVEL] = paper
     return out
+
+
+def _across(stat: np.ndarray, shape: tuple[int, ...]) -> bool:
+    """Red from edge to edge of the image: the red-brown table a phone photo shows round the page, not ink."""
+    x, y, w, h = (int(v) for v in stat[:4])
+    return (x <= 2 and x + w >= shape[1] - 2) or (y <= 2 and y + h >= shape[0] - 2)
 
 
 def _seal_sized(w: int, h: int, px_mm: float) -> bool:

@@ -164,3 +164,23 @@ def test_seals_stamped_down_a_seal_card_so_that_they_touch_are_each_found() -> N
         page = stamp_on(page, Stamp(name, font=UMING, width_mm=41), dpi, cx, cy)
     seals = find_seals(page, estimate_dpi(page), read_text=False)
     assert _centre_hits(centres, seals, int(px * 4)) == len(centres)
+
+
+def test_washing_seal_ink_leaves_print_alone_on_a_photo_against_a_red_brown_table() -> None:
+    from ocr.seals import wash_seal_ink
+
+    dpi = 156.0
+    photo = np.zeros((1830, 1294, 3), np.uint8)
+    photo[:] = (132, 84, 74)  # the table round the page: red-brown, chroma above a seal's threshold
+    page = text_page((1100, 1600), dpi)
+    photo[110:1710, 97:1197] = page
+    stamped = stamp_on(photo, RECEIVING, dpi, 800, 1300)
+    washed = wash_seal_ink(stamped, dpi)
+    text_area = (slice(150, 900), slice(150, 1100))  # print, far from the seal
+    assert np.array_equal(washed[text_area], stamped[text_area])
+    seal_area = (slice(1200, 1400), slice(700, 900))
+
+    def red(a: np.ndarray) -> int:
+        return int((a[..., 0].astype(int) - a[..., 1] > 60).sum())
+
+    assert red(washed[seal_area]) < 0.05 * red(stamped[seal_area])  # the ink is gone but for print under it
