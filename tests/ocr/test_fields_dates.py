@@ -128,3 +128,11 @@ def test_licence_type_keeps_the_printed_full_width_brackets() -> None:
     lines = [line("营业执照", 700, 200), line("类型：有限责任公司(自然人投资或控股)", 200, 600)]
     f = extract_fields(DocType.BUSINESS_LICENSE, lines)
     assert f["license_type"].value == "有限责任公司（自然人投资或控股）"
+
+
+def test_bare_numeric_date_at_a_permits_foot_is_the_opening_date() -> None:
+    # the label 开户日期 hidden under the bank's seal, the date printed 2020.04.25 beside it
+    f = extract_fields(DocType.BANK_PERMIT, _permit(line("2020.04.25", 1227, 1340)))
+    assert f["account_opened"].value == "2020-04-25"
+    g = extract_fields(DocType.BANK_PERMIT, _permit(line("有效期限 2020.04.25-2030.04.25", 900, 1340)))
+    assert "account_opened" not in g  # a validity range is not an opening date
