@@ -214,7 +214,10 @@ def resolve_continuations(ctx: Context, dossier_id: str) -> None:
 
 
 def _lines(page: Page) -> tuple[TextLine, ...]:
-    return tuple(TextLine(ln["text"], _box(ln["bbox"]), ln["confidence"]) for ln in page.lines or [])
+    return tuple(
+        TextLine(ln["text"], _box(ln["bbox"]), ln["confidence"], tuple(ln.get("chars") or ()))
+        for ln in page.lines or []
+    )
 
 
 def _retype(s: Session, page: Page, doc_type: DocType) -> None:

@@ -51,7 +51,22 @@ class Row:
         return union(boxes)
 
     def span_confidence(self, start: int, end: int) -> float:
-        confs = [s.line.confidence for s in self.segments if max(start, s.start) < min(end, s.end)]
+        """The least sure line under the span, lowered by its least sure character there.
+
+        A line's score is a mean over its characters; a value with one character the reader hesitated
+        over (0.3) is doubtful however sure the rest was, and the checks must know it (√ keeps a 0.8
+        character from counting much)."""
+        confs = []
+        for s in self.segments:
+            lo, hi = max(start, s.start), min(end, s.end)
+            if lo >= hi:
+                continue
+            conf = s.line.confidence
+            chars = s.line.chars
+            if len(chars) == s.end - s.start:
+                weakest = min(chars[lo - s.start : hi - s.start])
+                conf *= min(1.0, weakest**0.5)
+            confs.append(conf)
         return min(confs) if confs else 0.0
 
     def segment_starts(self) -> set[int]:

@@ -50,6 +50,7 @@ class TextLine:
     text: str
     bbox: BBox
     confidence: float
+    chars: tuple[float, ...] = ()  # the reader's confidence in each character of `text`, when it says
 
 
 @dataclass(frozen=True, slots=True)

@@ -279,7 +279,11 @@ def save_page_reading(s: Session, page_id: int, reading: PageReading) -> None:
     page.rotation = text.rotation
     page.skew = text.skew
     page.width, page.height = text.width, text.height
-    page.lines = [{"text": ln.text, "bbox": list(ln.bbox), "confidence": ln.confidence} for ln in text.lines]
+    page.lines = [
+        {"text": ln.text, "bbox": list(ln.bbox), "confidence": ln.confidence}
+        | ({"chars": list(ln.chars)} if ln.chars else {})
+        for ln in text.lines
+    ]
     page.seals = [
         {
             "kind": str(x.kind),

@@ -64,9 +64,19 @@ def _others(d: Dossier, ref: SourcedField, readings: tuple[tuple[str, str], ...]
 
 
 def _doubtful(d: Dossier, sf: SourcedField, ref: SourcedField) -> bool:
-    """The compared reading is one the extractor doubted, and the reference (the invoice's value) is not."""
+    """The compared reading is one the extractor doubted and the reference (the invoice's value) is not; or
+    the reference itself was doubted and differs from a sure reading by one character only — the character
+    the reader hesitated over (石家庄 read 石家产 at 0.3). A wider difference from a doubted reference
+    still blocks: the invoice would carry it."""
     threshold = d.config.confidence_threshold
-    return sf.confidence < threshold <= ref.confidence
+    if sf.confidence < threshold <= ref.confidence:
+        return True
+    return ref.confidence < threshold <= sf.confidence and _one_substitution(sf.value, ref.value)
+
+
+def _one_substitution(a: str, b: str) -> bool:
+    ka, kb = seal_key(a), seal_key(b)
+    return len(ka) == len(kb) and sum(x != y for x, y in zip(ka, kb, strict=True)) == 1
 
 
 def _finding(d: Dossier, rule: str, sf: SourcedField, ref: SourcedField, text: str, detail: str) -> Finding:

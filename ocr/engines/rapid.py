@@ -132,16 +132,24 @@ def detect_lines(image: np.ndarray, side: int = DET_SIDE) -> np.ndarray:
     return boxes
 
 
-def recognise(image: np.ndarray, quads: np.ndarray) -> list[tuple[str, float]]:
-    """Text and score of each quadrilateral, cut from the full-resolution image."""
+def recognise(image: np.ndarray, quads: np.ndarray) -> list[tuple[str, float, tuple[float, ...]]]:
+    """Text, score and per-character scores of each quadrilateral, cut from the full-resolution image.
+
+    The line's score is a mean: one character the model hesitated over (庄 read as 产 at 0.3) hides in it,
+    so the characters' own scores are kept for the fields to judge."""
     from rapidocr.ch_ppocr_rec.typings import TextRecInput
     from rapidocr.utils.process_img import get_rotate_crop_image
 
     if len(quads) == 0:
         return []
     crops = [get_rotate_crop_image(image, quad.copy()) for quad in quads]
-    rec = shared_rapidocr()._load_rec_model()(TextRecInput(img=crops, return_word_box=False))
-    return [(str(t), float(sc)) for t, sc in zip(rec.txts or (), rec.scores, strict=False)]
+    rec = shared_rapidocr()._load_rec_model()(TextRecInput(img=crops, return_word_box=True))
+    words = rec.word_results or [None] * len(rec.txts or ())
+    out = []
+    for t, sc, w in zip(rec.txts or (), rec.scores, words, strict=False):
+        confs = tuple(round(float(c), 3) for c in (getattr(w, "confs", None) or ()))
+        out.append((str(t), float(sc), confs if len(confs) == len(str(t)) else ()))
+    return out
 
 
 class RapidOcrEngine:
@@ -154,7 +162,7 @@ class RapidOcrEngine:
         # The page is already upright (ocr.orientation): no per-line 0/180 classifier.
         quads = detect_lines(image) if lines is None else lines
         return [
-            TextLine(text=text, bbox=quad_to_bbox(quad), confidence=round(score, 4))
-            for quad, (text, score) in zip(quads, recognise(image, quads), strict=True)
+            TextLine(text=text, bbox=quad_to_bbox(quad), confidence=round(score, 4), chars=chars)
+            for quad, (text, score, chars) in zip(quads, recognise(image, quads), strict=True)
             if text.strip() and score >= MIN_SCORE
         ]

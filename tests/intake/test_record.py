@@ -96,3 +96,34 @@ def test_empty_value_does_not_count() -> None:
     empty = _doc(DocType.BUSINESS_LICENSE, "licence.jpg", customer_name="  ")
     record = assemble_record([empty, FORM])
     assert record["customer_name"].doc_type == DocType.APPLICATION_FORM
+
+
+def _misread_licence(name: str, confidence: float) -> Document:
+    return _doc(
+        DocType.BUSINESS_LICENSE, "licence.jpg", confidence, customer_name=name, tax_id="91110000600037341L"
+    )
+
+
+def test_a_doubted_certificate_reading_gives_way_to_what_other_documents_agree_on() -> None:
+    printed = "南昌市东湖区嘉禾经营部"
+    others = [
+        _doc(DocType.APPLICATION_FORM, "form.jpg", 0.98, customer_name=printed),
+        _doc(DocType.SEAL_CARD, "card.jpg", 0.97, customer_name=printed),
+        _doc(DocType.LOGISTICS_CONTRACT, "contract.pdf", 1.0, customer_name=printed),
+    ]
+    record = assemble_record([_misread_licence("南吕市东湖区嘉禾经营部", 0.45), *others])
+    assert record["customer_name"].value == printed
+    assert record["customer_name"].file == "licence.jpg"  # still the certificate's place on the page
+    # read surely, the certificate is what the invoice carries, whatever the others say
+    sure = assemble_record([_misread_licence("南吕市东湖区嘉禾经营部", 0.95), *others])
+    assert sure["customer_name"].value == "南吕市东湖区嘉禾经营部"
+
+
+def test_one_other_reading_or_a_wider_difference_does_not_replace_the_certificate() -> None:
+    printed = "南昌市东湖区嘉禾经营部"
+    form = _doc(DocType.APPLICATION_FORM, "form.jpg", 0.98, customer_name=printed)
+    card = _doc(DocType.SEAL_CARD, "card.jpg", 0.97, customer_name=printed)
+    alone = assemble_record([_misread_licence("南吕市东湖区嘉禾经营部", 0.45), form])
+    assert alone["customer_name"].value == "南吕市东湖区嘉禾经营部"
+    wider = assemble_record([_misread_licence("南吕市东湖区嘉和商行", 0.45), form, card])
+    assert wider["customer_name"].value == "南吕市东湖区嘉和商行"

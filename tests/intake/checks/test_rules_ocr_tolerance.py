@@ -136,6 +136,17 @@ def test_doubtful_invoice_source_still_blocks(docs: list[Document], kit: SimpleN
     assert ("name_mismatch", "DIFFERENT") in blockers
 
 
+def test_doubted_permit_bank_name_one_character_off_a_sure_form_is_a_warning(
+    docs: list[Document], kit: SimpleNamespace
+) -> None:
+    # the permit's 庄 read as 产 with the reader hesitating; the form, read surely, has the printed name
+    form_value = next(d for d in docs if d.doc_type == "application_form").fields["bank_name"].value
+    misread = form_value[:-3] + "乙" + form_value[-2:]
+    docs = kit.with_field(docs, "bank_permit", "bank_name", misread, confidence=0.45)
+    findings = [f for f in kit.run(docs).findings if f.rule == "bank_name_mismatch"]
+    assert [(str(f.severity), f.detail) for f in findings] == [("warning", "UNCERTAIN_READING")]
+
+
 # ---------- tax numbers ----------
 def test_sole_traders_id_based_number_next_to_its_uscc_is_a_warning(
     docs: list[Document], kit: SimpleNamespace
