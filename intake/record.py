@@ -39,13 +39,15 @@ def _best(documents: Sequence[Document], doc_type: str, name: str) -> SourcedFie
     return best
 
 
-def assemble_record(documents: Sequence[Document], *, doubtful_below: float = 0.6) -> dict[str, SourcedField]:
+def assemble_record(
+    documents: Sequence[Document], *, doubtful_below: float = 0.8, sure: float = 0.9
+) -> dict[str, SourcedField]:
     """Record fields in contract order; a field no document carries is left out.
 
-    A source reading the reader doubted (below ``doubtful_below``) that differs by one character from what
-    two or more other documents, read surely, agree on is taken to be a misread of that character: the
-    record carries their value, still pointing at the certificate (the checks say so and the reviewer
-    confirms it on the page)."""
+    A source reading the reader was not sure of (below ``doubtful_below``) that differs by one character
+    from what two or more other documents, read surely (``sure``), agree on is taken to be a misread of that
+    character: the record carries their value, still pointing at the certificate (the checks say so as a
+    warning and the reviewer confirms it on the page)."""
     record: dict[str, SourcedField] = {}
     for field in RECORD_FIELDS:
         candidates = (*RECORD_SOURCES[field], ("application_form", field))
@@ -54,7 +56,7 @@ def assemble_record(documents: Sequence[Document], *, doubtful_below: float = 0.
             if sf is not None:
                 sf = sf if sf.name == field else dataclasses.replace(sf, name=field)
                 if sf.confidence < doubtful_below:
-                    sf = _agreed(documents, sf, field, doubtful_below) or sf
+                    sf = _agreed(documents, sf, field, max(sure, sf.confidence)) or sf
                 record[field] = sf
                 break
     return record

@@ -35,22 +35,27 @@ DEFAULT_SEVERITIES: Mapping[str, Severity] = MappingProxyType(
         "name_mismatch:LIKELY_MISREAD": W,  # one character off on a contract or seal card: OCR, likely
         "name_mismatch:OCR_VARIANT": W,  # only traditional glyphs / stray punctuation differ
         "name_mismatch:UNCERTAIN_READING": W,  # the compared reading itself is doubtful
+        "name_mismatch:AGREED_BY_OTHERS": W,  # a doubted certificate reading the record overrode
         "tax_id_mismatch:FORMAT_ONLY": W,
         "tax_id_mismatch:DIFFERENT": B,
         "tax_id_mismatch:LEGACY_ORG_CODE": B,
         "tax_id_mismatch:LEGACY_ID_BASED": W,  # sole trader's ID-based number next to a USCC: no link (§2.2)
         "tax_id_mismatch:UNCERTAIN_READING": W,
+        "tax_id_mismatch:AGREED_BY_OTHERS": W,  # a doubted certificate reading the record overrode
         "bank_name_mismatch:FORMAT_ONLY": W,
         "bank_name_mismatch:SAME_BRANCH_DIFFERENT_SPELLING": W,
         "bank_name_mismatch:OCR_VARIANT": W,
         "bank_name_mismatch:UNCERTAIN_READING": W,
+        "bank_name_mismatch:AGREED_BY_OTHERS": W,  # a doubted certificate reading the record overrode
         "bank_name_mismatch": B,
         "bank_account_mismatch": B,
         "bank_account_mismatch:UNCERTAIN_READING": W,
+        "bank_account_mismatch:AGREED_BY_OTHERS": W,  # a doubted certificate reading the record overrode
         "address_mismatch:FORMAT_ONLY": W,
         "address_mismatch:PREFIX_ONLY": W,
         "address_mismatch:OCR_VARIANT": W,
         "address_mismatch:UNCERTAIN_READING": W,
+        "address_mismatch:AGREED_BY_OTHERS": W,  # a doubted certificate reading the record overrode
         "address_mismatch": B,
         "phone_invalid": B,
         "phone_invalid:SERVICE_NUMBER": W,

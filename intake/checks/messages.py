@@ -163,6 +163,13 @@ def ocr_variant(doc_type: str, name: str, value: str, ref_doc: str, ref_name: st
     )
 
 
+def agreed_by_others(doc_type: str, name: str, value: str, confidence: float, agreed: str) -> str:
+    return (
+        f"{where(doc_type, name)}读取存疑（置信度{confidence:.2f}）：读到「{value}」，而其他文件一致为"
+        f"「{agreed}」，记录暂采用「{agreed}」。请对照{doc_label(doc_type)}原件确认。"
+    )
+
+
 def uncertain_reading(
     doc_type: str, name: str, value: str, confidence: float, ref_doc: str, ref_name: str, ref: str
 ) -> str:

@@ -74,6 +74,12 @@ def _doubtful(d: Dossier, sf: SourcedField, ref: SourcedField) -> bool:
     return ref.confidence < threshold <= sf.confidence and _one_substitution(sf.value, ref.value)
 
 
+def _overridden(sf: SourcedField, ref: SourcedField) -> bool:
+    """The record carries another value for this very reading: the certificate was read doubtfully and
+    other documents agreed on a value one character away (intake.record)."""
+    return (sf.file, sf.page, str(sf.doc_type), sf.bbox) == (ref.file, ref.page, str(ref.doc_type), ref.bbox)
+
+
 def _one_substitution(a: str, b: str) -> bool:
     ka, kb = seal_key(a), seal_key(b)
     return len(ka) == len(kb) and sum(x != y for x, y in zip(ka, kb, strict=True)) == 1
@@ -82,6 +88,9 @@ def _one_substitution(a: str, b: str) -> bool:
 def _finding(d: Dossier, rule: str, sf: SourcedField, ref: SourcedField, text: str, detail: str) -> Finding:
     """The finding for a difference, or "读取不确定" when it would block on a doubted reading."""
     ev = [evidence_of(sf), evidence_of(ref)]
+    if _overridden(sf, ref):
+        text = msg.agreed_by_others(str(sf.doc_type), sf.name, sf.value, sf.confidence, ref.value)
+        return d.finding(rule, text, ev, "AGREED_BY_OTHERS")
     if _doubtful(d, sf, ref) and d.config.severity(rule, detail) is Severity.BLOCKER:
         text = msg.uncertain_reading(
             str(sf.doc_type), sf.name, sf.value, sf.confidence, str(ref.doc_type), ref.name, ref.value
@@ -130,7 +139,9 @@ def check_names(d: Dossier) -> list[Finding]:
     out = []
     for sf in _others(d, ref, NAME_READINGS):
         how = name_compare(sf.value, ref.value)
-        if how is NameMatch.DIFFERENT and _likely_misread(sf, ref):
+        if how is not NameMatch.EXACT and _overridden(sf, ref):
+            out.append(_name_finding(d, ref, sf, how))
+        elif how is NameMatch.DIFFERENT and _likely_misread(sf, ref):
             text = msg.value_different(
                 str(sf.doc_type), sf.name, sf.value, str(ref.doc_type), ref.name, ref.value
             )

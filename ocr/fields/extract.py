@@ -309,21 +309,24 @@ def _continuation(
         return None
     row, nxt = rows[r], rows[r + 1]
     h = max(row.height, 8)
-    seg = nxt.segments[0]
     same_line = any(s.start <= lab.start < s.end and s.start <= lab.end < s.end for s in row.segments)
     label_box = row.span_bbox(lab.start, lab.end)
-    x0 = seg.line.bbox[0]
-    under_value = x0 >= value_box[0] - h
-    at_margin = same_line and label_box is not None and x0 >= label_box[0] - h
-    if not (under_value or at_margin):
+    left = value_box[0] - h if not same_line or label_box is None else min(value_box[0], label_box[0]) - h
+    # in a two-column page the next row starts with the other column's text: take the part in this column
+    seg = next((sg for sg in nxt.segments if sg.line.bbox[0] >= left), None)
+    if seg is None:
         return None
-    end = _value_end(nxt, seg.start, by_row.get(r + 1, []))
+    column = label_box[0] - h if label_box is not None else left
+    if any(column <= sg.line.bbox[0] < seg.line.bbox[0] for sg in nxt.segments):
+        return None  # the next row has a cell of its own in this label's column: a new entry starts there
+    # a whole label starts something new; one character standing for a label (号 of 编号) does not: a
+    # wrapped address often goes on with 号
+    whole = [o for o in by_row.get(r + 1, []) if len(re.sub(r"[\s:：]", "", nxt.norm[o.start : o.end])) >= 2]
+    end = _value_end(nxt, seg.start, whole)
     cut = re.search(r"[，,。；;]", nxt.norm[seg.start : end])
     if cut:
         end = seg.start + cut.start()
-    if any(seg.start <= o.start < end for o in by_row.get(r + 1, [])) or re.search(
-        r"[:：]", nxt.norm[seg.start : end]
-    ):
+    if any(seg.start <= o.start < end for o in whole) or re.search(r"[:：]", nxt.norm[seg.start : end]):
         return None
     text, bbox, conf = _span(nxt, seg.start, end)
     return (text, bbox, conf) if text.strip() else None

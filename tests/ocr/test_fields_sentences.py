@@ -162,3 +162,39 @@ def test_labels_read_in_traditional_glyphs_from_a_kai_hand_are_still_labels():
     f = extract_fields(DocType.CONSIGNEE_ID, lines)
     assert f["consignee_phone"].value == "15815846790"
     assert f["receiving_time"].value == "周一至周六 8:30-17:30"
+
+
+def test_address_wrapping_in_the_right_column_of_a_two_column_licence():
+    lines = [
+        TextLine("营业执照", (889, 282, 1475, 425), 0.99),
+        TextLine("经营范围许可项目：第二类增值电信业务。一般项目：", (192, 832, 1117, 885), 0.97),
+        TextLine("住", (1251, 832, 1309, 885), 0.99),
+        TextLine("所河北省石家庄市长安区幸福南街270号1层商", (1391, 832, 2160, 887), 0.97),
+        TextLine("家用电器销售；电子产品销售；计算机软硬件", (400, 895, 1134, 949), 0.97),
+        TextLine("铺", (1455, 897, 1511, 950), 0.99),
+        TextLine("及辅助设备零售；家具安装和维修服务（除依", (400, 959, 1138, 1013), 0.97),
+    ]
+    f = extract_fields(DocType.BUSINESS_LICENSE, lines)
+    assert f["address"].value == "河北省石家庄市长安区幸福南街270号1层商铺"
+
+
+def test_wrapped_address_going_on_with_hao_is_not_cut_by_the_partial_label_of_biānhào():
+    lines = _contract(
+        line("收货地址：江西省南昌市东湖区建设大街80", LEFT + 100, 700),
+        line("号瑞丰物流园D区28号仓库", LEFT + 103, 755),
+    )
+    f = extract_fields(DocType.LOGISTICS_CONTRACT, lines)
+    assert f["receiving_address"].value == "江西省南昌市东湖区建设大街80号瑞丰物流园D区28号仓库"
+
+
+def test_next_form_row_with_its_own_label_is_not_a_continuation():
+    lines = [
+        line("客户建档申请表", 600, 150),
+        TextLine("收货地址：", (200, 700, 380, 740), 0.98),
+        TextLine("四川省成都市成华区中山北路229号兴隆物流园E区10号仓库", (400, 700, 1530, 740), 0.97),
+        TextLine("预计提货日期：", (200, 760, 452, 800), 0.98),
+        TextLine("2025年9月20日", (470, 760, 700, 800), 0.97),
+    ]
+    f = extract_fields(DocType.APPLICATION_FORM, lines)
+    assert f["receiving_address"].value == "四川省成都市成华区中山北路229号兴隆物流园E区10号仓库"
+    assert f["pickup_date"].value == "2025-09-20"

@@ -147,6 +147,22 @@ def test_doubted_permit_bank_name_one_character_off_a_sure_form_is_a_warning(
     assert [(str(f.severity), f.detail) for f in findings] == [("warning", "UNCERTAIN_READING")]
 
 
+def test_a_doubted_licence_name_the_other_documents_contradict_is_a_warning_not_a_blocker(
+    docs: list[Document], kit: SimpleNamespace
+) -> None:
+    # 南昌 read as 南吕 on the licence, the reader unsure; form, seal card and contracts agree on the name
+    printed = next(d for d in docs if d.doc_type == "business_license").fields["customer_name"].value
+    misread = printed[:2] + "吕" + printed[3:]
+    outcome = kit.run(kit.with_field(docs, "business_license", "customer_name", misread, confidence=0.66))
+    assert [(f.rule, str(f.severity), f.detail) for f in outcome.findings if f.rule == "name_mismatch"] == [
+        ("name_mismatch", "warning", "AGREED_BY_OTHERS")
+    ]
+    assert misread in outcome.findings[0].message and printed in outcome.findings[0].message
+    # read surely, the licence's name is what the invoice carries: every other document then differs
+    sure = kit.run(kit.with_field(docs, "business_license", "customer_name", misread, confidence=0.97))
+    assert any(f.rule == "name_mismatch" and f.severity is Severity.BLOCKER for f in sure.findings)
+
+
 # ---------- tax numbers ----------
 def test_sole_traders_id_based_number_next_to_its_uscc_is_a_warning(
     docs: list[Document], kit: SimpleNamespace
