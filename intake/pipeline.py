@@ -152,6 +152,9 @@ class PageFacts:
     signals: PageSignals
 
 
+SURE_CONTRACT_KIND = 0.6  # a contract page typed this surely by its own words is not the other contract's
+
+
 def continued_types(pages: Sequence[PageFacts]) -> list[DocType]:
     """The final type of each page (in file order, then page order): a continuation page takes the type of
     the document before it.
@@ -178,6 +181,8 @@ def continued_types(pages: Sequence[PageFacts]) -> list[DocType]:
 def _continued_type(page: PageFacts, prev_file: int, prev_type: DocType) -> DocType:
     if page.titled or page.signals.starts or page.doc_type == prev_type:
         return page.doc_type
+    if page.doc_type in CONTRACTS and prev_type in CONTRACTS and page.confidence >= SURE_CONTRACT_KIND:
+        return page.doc_type  # its own trade words say which contract it is (窜货, 返利 … vs 配送, 运费 …)
     guessed = page.doc_type == DocType.UNKNOWN or (page.doc_type in CONTRACTS and page.confidence <= WEAK)
     off_contract = page.signals.contract_like and page.doc_type not in CONTRACTS
     if not (guessed or page.signals.continues or off_contract):

@@ -176,3 +176,14 @@ def test_resolve_continuations_files_the_last_page_with_its_contract(ctx: Contex
     ]
     signed = documents[1].fields["signing_date"]  # re-extracted as the contract's fields
     assert (signed.value, signed.page) == ("2026-03-02", 2)
+
+
+def test_last_page_of_one_contract_sent_apart_is_not_swallowed_by_the_other_contract() -> None:
+    # 物流合同 p1, p2 in their files, then the 经销合同's page 2 alone, its own trade words saying which it is
+    pages = [
+        facts(1, LOGI, titled=True, signals=FIRST),
+        facts(2, LOGI, 0.95, signals=LAST),
+        facts(3, DIST, 0.98, signals=LAST),
+        facts(4, LOGI, WEAK, signals=CLAUSES_ON),  # a guessed kind still follows the contract before it
+    ]
+    assert continued_types(pages) == [LOGI, LOGI, DIST, DIST]
