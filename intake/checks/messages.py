@@ -245,6 +245,13 @@ def seal_text_differs(contract_text: str, card_texts: str) -> str:
     return f"物流配送合同上的收货章「{contract_text}」与客户印鉴卡上预留的收货章（{card_texts}）不一致。"
 
 
+def seal_maybe_more(card: int, extra: int, card_pages: str, contract_pages: str) -> str:
+    return (
+        f"物流配送合同（{contract_pages}）与客户印鉴卡（{card_pages}）各识别到{card}枚收货专用章，"
+        f"但合同上另有{extra}枚印章的印文未能识别，可能也是收货专用章，请人工目视比对。"
+    )
+
+
 def seal_count_uncertain(card: int, contract: int, card_pages: str, contract_pages: str) -> str:
     return (
         f"物流配送合同（{contract_pages}）上识别到{contract}枚收货专用章，客户印鉴卡（{card_pages}）上{card}枚；"

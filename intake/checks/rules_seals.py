@@ -102,10 +102,16 @@ def _count_finding(
     d: Dossier, card: Document, card_seals: list[SourcedSeal], copy: list[Document]
 ) -> Finding | None:
     seals = _receiving(copy)
-    if len(seals) == len(card_seals):
-        return None
     evidence = [_ev(s) for s in seals + card_seals] + [_doc_ev(doc) for doc in copy] + [_doc_ev(card)]
     customer = _customer_key(d)
+    if len(seals) == len(card_seals):
+        # counts agree, but a seal on the contract with a legend that could not be read may be one more
+        # receiving seal (收货专用章（2）): a person compares them
+        extra = [s for s in _all_seals(copy) if _may_be_receiving(s, customer) and not s.text.strip()]
+        if not extra:
+            return None
+        text = msg.seal_maybe_more(len(card_seals), len(extra), _pages([card]), _pages(copy))
+        return d.finding("seal_mismatch", text, [*evidence, *map(_ev, extra)], "COUNT_UNCERTAIN")
     involved = [*_all_seals(copy), *card.seals]
     doubtful = any(
         (s.kind == SealKind.RECEIVING and not _sure(s)) or _may_be_receiving(s, customer) for s in involved

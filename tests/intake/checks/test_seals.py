@@ -177,3 +177,20 @@ def test_contract_copies_grouping(kit: SimpleNamespace) -> None:
     assert names(contract_copies([company, a], 1)) == [["co"], ["a"]]  # stamped, no receiving seal: looked at
     assert names(contract_copies([blank], 1)) == [["blank"]]
     assert contract_copies([], 1) == []
+
+
+def test_equal_counts_with_an_unread_special_seal_on_the_contract_ask_a_person(
+    docs: list[Document], kit: SimpleNamespace
+) -> None:
+    # card: one receiving seal; contract: one read as receiving and a second whose legend was not read
+    unread = dataclasses.replace(kit.seal(SealKind.COMPANY, "", "logistics_part1.jpg"), confidence=0.6)
+    docs = _one_contract(_card(docs, kit, _receiving(kit)), kit, (_receiving(kit), unread))
+    outcome = kit.run(docs)
+    assert kit.rules_of(outcome) == [("seal_mismatch", "warning", "COUNT_UNCERTAIN")]
+    assert "印文未能识别" in outcome.findings[0].message
+    # a surely read company seal beside it changes nothing: counts agree
+    plain = kit.seal(SealKind.COMPANY, kit.NAME, "logistics_part1.jpg")
+    calm = _one_contract(
+        _card(kit.without(docs, "logistics_contract"), kit, _receiving(kit)), kit, (_receiving(kit), plain)
+    )
+    assert kit.rules_of(kit.run(calm)) == []
