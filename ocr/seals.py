@@ -83,7 +83,7 @@ def find_blobs(image: np.ndarray, dpi: float) -> list[Blob]:
     blobs = []
     for i in range(1, n):
         x, y, w, h, _ = stats[i]
-        if not _seal_sized(int(w), int(h), px_mm) or _across(stats[i], image.shape):
+        if not _seal_sized(int(w), int(h), px_mm) or _across(stats[i], image.shape, px_mm):
             continue
         crop = mask[y : y + h, x : x + w]
         if float((crop > 0).mean()) < 0.04:
@@ -116,7 +116,7 @@ def wash_seal_ink(image: np.ndarray, dpi: float) -> np.ndarray:
     out = image
     for i in range(1, n):
         x, y, w, h, _ = stats[i]
-        if not _seal_sized(int(w), int(h), px_mm) or _across(stats[i], image.shape):
+        if not _seal_sized(int(w), int(h), px_mm) or _across(stats[i], image.shape, px_mm):
             continue
         if out is image:
             out = image.copy()
@@ -126,10 +126,13 @@ def wash_seal_ink(image: np.ndarray, dpi: float) -> np.ndarray:
     return out
 
 
-def _across(stat: np.ndarray, shape: tuple[int, ...]) -> bool:
-    """Red from edge to edge of the image: the red-brown table a phone photo shows round the page, not ink."""
+def _across(stat: np.ndarray, shape: tuple[int, ...], px_mm: float) -> bool:
+    """Red that is no seal however seal-like its size: from edge to edge of the image (the red-brown table a
+    phone photo shows round the page), or a frame round much of the page (a licence's printed border)."""
     x, y, w, h = (int(v) for v in stat[:4])
-    return (x <= 2 and x + w >= shape[1] - 2) or (y <= 2 and y + h >= shape[0] - 2)
+    if (x <= 2 and x + w >= shape[1] - 2) or (y <= 2 and y + h >= shape[0] - 2):
+        return True
+    return max(w, h) > MAX_SEAL_MM * px_mm and w * h > 0.25 * shape[0] * shape[1]
 
 
 def _seal_sized(w: int, h: int, px_mm: float) -> bool:

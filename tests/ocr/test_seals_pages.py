@@ -184,3 +184,19 @@ def test_washing_seal_ink_leaves_print_alone_on_a_photo_against_a_red_brown_tabl
         return int((a[..., 0].astype(int) - a[..., 1] > 60).sum())
 
     assert red(washed[seal_area]) < 0.05 * red(stamped[seal_area])  # the ink is gone but for print under it
+
+
+def test_washing_seal_ink_leaves_print_alone_inside_a_licences_red_border() -> None:
+    from ocr.seals import wash_seal_ink
+
+    dpi = 200.0
+    page = text_page((1654, 2339), dpi)
+    px = dpi / 25.4
+    framed = Image.fromarray(page)
+    ImageDraw.Draw(framed).rectangle(
+        (int(8 * px), int(8 * px), int(200 * px), int(285 * px)), outline=(200, 40, 40), width=int(3 * px)
+    )
+    stamped = stamp_on(np.asarray(framed).copy(), RECEIVING, dpi, 1200, 1900)
+    washed = wash_seal_ink(stamped, dpi)
+    text_area = (slice(200, 1200), slice(200, 1400))  # print inside the border, far from the seal
+    assert np.array_equal(washed[text_area], stamped[text_area])
