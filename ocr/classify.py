@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass, field
 
 from ocr.layout import Row, build_rows
+from ocr.numerals import CN_DIGIT
 from ocr.types import DocType, TextLine
 
 # (pattern, weight when in a title, weight elsewhere)
@@ -107,20 +108,6 @@ TITLE_SCORE = (
 WEAK = 0.3  # confidence of a guess that the dossier grouping may overrule (a page continuing a document)
 
 # --- continuation signals --------------------------------------------------------------------------------
-_CN_DIGITS = {
-    "〇": 0,
-    "零": 0,
-    "一": 1,
-    "二": 2,
-    "两": 2,
-    "三": 3,
-    "四": 4,
-    "五": 5,
-    "六": 6,
-    "七": 7,
-    "八": 8,
-    "九": 9,
-}
 _NUM = r"[\d〇零一二两三四五六七八九十]{1,3}"
 _FOOTER_OF = re.compile(rf"第\s*({_NUM})\s*页\s*[,，、/|]?\s*共\s*({_NUM})\s*页")
 _FOOTER_OF_REVERSED = re.compile(rf"共\s*({_NUM})\s*页\s*[,，、/|]?\s*第\s*({_NUM})\s*页")
@@ -199,10 +186,10 @@ def cn_number(text: str) -> int | None:
     """'5', '五', '十二', '二十', '二十三' → int; anything else None."""
     if text.isdigit():
         return int(text)
-    if text and all(ch in _CN_DIGITS for ch in text):
+    if text and all(ch in CN_DIGIT for ch in text):
         value = 0
         for ch in text:
-            value = value * 10 + _CN_DIGITS[ch]
+            value = value * 10 + CN_DIGIT[ch]
         return value
     if "十" in text:
         tens, _, units = text.partition("十")

@@ -13,6 +13,8 @@ import unicodedata
 from datetime import date
 from typing import Final, Literal
 
+from ocr.numerals import CN_DIGIT
+
 __all__ = [
     "OPEN",
     "OPEN_ENDED",
@@ -34,25 +36,6 @@ Validity = date | Literal["OPEN"]
 
 OPEN_ENDED = ("长期有效", "长期", "永久", "无固定期限", "不约定期限", "long_term")
 
-CN_DIGIT = {
-    "〇": 0,
-    "零": 0,
-    "○": 0,
-    "Ｏ": 0,
-    "O": 0,
-    "o": 0,
-    "0": 0,
-    "一": 1,
-    "二": 2,
-    "两": 2,
-    "三": 3,
-    "四": 4,
-    "五": 5,
-    "六": 6,
-    "七": 7,
-    "八": 8,
-    "九": 9,
-}
 
 _CN_DATE = re.compile(
     r"([〇零○ＯOo0一二三四五六七八九]{4})\s*年\s*([一二三四五六七八九十廿卅]{1,3})\s*月\s*"

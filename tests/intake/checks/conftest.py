@@ -133,6 +133,35 @@ def with_field(
     return out
 
 
+def with_seals(
+    docs: list[Document], doc_type: str, seals: tuple[SourcedSeal, ...], copy: int = 0
+) -> list[Document]:
+    """The dossier with the seals of the `copy`-th document of `doc_type` replaced."""
+    out, seen = [], 0
+    for doc in docs:
+        if str(doc.doc_type) == doc_type:
+            if seen == copy:
+                doc = dataclasses.replace(doc, seals=seals)
+            seen += 1
+        out.append(doc)
+    return out
+
+
+def name_everywhere(docs: list[Document], name: str, *, licence: bool = True) -> list[Document]:
+    """Give every name-bearing reading of the clean dossier (the licence's too, unless told) another name."""
+    readings = ((("business_license", "customer_name", 1),) if licence else ()) + (
+        ("application_form", "customer_name", 1),
+        ("bank_permit", "account_holder", 1),
+        ("seal_card", "customer_name", 1),
+        ("distribution_contract", "customer_name", 3),
+        ("logistics_contract", "customer_name", 3),
+    )
+    for doc_type, field, copies in readings:
+        for i in range(copies):
+            docs = with_field(docs, doc_type, field, name, copy=i)
+    return docs
+
+
 def without(docs: list[Document], *doc_types: str) -> list[Document]:
     return [d for d in docs if str(d.doc_type) not in doc_types]
 
@@ -165,6 +194,8 @@ def kit() -> SimpleNamespace:
     """The builders and constants above, reachable from tests without importing conftest by name."""
     return SimpleNamespace(
         with_field=with_field,
+        with_seals=with_seals,
+        name_everywhere=name_everywhere,
         without=without,
         run=run,
         rules_of=rules_of,

@@ -177,20 +177,6 @@ def test_no_signal_is_unknown(kit: SimpleNamespace) -> None:
 
 
 # ---------- §9 acceptance: the old tax registration certificate in 2026 ----------
-def _rename(docs: list[Document], kit: SimpleNamespace, name: str) -> list[Document]:
-    """Give every name-bearing reading of the clean dossier another customer name."""
-    for doc_type, field, copies in (
-        ("application_form", "customer_name", 1),
-        ("bank_permit", "account_holder", 1),
-        ("seal_card", "customer_name", 1),
-        ("distribution_contract", "customer_name", 3),
-        ("logistics_contract", "customer_name", 3),
-    ):
-        for i in range(copies):
-            docs = kit.with_field(docs, doc_type, field, name, copy=i)
-    return docs
-
-
 def _legacy_dossier(
     docs: list[Document], kit: SimpleNamespace, *, tax_id: str, name: str, business_type: str | None
 ) -> list[Document]:
@@ -201,7 +187,7 @@ def _legacy_dossier(
     docs = [*kit.without(docs, "business_license"), cert]
     docs = kit.with_field(docs, "application_form", "tax_id", tax_id)
     docs = kit.with_field(docs, "application_form", "business_type", business_type)
-    return _rename(docs, kit, name)
+    return kit.name_everywhere(docs, name, licence=False)
 
 
 @pytest.mark.parametrize(
@@ -265,7 +251,8 @@ def test_passbook_accepted_for_sole_trader_by_name(docs: list[Document], kit: Si
 def test_passbook_for_unknown_entity_does_not_claim_enterprise(
     docs: list[Document], kit: SimpleNamespace
 ) -> None:
-    docs = _rename(kit.with_field(docs, "application_form", "business_type", None), kit, NEUTRAL_NAME)
+    docs = kit.with_field(docs, "application_form", "business_type", None)
+    docs = kit.name_everywhere(docs, NEUTRAL_NAME, licence=False)
     docs = kit.with_field(docs, "business_license", "customer_name", NEUTRAL_NAME)
     docs = kit.with_field(docs, "business_license", "license_type", None)
     for t in ("business_license", "application_form"):

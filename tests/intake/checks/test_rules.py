@@ -10,7 +10,7 @@ import pytest
 
 from intake.checks import RULES, CheckOutcome, RulesConfig, check_dossier
 from intake.record import assemble_record
-from intake.types import CheckContext, Document, Severity, SourcedSeal
+from intake.types import CheckContext, Document, Severity
 from ocr.types import DocType, SealKind
 
 CONTRACT_RULES = {
@@ -407,26 +407,13 @@ def test_consignee_id_card_expired(docs: list[Document], kit: SimpleNamespace) -
 
 
 # ---------- seal_mismatch ----------
-def _with_seals(
-    docs: list[Document], doc_type: str, seals: tuple[SourcedSeal, ...], copy: int = 0
-) -> list[Document]:
-    out, seen = [], 0
-    for doc in docs:
-        if str(doc.doc_type) == doc_type:
-            if seen == copy:
-                doc = dataclasses.replace(doc, seals=seals)
-            seen += 1
-        out.append(doc)
-    return out
-
-
 def test_logistics_contract_with_extra_receiving_seal(docs: list[Document], kit: SimpleNamespace) -> None:
     f = "logistics_contract_2.pdf"
     seals = (
         kit.seal(SealKind.RECEIVING, kit.RECEIVING_SEAL, f),
         kit.seal(SealKind.RECEIVING, kit.RECEIVING_SEAL, f),
     )
-    outcome = kit.run(_with_seals(docs, "logistics_contract", seals, copy=1))
+    outcome = kit.run(kit.with_seals(docs, "logistics_contract", seals, copy=1))
     assert only(outcome) == ("seal_mismatch", "blocker", "COUNT")
     assert outcome.findings[0].evidence[0].file == f
 
@@ -435,25 +422,25 @@ def test_logistics_contract_with_other_receiving_seal_text(
     docs: list[Document], kit: SimpleNamespace
 ) -> None:
     seals = (kit.seal(SealKind.RECEIVING, "别家公司收货专用章", "logistics_contract_1.pdf"),)
-    outcome = kit.run(_with_seals(docs, "logistics_contract", seals))
+    outcome = kit.run(kit.with_seals(docs, "logistics_contract", seals))
     assert only(outcome) == ("seal_mismatch", "blocker", "TEXT")
 
 
 def test_seal_text_compared_by_name_key(docs: list[Document], kit: SimpleNamespace) -> None:
     seals = (kit.seal(SealKind.RECEIVING, "杭州某某贸易有限公司 收货专用章", "logistics_contract_1.pdf"),)
-    assert kit.run(_with_seals(docs, "logistics_contract", seals)).findings == ()
+    assert kit.run(kit.with_seals(docs, "logistics_contract", seals)).findings == ()
 
 
 def test_unread_seal_text_is_not_a_mismatch(docs: list[Document], kit: SimpleNamespace) -> None:
     seals = (kit.seal(SealKind.RECEIVING, "", "logistics_contract_1.pdf"),)
-    assert kit.run(_with_seals(docs, "logistics_contract", seals)).findings == ()
+    assert kit.run(kit.with_seals(docs, "logistics_contract", seals)).findings == ()
 
 
 def test_contract_seal_kind_not_receiving(docs: list[Document], kit: SimpleNamespace) -> None:
     # no receiving seal found on a copy (issue 9: zero on one side is a detector miss more often than a
     # wrong seal): a warning asking for a comparison by eye, no longer a blocker
     seals = (kit.seal(SealKind.CONTRACT, kit.RECEIVING_SEAL, "logistics_contract_3.pdf"),)
-    assert only(kit.run(_with_seals(docs, "logistics_contract", seals, copy=2))) == (
+    assert only(kit.run(kit.with_seals(docs, "logistics_contract", seals, copy=2))) == (
         "seal_mismatch",
         "warning",
         "COUNT_UNCERTAIN",
@@ -461,9 +448,9 @@ def test_contract_seal_kind_not_receiving(docs: list[Document], kit: SimpleNames
 
 
 def test_seal_card_without_receiving_seal(docs: list[Document], kit: SimpleNamespace) -> None:
-    docs = _with_seals(docs, "seal_card", (kit.seal(SealKind.COMPANY, kit.NAME, "seal_card_1.pdf"),))
+    docs = kit.with_seals(docs, "seal_card", (kit.seal(SealKind.COMPANY, kit.NAME, "seal_card_1.pdf"),))
     for i in range(3):
-        docs = _with_seals(docs, "logistics_contract", (), copy=i)
+        docs = kit.with_seals(docs, "logistics_contract", (), copy=i)
     assert only(kit.run(docs)) == ("seal_mismatch", "warning", "NO_RECEIVING_SEAL")
 
 
@@ -590,7 +577,7 @@ def test_unstamped_part_of_a_split_contract_is_not_compared(
     docs: list[Document], kit: SimpleNamespace
 ) -> None:
     # GIVEN the clauses of a logistics contract scanned into a file of their own, without any seal
-    outcome = kit.run(_with_seals(docs, "logistics_contract", (), copy=0))
+    outcome = kit.run(kit.with_seals(docs, "logistics_contract", (), copy=0))
     # THEN only the stamped copies are compared with the seal card
     assert outcome.findings == ()
 
@@ -608,7 +595,7 @@ def test_count_differs_with_an_unread_legend_asks_a_person(
 ) -> None:
     # a round seal whose legend was not read may be the receiving seal the count misses
     unsure = dataclasses.replace(kit.seal(SealKind.COMPANY, "", "logistics_contract_1.pdf"), confidence=0.6)
-    outcome = kit.run(_with_seals(docs, "logistics_contract", (unsure,)))
+    outcome = kit.run(kit.with_seals(docs, "logistics_contract", (unsure,)))
     assert only(outcome) == ("seal_mismatch", "warning", "COUNT_UNCERTAIN")
 
 
@@ -666,7 +653,7 @@ def test_unread_card_legend_then_the_contract_seal_must_name_the_customer(
     docs = [dataclasses.replace(d, seals=blank) if d is card else d for d in docs]
     assert kit.run(docs).findings == ()  # the contract's receiving seal names the customer
     other = (kit.seal(SealKind.RECEIVING, "宁波远航贸易有限公司", "logistics_contract_1.pdf"),)
-    assert only(kit.run(_with_seals(docs, "logistics_contract", other))) == (
+    assert only(kit.run(kit.with_seals(docs, "logistics_contract", other))) == (
         "seal_mismatch",
         "blocker",
         "TEXT",

@@ -14,20 +14,6 @@ CORPUS_NAME = "南京联锦家电销售有限公司"
 CORPUS_ADDRESS = "江苏省南京市玄武区中山路150号商铺"
 
 
-def _named(docs: list[Document], kit: SimpleNamespace, name: str) -> list[Document]:
-    for doc_type, field, copies in (
-        ("business_license", "customer_name", 1),
-        ("application_form", "customer_name", 1),
-        ("bank_permit", "account_holder", 1),
-        ("seal_card", "customer_name", 1),
-        ("distribution_contract", "customer_name", 3),
-        ("logistics_contract", "customer_name", 3),
-    ):
-        for i in range(copies):
-            docs = kit.with_field(docs, doc_type, field, name, copy=i)
-    return docs
-
-
 def _addressed(docs: list[Document], kit: SimpleNamespace, address: str) -> list[Document]:
     docs = kit.with_field(docs, "business_license", "address", address)
     return kit.with_field(docs, "application_form", "tax_address", address)
@@ -35,7 +21,7 @@ def _addressed(docs: list[Document], kit: SimpleNamespace, address: str) -> list
 
 # ---------- names ----------
 def test_traditional_glyph_name_on_the_form_is_a_warning(docs: list[Document], kit: SimpleNamespace) -> None:
-    docs = _named(docs, kit, CORPUS_NAME)
+    docs = kit.name_everywhere(docs, CORPUS_NAME)
     docs = kit.with_field(docs, "application_form", "customer_name", "南京联錦家電銷售有限公司")
     outcome = kit.run(docs)
     assert kit.rules_of(outcome) == [("name_mismatch", "warning", "OCR_VARIANT")]
@@ -51,7 +37,9 @@ def test_traditional_glyph_name_on_the_form_is_a_warning(docs: list[Document], k
 def test_real_name_differences_stay_blockers(
     docs: list[Document], kit: SimpleNamespace, form_name: str
 ) -> None:
-    docs = kit.with_field(_named(docs, kit, CORPUS_NAME), "application_form", "customer_name", form_name)
+    docs = kit.with_field(
+        kit.name_everywhere(docs, CORPUS_NAME), "application_form", "customer_name", form_name
+    )
     assert kit.rules_of(kit.run(docs)) == [("name_mismatch", "blocker", "DIFFERENT")]
 
 
@@ -59,7 +47,10 @@ def test_traditional_glyphs_and_one_real_difference_stay_a_blocker(
     docs: list[Document], kit: SimpleNamespace
 ) -> None:
     docs = kit.with_field(
-        _named(docs, kit, CORPUS_NAME), "application_form", "customer_name", "南京联綿家電銷售有限公司"
+        kit.name_everywhere(docs, CORPUS_NAME),
+        "application_form",
+        "customer_name",
+        "南京联綿家電銷售有限公司",
     )
     assert kit.rules_of(kit.run(docs)) == [("name_mismatch", "blocker", "DIFFERENT")]
 

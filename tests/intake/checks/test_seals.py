@@ -14,19 +14,6 @@ OTHER_COMPANY_SEAL = "宁波远航贸易有限公司收货专用章"
 CARRIER_SEAL = "顺达物流有限公司合同专用章"
 
 
-def _seals(
-    docs: list[Document], doc_type: str, seals: tuple[SourcedSeal, ...], copy: int = 0
-) -> list[Document]:
-    out, seen = [], 0
-    for doc in docs:
-        if str(doc.doc_type) == doc_type:
-            if seen == copy:
-                doc = dataclasses.replace(doc, seals=seals)
-            seen += 1
-        out.append(doc)
-    return out
-
-
 def _one_contract(
     docs: list[Document], kit: SimpleNamespace, *parts: tuple[SourcedSeal, ...]
 ) -> list[Document]:
@@ -49,13 +36,13 @@ def _receiving(
 
 def _card(docs: list[Document], kit: SimpleNamespace, *receiving: SourcedSeal) -> list[Document]:
     card_seals = (kit.seal(SealKind.COMPANY, kit.NAME, "seal_card_1.pdf"), *receiving)
-    return _seals(docs, "seal_card", card_seals)
+    return kit.with_seals(docs, "seal_card", card_seals)
 
 
 # ---------- zero on one side: a warning naming the pages ----------
 def test_contract_without_receiving_seal_is_a_warning(docs: list[Document], kit: SimpleNamespace) -> None:
     f = "logistics_contract_2.pdf"
-    docs = _seals(docs, "logistics_contract", (kit.seal(SealKind.COMPANY, kit.NAME, f),), copy=1)
+    docs = kit.with_seals(docs, "logistics_contract", (kit.seal(SealKind.COMPANY, kit.NAME, f),), copy=1)
     outcome = kit.run(docs)
     assert kit.rules_of(outcome) == [("seal_mismatch", "warning", "COUNT_UNCERTAIN")]
     message = outcome.findings[0].message
@@ -104,7 +91,7 @@ def test_the_carriers_seal_does_not_make_a_count_uncertain(
 def test_confident_two_vs_one_on_every_copy_is_a_blocker(docs: list[Document], kit: SimpleNamespace) -> None:
     two = (_receiving(kit, "l"), _receiving(kit, "l"))
     for i in range(3):
-        docs = _seals(docs, "logistics_contract", two, copy=i)
+        docs = kit.with_seals(docs, "logistics_contract", two, copy=i)
     assert kit.rules_of(kit.run(docs)) == [("seal_mismatch", "blocker", "COUNT")] * 3
 
 
