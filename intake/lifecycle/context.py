@@ -1,0 +1,49 @@
+"""What every step of the lifecycle needs, built once per process at an entry point and passed down."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from intake.checks import DEFAULT_RULES, RulesConfig
+from intake.files import Limits
+from ocr.engines import DEFAULT_ENGINE
+from storage.config import Settings
+from storage.db import make_engine, make_session_factory, migrate
+from storage.filestore import FileStore
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """Where things are stored, which engine reads, which limits and rules apply."""
+
+    settings: Settings
+    sessions: sessionmaker[Session]
+    store: FileStore
+    engine: str = DEFAULT_ENGINE
+    limits: Limits = field(default_factory=Limits)
+    rules: RulesConfig = DEFAULT_RULES
+
+
+def open_context(settings: Settings, engine: str = DEFAULT_ENGINE, *, upgrade: bool = True) -> Context:
+    """Create the data directories, connect, and (`upgrade`) bring the schema up to date.
+
+    Worker processes pass upgrade=False: the command that starts them migrates once, before any runs.
+    """
+    settings.ensure_dirs()
+    db = make_engine(settings.database_url)
+    if upgrade:
+        migrate(db)
+    return Context(settings, make_session_factory(db), FileStore(settings.files_dir), engine=engine)
+
+
+_per_process: dict[tuple[Settings, str], Context] = {}
+
+
+def process_context(settings: Settings, engine: str = DEFAULT_ENGINE) -> Context:
+    """The context of a worker process, built on first use: one database pool and one engine per process."""
+    key = (settings, engine)
+    if key not in _per_process:
+        _per_process[key] = open_context(settings, engine, upgrade=False)
+    return _per_process[key]
