@@ -16,8 +16,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from intake.identifiers.numerals import CN_DIGIT
 from ocr.layout import Row, build_rows
-from ocr.numerals import CN_DIGIT
 from ocr.types import DocType, TextLine
 
 # (pattern, weight when in a title, weight elsewhere)

@@ -2,7 +2,8 @@
 
 `check_dossier` runs every rule in the order listed in `RULES` and then judges completeness-driven things
 (the deadline, the missing-information notice). Pure domain code: no OCR, database or web here. The
-identifier and date helpers (`identifiers`, `dates`) are dependency-free and also used by the OCR extractor.
+identifier, phone and date algorithms the rules grade with live in `intake.identifiers`, below both these
+rules and the OCR extractor that uses them too.
 """
 
 from __future__ import annotations

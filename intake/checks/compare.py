@@ -22,7 +22,7 @@ from typing import NamedTuple
 
 import opencc
 
-from intake.checks.dates import CN_DIGIT
+from intake.identifiers.numerals import CN_DIGIT
 
 __all__ = [
     "BankMatch",

@@ -25,7 +25,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from enum import IntEnum, StrEnum
 
-from intake.checks.identifiers import ID_BASED_TIN_KINDS, USCC_RE, TinKind, canonical_code, classify_tin
+from intake.identifiers.codes import ID_BASED_TIN_KINDS, USCC_RE, TinKind, canonical_code, classify_tin
 from intake.types import Document, SourcedField
 
 __all__ = [

@@ -27,7 +27,7 @@ from intake.checks.compare import (
     seal_key,
 )
 from intake.checks.dossier import Dossier, evidence_of, same_source
-from intake.checks.identifiers import (
+from intake.identifiers.codes import (
     ID_BASED_TIN_KINDS,
     TinKind,
     canonical_code,

@@ -7,9 +7,8 @@ a warning asking for a registry look-up (some real codes fail, domain-rules §1.
 from __future__ import annotations
 
 from intake.checks import messages as msg
-from intake.checks.dates import OPEN, id_term_problems, parse_cn_date
 from intake.checks.dossier import Dossier, evidence_of
-from intake.checks.identifiers import (
+from intake.identifiers.codes import (
     PROVINCES,
     USCC_RE,
     TinKind,
@@ -19,7 +18,8 @@ from intake.checks.identifiers import (
     id_errors,
     uscc_repair,
 )
-from intake.checks.phones import PhoneKind, parse_phone
+from intake.identifiers.dates import OPEN, id_term_problems, parse_cn_date
+from intake.identifiers.phones import PhoneKind, parse_phone
 from intake.types import Document, Finding
 
 __all__ = ["check_consignee_id", "check_phones", "check_tax_ids"]

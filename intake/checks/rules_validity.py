@@ -10,8 +10,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from intake.checks import messages as msg
-from intake.checks.dates import OPEN, is_expired, parse_cn_date
 from intake.checks.dossier import Dossier, evidence_of
+from intake.identifiers.dates import OPEN, is_expired, parse_cn_date
 from intake.types import Finding, SourcedField
 
 __all__ = ["VALIDITY_FIELDS", "check_validity", "pickup_date_of"]

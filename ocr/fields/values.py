@@ -12,8 +12,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from intake.checks.dates import parse_cn_date, parse_validity, to_iso
-from intake.checks.identifiers import classify_tin, id_errors, uscc_errors, uscc_repair
+from intake.identifiers.codes import classify_tin, id_errors, uscc_errors, uscc_repair
+from intake.identifiers.dates import parse_cn_date, parse_validity, to_iso
 from ocr.fields import shapes
 
 _WS = re.compile(r"[\s\u3000\u200b\ufeff]+")
@@ -205,7 +205,7 @@ def phone(raw: str) -> Cleaned | None:
     if not m:
         return None
     v = m.group(0)
-    from intake.checks.phones import parse_phone
+    from intake.identifiers.phones import parse_phone
 
     kind = parse_phone(v)[0]
     return Cleaned(v, 1.0 if kind else 0.5)
@@ -213,7 +213,7 @@ def phone(raw: str) -> Cleaned | None:
 
 def split_address_phone(raw: str) -> tuple[str, str | None]:
     """开票地址电话 cell → (address, phone); the phone must end the text (domain-rules §6), else None."""
-    from intake.checks.phones import split_addr_phone
+    from intake.identifiers.phones import split_addr_phone
 
     return split_addr_phone(compact(raw))
 

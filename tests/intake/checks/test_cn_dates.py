@@ -6,7 +6,8 @@ from datetime import date
 
 import pytest
 
-from intake.checks.dates import (
+from intake.checks.deadline import dossier_deadline, dossier_on_time
+from intake.identifiers.dates import (
     OPEN,
     id_term_problems,
     is_expired,
@@ -15,7 +16,6 @@ from intake.checks.dates import (
     parse_validity,
     to_iso,
 )
-from intake.checks.deadline import dossier_deadline, dossier_on_time
 
 D = date
 

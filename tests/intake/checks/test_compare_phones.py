@@ -13,7 +13,7 @@ from intake.checks.compare import (
     name_key,
     parse_bank_name,
 )
-from intake.checks.phones import PhoneKind, parse_phone, split_addr_phone
+from intake.identifiers.phones import PhoneKind, parse_phone, split_addr_phone
 
 
 @pytest.mark.parametrize(

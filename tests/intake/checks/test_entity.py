@@ -60,7 +60,7 @@ def test_uscc_prefix_survives_one_misread_check_character() -> None:
 
 
 def test_cooperative_uscc_is_other() -> None:
-    from intake.checks.identifiers import uscc_check_char
+    from intake.identifiers.codes import uscc_check_char
 
     body = "93330106MA2CQK1B4"
     signal = signal_from_tax_id(body + uscc_check_char(body))

@@ -11,7 +11,7 @@ from stdnum import luhn as std_luhn
 from stdnum.cn import ric, uscc
 from stdnum.iso7064 import mod_11_10
 
-from intake.checks.identifiers import (
+from intake.identifiers.codes import (
     USCC_CHARS,
     TinKind,
     approval_no_valid,

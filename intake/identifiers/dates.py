@@ -13,7 +13,7 @@ import unicodedata
 from datetime import date
 from typing import Final, Literal
 
-from ocr.numerals import CN_DIGIT
+from intake.identifiers.numerals import CN_DIGIT
 
 __all__ = [
     "OPEN",
