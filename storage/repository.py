@@ -18,8 +18,10 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from intake.types import RECORD_FIELDS, Completeness, Document, Finding, Severity, SourcedField, SourcedSeal
-from ocr.types import BBox, DocType, PageReading, SealKind
+from intake.grouping import runs
+from intake.types import RECORD_FIELDS, Completeness, Document, Finding, Severity, SourcedField
+from ocr.types import PageReading
+from storage import mapping
 from storage.contract_json import dossier_json as dossier_json
 from storage.contract_json import pages_in_order
 from storage.models import (
@@ -336,70 +338,14 @@ def mark_page_failed(s: Session, page_id: int, error: str) -> None:
 
 
 def documents_of(s: Session, dossier_id: str) -> list[Document]:
-    """Group the read pages into documents: consecutive read pages of one file with the same doc_type.
+    """Group the read pages into documents: consecutive read pages of one file with the same doc_type
+    (intake.grouping.runs; storage.mapping.document).
 
     Pages not (yet) read are skipped. Within a document, a field read on several pages keeps its
     highest-confidence reading.
     """
-    groups: list[list[tuple[StoredFile, Page]]] = []
-    for stored, page in pages_in_order(s, dossier_id):
-        if page.status != PageStatus.DONE:
-            continue
-        last = groups[-1][-1] if groups else None
-        if last is not None and last[0].id == stored.id and last[1].doc_type == page.doc_type:
-            groups[-1].append((stored, page))
-        else:
-            groups.append([(stored, page)])
-    return [_document(group) for group in groups]
-
-
-def _document(group: Sequence[tuple[StoredFile, Page]]) -> Document:
-    stored = group[0][0]
-    doc_type = _doc_type(group[0][1].doc_type)
-    fields: dict[str, SourcedField] = {}
-    seals: list[SourcedSeal] = []
-    for _, page in group:
-        for row in page.fields:
-            candidate = SourcedField(
-                name=row.name,
-                value=row.value,
-                confidence=row.confidence,
-                bbox=_bbox(row.bbox),
-                file=stored.name,
-                page=page.page_no,
-                doc_type=doc_type,
-            )
-            best = fields.get(row.name)
-            if best is None or candidate.confidence > best.confidence:
-                fields[row.name] = candidate
-        seals.extend(_sourced_seal(item, stored.name, page.page_no) for item in page.seals or ())
-    pages = tuple(page.page_no for _, page in group)
-    return Document(doc_type=doc_type, file=stored.name, pages=pages, fields=fields, seals=tuple(seals))
-
-
-def _sourced_seal(item: Mapping[str, Any], file: str, page_no: int) -> SourcedSeal:
-    return SourcedSeal(
-        kind=SealKind(item["kind"]),
-        text=item.get("text", ""),
-        bbox=_bbox(item.get("bbox")),
-        confidence=float(item["confidence"]),
-        file=file,
-        page=page_no,
-    )
-
-
-def _doc_type(value: str | None) -> DocType:
-    try:
-        return DocType(value or DocType.UNKNOWN)
-    except ValueError:  # a type stored by an older version and since renamed
-        return DocType.UNKNOWN
-
-
-def _bbox(value: Sequence[int] | None) -> BBox | None:
-    if value is None:
-        return None
-    x0, y0, x1, y1 = (int(v) for v in value)
-    return (x0, y0, x1, y1)
+    done = [(f, page) for f, page in pages_in_order(s, dossier_id) if page.status == PageStatus.DONE]
+    return [mapping.document(group) for group in runs(done, key=lambda fp: (fp[0].id, fp[1].doc_type))]
 
 
 # -------------------------------------------------------------------------------------------------- outcome

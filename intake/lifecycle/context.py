@@ -8,8 +8,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from intake.checks import DEFAULT_RULES, RulesConfig
 from intake.files import Limits
+from intake.settings import Settings
 from ocr.engines import DEFAULT_ENGINE
-from storage.config import Settings
 from storage.db import make_engine, make_session_factory, migrate
 from storage.filestore import FileStore
 
@@ -26,24 +26,26 @@ class Context:
     rules: RulesConfig = DEFAULT_RULES
 
 
-def open_context(settings: Settings, engine: str = DEFAULT_ENGINE, *, upgrade: bool = True) -> Context:
+def open_context(settings: Settings, engine: str | None = None, *, upgrade: bool = True) -> Context:
     """Create the data directories, connect, and (`upgrade`) bring the schema up to date.
 
-    Worker processes pass upgrade=False: the command that starts them migrates once, before any runs.
+    `engine` overrides the settings' OCR engine (`dossier process --engine`). Worker processes pass
+    upgrade=False: the command that starts them migrates once, before any runs.
     """
     settings.ensure_dirs()
     db = make_engine(settings.database_url)
     if upgrade:
         migrate(db)
-    return Context(settings, make_session_factory(db), FileStore(settings.files_dir), engine=engine)
+    name = engine or settings.ocr_engine
+    return Context(settings, make_session_factory(db), FileStore(settings.files_dir), engine=name)
 
 
 _per_process: dict[tuple[Settings, str], Context] = {}
 
 
-def process_context(settings: Settings, engine: str = DEFAULT_ENGINE) -> Context:
+def process_context(settings: Settings, engine: str | None = None) -> Context:
     """The context of a worker process, built on first use: one database pool and one engine per process."""
-    key = (settings, engine)
+    key = (settings, engine or settings.ocr_engine)
     if key not in _per_process:
-        _per_process[key] = open_context(settings, engine, upgrade=False)
+        _per_process[key] = open_context(settings, key[1], upgrade=False)
     return _per_process[key]

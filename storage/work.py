@@ -1,0 +1,151 @@
+"""The work queue's queries: which pages are still to read, who finishes a dossier, what a crash left behind,
+which notices are due.
+
+Like storage.repository, every function takes a Session and the caller owns the transaction. The lifecycle
+(intake.lifecycle) decides what to do with the answers; the SQL is here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import NamedTuple
+
+from sqlalchemy import ColumnElement, and_, exists, or_, select, update
+from sqlalchemy.orm import Session
+
+from storage import repository as repo
+from storage.models import AuditEvent, Dossier, DossierStatus, Page, PageStatus, utcnow
+
+
+class PageState(NamedTuple):
+    dossier_id: str
+    status: PageStatus
+    attempts: int
+
+
+def page_state(s: Session, page_id: int) -> PageState | None:
+    """A page's dossier, status and attempts so far (None: no such page)."""
+    row = s.execute(select(Page.dossier_id, Page.status, Page.attempts).where(Page.id == page_id)).first()
+    return PageState(row[0], row[1], row[2]) if row else None
+
+
+def dossier_status(s: Session, dossier_id: str) -> DossierStatus | None:
+    return s.scalar(select(Dossier.status).where(Dossier.id == dossier_id))
+
+
+def _outstanding(dossier_id: str, max_attempts: int) -> ColumnElement[bool]:
+    """Pages still to be read: never tried, being read, or failed with attempts left."""
+    return exists().where(
+        Page.dossier_id == dossier_id,
+        or_(
+            Page.status.in_((PageStatus.PENDING, PageStatus.READING)),
+            and_(Page.status == PageStatus.FAILED, Page.attempts < max_attempts),
+        ),
+    )
+
+
+def claim_checking(s: Session, dossier_id: str, *, max_attempts: int, actor: str = "system") -> bool:
+    """`reading` → `checking`, only while no page is outstanding: one conditional UPDATE, so of several
+    callers at the same moment exactly one gets True (and the audit event)."""
+    statement = (
+        update(Dossier)
+        .where(
+            Dossier.id == dossier_id,
+            Dossier.status == DossierStatus.READING,
+            ~_outstanding(dossier_id, max_attempts),
+        )
+        .values(status=DossierStatus.CHECKING, updated_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    won = s.execute(statement).rowcount == 1  # type: ignore[attr-defined]
+    if won:
+        repo.audit(
+            s, actor, "dossier.checking", dossier_id=dossier_id, entity=f"dossier:{dossier_id}",
+            before={"status": "reading"}, after={"status": "checking"},
+        )  # fmt: skip
+    return won
+
+
+def pages_to_read(s: Session, dossier_id: str) -> list[int]:
+    """Ids of the dossier's pages not read yet (pending, being read, failed), in id order."""
+    todo = [
+        page_id
+        for status in (PageStatus.PENDING, PageStatus.READING, PageStatus.FAILED)
+        for page_id in repo.page_ids(s, dossier_id, status=status)
+    ]
+    return sorted(todo)
+
+
+def requeue_received(s: Session, *, reason: str) -> list[str]:
+    """Dossiers stored but never queued (`received`) move to `reading`; returns their ids.
+
+    skip_locked: workers starting together (docker compose --scale) split the dossiers, never share one.
+    """
+    waiting = select(Dossier.id).where(Dossier.status == DossierStatus.RECEIVED)
+    received = list(s.scalars(waiting.with_for_update(skip_locked=True)))
+    for dossier_id in received:
+        repo.set_status(s, dossier_id, DossierStatus.READING, reason=reason)
+    return received
+
+
+def stuck_dossiers(s: Session, cutoff: datetime) -> tuple[list[str], set[str]]:
+    """Dossiers `reading` or `checking` not advanced since `cutoff`, and which of them are `checking`."""
+    stuck = list(
+        s.scalars(
+            select(Dossier.id).where(
+                Dossier.status.in_((DossierStatus.READING, DossierStatus.CHECKING)),
+                Dossier.updated_at < cutoff,
+            )
+        )
+    )
+    checking = set(
+        s.scalars(select(Dossier.id).where(Dossier.id.in_(stuck), Dossier.status == DossierStatus.CHECKING))
+    )
+    return stuck, checking
+
+
+def stale_pages(s: Session, dossier_id: str, cutoff: datetime, *, max_attempts: int) -> list[int]:
+    """Pages to queue again: pending, claimed before `cutoff` (or never), failed with attempts left, or
+    left `reading` after the last attempt (to be given up)."""
+    query = select(Page.id).where(
+        Page.dossier_id == dossier_id,
+        or_(
+            Page.status == PageStatus.PENDING,
+            and_(
+                Page.status == PageStatus.READING,
+                or_(Page.claimed_at.is_(None), Page.claimed_at < cutoff),
+            ),
+            and_(Page.status == PageStatus.FAILED, Page.attempts < max_attempts),
+            and_(Page.status == PageStatus.READING, Page.attempts >= max_attempts),
+        ),
+    )
+    return list(s.scalars(query.order_by(Page.id)))
+
+
+def dossiers_of_pages(s: Session, page_ids: Sequence[int]) -> set[str]:
+    return {s.get_one(Page, page_id).dossier_id for page_id in page_ids}
+
+
+OPEN = (DossierStatus.AWAITING_REVIEW, DossierStatus.SENT_BACK)
+
+
+def open_dossier_ids(s: Session) -> list[str]:
+    """Dossiers still open (awaiting review or sent back)."""
+    return list(s.scalars(select(Dossier.id).where(Dossier.status.in_(OPEN))))
+
+
+def notices_due(s: Session, now: datetime, *, action: str) -> list[Dossier]:
+    """Open, incomplete dossiers whose notice is due by `now` and not yet audited as `action`."""
+    query = select(Dossier).where(
+        Dossier.status.in_(OPEN),
+        Dossier.complete.is_(False),
+        Dossier.notice_due_at.is_not(None),
+        Dossier.notice_due_at <= now,
+    )
+    due: list[Dossier] = []
+    for dossier in s.scalars(query):
+        done = select(AuditEvent.id).where(AuditEvent.dossier_id == dossier.id, AuditEvent.action == action)
+        if s.scalar(done.limit(1)) is None:
+            due.append(dossier)
+    return due
