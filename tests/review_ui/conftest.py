@@ -18,13 +18,13 @@ from flask.testing import FlaskClient
 from PIL import Image
 from werkzeug.security import generate_password_hash
 
-from intake.cli import build_context
-from intake.pipeline import Context, page_image_path
+from intake.lifecycle.checking import NoticePolicy, check_and_save
+from intake.lifecycle.context import Context, open_context
+from intake.lifecycle.reading import page_image_path
+from intake.settings import Settings
 from ocr.types import DocType
 from review_ui import create_app
-from review_ui.recheck import rerun_rules
 from storage import repository as repo
-from storage.config import Settings, sqlite_url
 from storage.models import DossierStatus, Page, Role, User
 from tests.storage.builders import reading
 
@@ -43,36 +43,39 @@ class Seeded:
 
 
 def make_context(tmp: Path) -> Context:
-    return build_context(Settings(data_dir=tmp, database_url=sqlite_url(tmp / "dossier.db")))
+    return open_context(Settings.for_data_dir(tmp))
+
+
+READINGS = [  # a business licence, a bank permit, the form (its account misread), an ID card
+    reading(
+        DocType.BUSINESS_LICENSE,
+        {"customer_name": ("杭州明达贸易有限公司", 0.97), "tax_id": ("91330100MA27XXXX1N", 0.55)},
+    ),
+    reading(
+        DocType.BANK_PERMIT,
+        {
+            "account_holder": ("杭州明达贸易有限公司", 0.95),
+            "bank_name": ("中国工商银行杭州分行", 0.96),
+            "bank_account": (ACCOUNT, 0.96),
+        },
+    ),
+    reading(
+        DocType.APPLICATION_FORM,
+        {
+            "customer_name": ("杭州明达贸易有限公司", 0.95),
+            "bank_name": ("中国工商银行杭州分行", 0.93),
+            "bank_account": (FORM_ACCOUNT, 0.71),
+        },
+    ),
+    reading(
+        DocType.CONSIGNEE_ID,
+        {"consignee_name": ("张三", 0.9), "consignee_id_number": (CONSIGNEE_ID, 0.9)},
+    ),
+]
 
 
 def seed_dossier(ctx: Context, *, reference: str = "R-1", pickup: date = date(2026, 12, 10)) -> Seeded:
-    readings = [
-        reading(
-            DocType.BUSINESS_LICENSE,
-            {"customer_name": ("杭州明达贸易有限公司", 0.97), "tax_id": ("91330100MA27XXXX1N", 0.55)},
-        ),
-        reading(
-            DocType.BANK_PERMIT,
-            {
-                "account_holder": ("杭州明达贸易有限公司", 0.95),
-                "bank_name": ("中国工商银行杭州分行", 0.96),
-                "bank_account": (ACCOUNT, 0.96),
-            },
-        ),
-        reading(
-            DocType.APPLICATION_FORM,
-            {
-                "customer_name": ("杭州明达贸易有限公司", 0.95),
-                "bank_name": ("中国工商银行杭州分行", 0.93),
-                "bank_account": (FORM_ACCOUNT, 0.71),
-            },
-        ),
-        reading(
-            DocType.CONSIGNEE_ID,
-            {"consignee_name": ("张三", 0.9), "consignee_id_number": (CONSIGNEE_ID, 0.9)},
-        ),
-    ]
+    readings = READINGS
     with ctx.sessions.begin() as s:
         d = repo.create_dossier(s, reference=reference, pickup_date=pickup, as_of=TODAY, actor="admin")
         page_ids = []
@@ -83,7 +86,7 @@ def seed_dossier(ctx: Context, *, reference: str = "R-1", pickup: date = date(20
             page_id = repo.page_ids(s, d.id)[-1]
             repo.save_page_reading(s, page_id, r)
             page_ids.append(page_id)
-        rerun_rules(s, d.id, ctx.rules)
+        check_and_save(s, d.id, ctx.rules, as_of=d.as_of, notice=NoticePolicy.KEEP_OR_START)
         repo.set_status(s, d.id, DossierStatus.AWAITING_REVIEW)
         field_ids = {}
         for r, page_id in zip(readings, page_ids, strict=True):

@@ -1,0 +1,159 @@
+"""The reviewer's part of the lifecycle: correct a field, override a finding, assign, decide.
+
+Each function takes the Context and plain data and is one transaction. A decision the dossier's state does not
+allow raises DecisionError with a message meant for the reviewer; an unknown dossier, field or finding raises
+storage.repository.NotFoundError. `today` is always an argument: the caller (the UI's clock, a test) says
+which day it is.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from intake.lifecycle.checking import NoticePolicy, check_and_save
+from intake.lifecycle.context import Context
+from intake.lifecycle.reading import page_image_path
+from storage import queries
+from storage import repository as repo
+from storage import review as store
+from storage.models import DossierStatus
+
+NOTICE_HOURS = 24
+DECIDABLE = (DossierStatus.AWAITING_REVIEW, DossierStatus.SENT_BACK)
+ELECTRONIC = "电子"
+QUALIFICATION = "资质"  # an onboarding dossier is qualification material (资质), whatever documents it holds
+DECISIONS = ("approve", "send_back", "reject")
+
+
+class DecisionError(ValueError):
+    """A decision the dossier's state does not allow; the message is shown to the user."""
+
+
+@dataclass(frozen=True, slots=True)
+class Corrected:
+    dossier_id: str
+    blockers: int  # open blockers once the rules ran again
+
+
+@dataclass(frozen=True, slots=True)
+class Decided:
+    """The outcome of a decision: the dossier's new status and what came of it."""
+
+    status: DossierStatus
+    archive_no: str | None = None
+    customer_no: str | None = None
+    notice_due_at: datetime | None = None
+
+
+def correct_field(ctx: Context, field_id: int, value: str, *, actor: str, reason: str | None) -> Corrected:
+    """Correct (or confirm) a field and check the dossier again at once, as of the day it was received.
+
+    A correction never moves the dossier through the workflow; a notice already promised to the customer is
+    kept (NoticePolicy.KEEP_OR_START).
+    """
+    with ctx.sessions.begin() as s:
+        field = repo.correct_field(s, field_id, value.strip(), actor=actor, reason=reason or None)
+        dossier = repo.get_dossier(s, field.dossier_id)
+        blockers = check_and_save(
+            s, dossier.id, ctx.rules, as_of=dossier.as_of, notice=NoticePolicy.KEEP_OR_START
+        )
+        return Corrected(dossier.id, blockers)
+
+
+def override_finding(ctx: Context, finding_id: int, *, actor: str, reason: str) -> str:
+    """An administrator accepts a blocker with a reason; returns the finding's dossier id."""
+    if not reason.strip():
+        raise DecisionError("a reason is required to override a finding")
+    with ctx.sessions.begin() as s:
+        return repo.override_finding(s, finding_id, actor=actor, reason=reason.strip()).dossier_id
+
+
+def assign_reviewer(ctx: Context, dossier_id: str, reviewer: str | None, *, actor: str) -> None:
+    """Give the dossier to a reviewer (None or "": to nobody)."""
+    with ctx.sessions.begin() as s:
+        store.assign_reviewer(s, dossier_id, reviewer or None, actor=actor)
+
+
+def decide(
+    ctx: Context,
+    dossier_id: str,
+    decision: str,
+    *,
+    actor: str,
+    today: date,
+    reason: str | None = None,
+    copies: int = 1,
+) -> Decided:
+    """approve, send_back or reject, by name (as the forms and the API send it)."""
+    if decision == "approve":
+        return approve(ctx, dossier_id, actor=actor, today=today, copies=copies)
+    if decision == "send_back":
+        return send_back(ctx, dossier_id, actor=actor, reason=reason)
+    if decision == "reject":
+        return reject(ctx, dossier_id, actor=actor, reason=reason or "")
+    raise DecisionError(f"unknown decision {decision!r}")
+
+
+def approve(ctx: Context, dossier_id: str, *, actor: str, today: date, copies: int = 1) -> Decided:
+    """Archive the dossier under its customer number; refused while a blocker is open (not overridden)."""
+    with ctx.sessions.begin() as s:
+        _decidable(s, dossier_id)
+        dossier = repo.get_dossier(s, dossier_id)
+        if dossier.blockers:
+            raise DecisionError(f"{dossier.blockers} open blocker(s): correct or override them first")
+        if copies < 1:
+            raise DecisionError("copies must be at least 1")
+        repo.set_status(s, dossier_id, DossierStatus.APPROVED, actor=actor)
+        customer_no = repo.assign_customer_no(s, dossier_id, today, actor=actor)
+        record = store.add_archive_record(
+            s,
+            dossier_id,
+            archive_no=f"GD{customer_no[1:]}",
+            customer_no=customer_no,
+            doc_category=QUALIFICATION,
+            copies=copies,
+            location=ELECTRONIC,
+            handler=store.handler_of(s, dossier_id),
+            reviewer=actor,
+        )
+        repo.set_status(s, dossier_id, DossierStatus.ARCHIVED, actor=actor)
+        return Decided(DossierStatus.ARCHIVED, archive_no=record.archive_no, customer_no=customer_no)
+
+
+def send_back(ctx: Context, dossier_id: str, *, actor: str, reason: str | None = None) -> Decided:
+    """Ask the customer for missing information; the notice is due within 24 hours (002)."""
+    with ctx.sessions.begin() as s:
+        _decidable(s, dossier_id)
+        due = datetime.now(UTC) + timedelta(hours=NOTICE_HOURS)
+        repo.set_status(s, dossier_id, DossierStatus.SENT_BACK, actor=actor, reason=reason)
+        store.schedule_notice(s, dossier_id, due, actor=actor, reason=reason)
+        return Decided(DossierStatus.SENT_BACK, notice_due_at=due)
+
+
+def reject(ctx: Context, dossier_id: str, *, actor: str, reason: str) -> Decided:
+    if not reason.strip():
+        raise DecisionError("a reason is required to reject a dossier")
+    with ctx.sessions.begin() as s:
+        _decidable(s, dossier_id)
+        repo.set_status(s, dossier_id, DossierStatus.REJECTED, actor=actor, reason=reason.strip())
+        return Decided(DossierStatus.REJECTED)
+
+
+def _decidable(s: Session, dossier_id: str) -> None:
+    dossier = repo.get_dossier(s, dossier_id)
+    if dossier.status not in DECIDABLE:
+        raise DecisionError(f"dossier is {dossier.status.value}, not awaiting review")
+
+
+def page_image_file(ctx: Context, dossier_id: str, page_id: int) -> Path | None:
+    """The upright image of one of the dossier's pages, as the reviewer sees it; None if there is none."""
+    with ctx.sessions() as s:
+        page = queries.page_of(s, dossier_id, page_id)
+    if page is None:
+        return None
+    path = page_image_path(ctx.settings, dossier_id, page_id)
+    return path if path.is_file() else None

@@ -1,0 +1,77 @@
+"""The reviewer's writes besides corrections and overrides (storage.repository): assignment, the notice
+promised to the customer, and the archive record of an approved dossier, each with its audit event.
+
+The caller owns the transaction; the rules of when these may happen are the application's
+(intake.lifecycle.review).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from storage.models import ArchiveRecord, AuditEvent
+from storage.repository import audit, get_dossier
+
+
+def handler_of(s: Session, dossier_id: str) -> str:
+    """Who uploaded the dossier (经办人): the actor of its creation event."""
+    query = select(AuditEvent.actor).where(
+        AuditEvent.dossier_id == dossier_id, AuditEvent.action == "dossier.created"
+    )
+    return s.scalar(query.limit(1)) or "system"
+
+
+def assign_reviewer(s: Session, dossier_id: str, reviewer: str | None, *, actor: str) -> None:
+    dossier = get_dossier(s, dossier_id)
+    before = dossier.assigned_reviewer
+    dossier.assigned_reviewer = reviewer
+    audit(
+        s, actor, "dossier.assigned", dossier_id=dossier_id, entity=f"dossier:{dossier_id}",
+        before={"assigned_reviewer": before}, after={"assigned_reviewer": reviewer},
+    )  # fmt: skip
+
+
+def schedule_notice(s: Session, dossier_id: str, due: datetime, *, actor: str, reason: str | None) -> None:
+    """The missing-information notice is due by `due`."""
+    dossier = get_dossier(s, dossier_id)
+    before = dossier.notice_due_at
+    dossier.notice_due_at = due
+    audit(
+        s, actor, "dossier.notice_scheduled", dossier_id=dossier_id, entity=f"dossier:{dossier_id}",
+        before={"notice_due_at": before}, after={"notice_due_at": due}, reason=reason,
+    )  # fmt: skip
+
+
+def add_archive_record(
+    s: Session,
+    dossier_id: str,
+    *,
+    archive_no: str,
+    customer_no: str,
+    doc_category: str,
+    copies: int,
+    location: str,
+    handler: str,
+    reviewer: str,
+) -> ArchiveRecord:
+    record = ArchiveRecord(
+        archive_no=archive_no,
+        dossier_id=dossier_id,
+        customer_no=customer_no,
+        archived_at=datetime.now(UTC),
+        doc_category=doc_category,
+        copies=copies,
+        location=location,
+        handler=handler,
+        reviewer=reviewer,
+    )
+    s.add(record)
+    s.flush()
+    audit(
+        s, reviewer, "archive.created", dossier_id=dossier_id, entity=f"archive:{archive_no}",
+        after={"archive_no": archive_no, "customer_no": customer_no, "copies": copies},
+    )  # fmt: skip
+    return record
