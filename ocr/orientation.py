@@ -1,9 +1,10 @@
 """Make a scanned page upright before reading: quarter turns, upside-down pages and a few degrees of skew.
 
-Scans arrive turned 90/180/270° and skewed. We look at the page once, cheaply, on a reduced copy:
-PP-OCR's text detector gives the line boxes (their long axis says horizontal vs vertical, their
-slope the skew) and its 0°/180° line classifier votes on upside-down text. The same small models serve
-every engine, so tesseract pages are straightened exactly like RapidOCR pages. Never reads the text itself.
+Scans arrive turned 90/180/270° and skewed. We look at the page once, cheaply: the engine's line detector
+gives the line boxes (their long axis says horizontal vs vertical, their slope the skew) and its upside-down
+classifier votes on the longest lines. Both are capabilities of the engine (``ocr.engines.base.OcrEngine``):
+RapidOCR's are PP-OCR's detector (on a reduced copy) and 0°/180° line classifier; tesseract lends RapidOCR's
+by default, so tesseract pages are straightened exactly like RapidOCR pages. Never reads the text itself.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from dataclasses import dataclass
 
 import cv2
 import numpy as np
+
+from ocr.engines import DEFAULT_ENGINE, OcrEngine, as_engine
 
 MAX_SKEW = 10.0  # degrees; larger slopes are layout (stamps, signatures), not scanner skew
 MIN_SKEW = 0.2  # below this, resampling the page costs sharpness for nothing
@@ -22,12 +25,6 @@ CLS_SAMPLES = 24
 class Orientation:
     rotation: int  # clockwise degrees the scan is turned from upright (0, 90, 180, 270)
     skew: float  # degrees of residual slope (counter-clockwise positive) after the quarter turn
-
-
-def _boxes(image: np.ndarray) -> np.ndarray:
-    from ocr.engines.rapid import detect_lines
-
-    return detect_lines(image)
 
 
 def _edge_lengths(boxes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -62,19 +59,14 @@ def _skew(boxes: np.ndarray) -> float:
     return median if abs(median) <= MAX_SKEW else 0.0
 
 
-def _upside_down(image: np.ndarray, boxes: np.ndarray) -> bool:
-    from rapidocr.utils.process_img import get_rotate_crop_image
-
-    from ocr.engines.rapid import shared_rapidocr
-
+def _upside_down(engine: OcrEngine, image: np.ndarray, boxes: np.ndarray) -> bool:
+    """The engine's classifier asked about the longest horizontal lines (a sample of CLS_SAMPLES)."""
     top, side = _edge_lengths(boxes)
     longest = np.argsort(-(top / np.maximum(side, 1)))[:CLS_SAMPLES]
-    crops = [get_rotate_crop_image(image, boxes[i].copy()) for i in longest if top[i] >= 3 * side[i]]
-    if not crops:
+    sample = [int(i) for i in longest if top[i] >= 3 * side[i]]
+    if not sample:
         return False
-    res = shared_rapidocr()._load_cls_model()(crops)
-    votes = sum((score if "180" in label else -score) for label, score in res.cls_res)
-    return votes > 0
+    return engine.is_upside_down(image, boxes[sample])
 
 
 def _rotate_quarter(image: np.ndarray, rotation: int) -> np.ndarray:
@@ -88,28 +80,28 @@ def _rotate_quarter(image: np.ndarray, rotation: int) -> np.ndarray:
     return image
 
 
-def detect(image: np.ndarray) -> Orientation:
+def detect(image: np.ndarray, engine: OcrEngine | str = DEFAULT_ENGINE) -> Orientation:
     """How the scan is turned and skewed."""
-    return _probe(image)[0]
+    return _probe(image, as_engine(engine))[0]
 
 
-def _probe(image: np.ndarray) -> tuple[Orientation, np.ndarray]:
+def _probe(image: np.ndarray, engine: OcrEngine) -> tuple[Orientation, np.ndarray]:
     """The orientation, and the line boxes found on the way (they serve the upright page too).
 
     No boxes is an answer too (a blank or unreadable image): the engine is told so instead of detecting
     again. If the quarter-turned copy shows no lines, the boxes of the image as given are kept.
     """
-    boxes = _boxes(image)
+    boxes = engine.detect_lines(image)
     if len(boxes) == 0:
         return Orientation(0, 0.0), boxes
     rotation = 0
     if _is_quarter_turned(boxes):
         turned = _rotate_quarter(image, 90)
-        turned_boxes = _boxes(turned)
+        turned_boxes = engine.detect_lines(turned)
         if len(turned_boxes):
             rotation, image, boxes = 90, turned, turned_boxes
     skew = _skew(boxes)
-    if _upside_down(image, boxes):
+    if _upside_down(engine, image, boxes):
         rotation = (rotation + 180) % 360  # a half turn keeps the slope of the lines
         boxes = _half_turn(boxes, image.shape)
     return Orientation(rotation, round(skew, 2)), boxes
@@ -144,20 +136,22 @@ def deskew(image: np.ndarray, skew: float) -> np.ndarray:
     return cv2.warpAffine(image, matrix, (w, h), flags=cv2.INTER_LINEAR, borderValue=border)
 
 
-def upright(image: np.ndarray) -> tuple[np.ndarray, Orientation]:
+def upright(image: np.ndarray, engine: OcrEngine | str = DEFAULT_ENGINE) -> tuple[np.ndarray, Orientation]:
     """The upright, deskewed page and how it was found."""
-    out, found, _ = upright_with_lines(image)
+    out, found, _ = upright_with_lines(image, engine)
     return out, found
 
 
-def upright_with_lines(image: np.ndarray) -> tuple[np.ndarray, Orientation, np.ndarray]:
+def upright_with_lines(
+    image: np.ndarray, engine: OcrEngine | str = DEFAULT_ENGINE
+) -> tuple[np.ndarray, Orientation, np.ndarray]:
     """The upright, deskewed page, how it was found, and the text-line boxes in the upright page.
 
     Finding the orientation already ran the line detector; its boxes, carried through the same turn and
     deskew, spare the OCR engine a second detection (the most expensive step of reading a page); an empty
     array means the page has no text lines.
     """
-    found, boxes = _probe(image)
+    found, boxes = _probe(image, as_engine(engine))
     turned = _rotate_quarter(image, found.rotation)
     return apply(image, found), found, _deskew_points(boxes, found.skew, turned.shape)
 

@@ -63,19 +63,21 @@ def read_page(
         # print under a seal is read from a copy whose seal ink is washed out; the reviewer sees, and the
         # seal search reads, the colour original turned the same way
         washed = wash_seal_ink(pixels, estimate_dpi(pixels))
-        upright, found, quads = orientation.upright_with_lines(washed)
+        reader = get_engine(engine)
+        upright, found, quads = orientation.upright_with_lines(washed, reader)
         pixels = upright if washed is pixels else orientation.apply(pixels, found)
-        lines = get_engine(engine).read(upright, quads)
+        lines = reader.read(upright, quads)
         text = PageText(
             pixels.shape[1],
             pixels.shape[0],
             tuple(lines),
             TextSource.OCR,
-            get_engine(engine).name,
+            reader.name,
             rotation=found.rotation,
             skew=found.skew,
         )
     doc_type, confidence = classify(text.lines, text.height)
     fields = extract_fields(doc_type, text.lines, text.source)
-    seals = find_seals(pixels, estimate_dpi(pixels))
+    # by name: the engine is fetched only if a seal's text is to be read (a text-layer page loads no models)
+    seals = find_seals(pixels, estimate_dpi(pixels), engine=engine)
     return PageReading(doc_type, confidence, text, fields, seals), pixels

@@ -5,7 +5,8 @@ kind in horizontal text. Red print that is not a seal (a title in red, the doubl
 red rules) is rejected by structure: a seal has a closed ring *and* text inside it; a personal seal is a
 small square with a closed border. Each accepted ring is normalised to an upright circle (ellipse fit, then
 turned so the arc text sits on top), its legend is read from a crop under the centre and its arc text from
-a polar unroll. Only the red ink is read: black print under a seal is masked out first.
+a polar unroll. Only the red ink is read: black print under a seal is masked out first. The legends are
+read by the engine's one-line recogniser (``OcrEngine.read_line``), asked for only when a ring is found.
 
 The owner's name is kept only when it was read confidently and looks like a name: the rules compare seal
 texts, and a wrong text would raise a false mismatch, whereas an empty one is simply not compared.
@@ -19,6 +20,7 @@ from dataclasses import dataclass, replace
 import cv2
 import numpy as np
 
+from ocr.engines import DEFAULT_ENGINE, OcrEngine, as_engine
 from ocr.types import BBox, Seal, SealKind
 
 MIN_SEAL_MM, MAX_SEAL_MM = 10, 65
@@ -495,24 +497,6 @@ def _trim(mask: np.ndarray) -> np.ndarray:
     return mask[max(0, ys.min() - 2) : ys.max() + 3, max(0, xs.min() - 2) : xs.max() + 3]
 
 
-def _rec_only(image: np.ndarray) -> tuple[str, float]:
-    """Recognise one line; the score is the *least* sure character's, since one wrong character in a name
-    hides easily in a line's mean score."""
-    from rapidocr.ch_ppocr_rec import TextRecInput
-
-    from ocr.engines.rapid import shared_rapidocr
-
-    engine = shared_rapidocr()
-    if getattr(engine, "text_rec", None) is None:  # the recogniser is built on first use
-        engine(image, use_det=False, use_cls=False, use_rec=True)
-    out = engine.text_rec(TextRecInput(img=[image], return_word_box=True))
-    if not out.txts or not out.txts[0]:
-        return "", 0.0
-    words = out.word_results[0] if out.word_results else None
-    confs = getattr(words, "confs", None) or [out.scores[0]]
-    return str(out.txts[0]), float(min(confs))
-
-
 def classify_kind(legend: str, arc: str = "", *, square: bool = False) -> SealKind:
     if square:
         return SealKind.PERSONAL
@@ -551,8 +535,15 @@ def owner_name(arc: str, score: float) -> str:
     return text if score >= MIN_TEXT_SCORE and _NAME.match(text) else ""
 
 
-def find_seals(image: np.ndarray, dpi: float = 200.0, *, read_text: bool = True) -> tuple[Seal, ...]:
-    """Seals on an upright page (H×W×3 RGB)."""
+def find_seals(
+    image: np.ndarray,
+    dpi: float = 200.0,
+    *,
+    read_text: bool = True,
+    engine: OcrEngine | str = DEFAULT_ENGINE,
+) -> tuple[Seal, ...]:
+    """Seals on an upright page (H×W×3 RGB); their texts read by ``engine`` (an engine named is only
+    fetched, and its models loaded, when there is a ring to read)."""
     seals: list[Seal] = []
     for blob in find_blobs(image, dpi):
         if is_square_seal(blob):
@@ -561,18 +552,20 @@ def find_seals(image: np.ndarray, dpi: float = 200.0, *, read_text: bool = True)
         for part in [blob] if one_ellipse(blob) else split_rings(blob, dpi):
             ring = normalise_ring(part) if _width_mm(part.bbox, dpi) >= MIN_RING_MM else None
             if ring is not None:
-                seals.append(_ring_seal(part, ring, read_text=read_text))
+                seals.append(_ring_seal(part, ring, engine if read_text else None))
     return tuple(seals)
 
 
-def _ring_seal(blob: Blob, ring: Ring, *, read_text: bool) -> Seal:
+def _ring_seal(blob: Blob, ring: Ring, engine: OcrEngine | str | None) -> Seal:
+    """The seal a ring makes; its texts are read unless ``engine`` is None."""
     legend, arc, score = "", "", 0.0
-    if read_text:
-        legend, _ = _rec_only(legend_image(ring))
-        arc, score = _rec_only(arc_image(ring))
+    reader = None if engine is None else as_engine(engine)
+    if reader is not None:
+        legend, _ = reader.read_line(legend_image(ring))
+        arc, score = reader.read_line(arc_image(ring))
     kind = classify_kind(legend, arc)
-    if read_text and kind == SealKind.COMPANY and ring.text_span > 300:
-        kind = _kind_all_round(ring, kind)
+    if reader is not None and kind == SealKind.COMPANY and ring.text_span > 300:
+        kind = _kind_all_round(ring, kind, reader)
     # `company` means nothing is printed under the star; ink there that could not be read leaves the
     # kind open (a reviewer looks), it does not make the seal a company seal
     confident = kind != SealKind.COMPANY or not has_legend_ink(ring)
@@ -585,13 +578,13 @@ def _ring_seal(blob: Blob, ring: Ring, *, read_text: bool) -> Seal:
     )
 
 
-def _kind_all_round(ring: Ring, kind: SealKind) -> SealKind:
+def _kind_all_round(ring: Ring, kind: SealKind, reader: OcrEngine) -> SealKind:
     """Text all the way round leaves no gap to find the seal's top by: the kind may sit under the star on
     the other side of the symmetry axis, or run along the bottom arc. Try both before calling it a company
     seal."""
     turned = replace(ring, disc=cv2.rotate(ring.disc, cv2.ROTATE_180))
     for image in (legend_image(turned), bottom_arc_image(ring), bottom_arc_image(turned)):
-        text, _ = _rec_only(image)
+        text, _ = reader.read_line(image)
         found = next((k for pattern, k in _KINDS if re.search(pattern, text)), None)
         if found is not None:
             return found

@@ -29,4 +29,10 @@ def get_engine(name: str = DEFAULT_ENGINE) -> OcrEngine:
     raise OcrEngineError(f"unknown OCR engine {name!r}; choose one of {', '.join(ENGINES)}")
 
 
-__all__ = ["DEFAULT_ENGINE", "ENGINES", "OcrEngine", "OcrEngineError", "get_engine"]
+def as_engine(engine: OcrEngine | str) -> OcrEngine:
+    """An engine given by name is the process-wide instance; callers that hold a name resolve it only when
+    a capability is needed, so nothing is loaded for pages that never need one."""
+    return get_engine(engine) if isinstance(engine, str) else engine
+
+
+__all__ = ["DEFAULT_ENGINE", "ENGINES", "OcrEngine", "OcrEngineError", "as_engine", "get_engine"]

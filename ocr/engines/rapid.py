@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 from typing import Any
+from unittest.mock import patch
 
 import cv2
 import numpy as np
@@ -70,11 +71,8 @@ def _lean_sessions() -> Iterator[None]:
         opts.enable_mem_pattern = False
         return opts
 
-    ort_main.OrtInferSession._init_sess_opts = staticmethod(lean)
-    try:
+    with patch.object(ort_main.OrtInferSession, "_init_sess_opts", staticmethod(lean)):
         yield
-    finally:
-        ort_main.OrtInferSession._init_sess_opts = staticmethod(original)
 
 
 def quad_to_bbox(quad: Any) -> tuple[int, int, int, int]:
@@ -121,12 +119,15 @@ def detect_lines(image: np.ndarray, side: int = DET_SIDE) -> np.ndarray:
     h, w = image.shape[:2]
     scale = min(1.0, side / max(h, w))
     size = (max(1, round(w * scale)), max(1, round(h * scale)))  # a 1 px sliver must not vanish
-    small = image if scale == 1.0 else cv2.resize(image, size, cv2.INTER_AREA)
+    # Bilinear: this call always passed cv2.INTER_AREA positionally, where OpenCV takes it for `dst`, so the
+    # detector has been tuned on bilinear copies; INTER_AREA would be a change to measure, not a type fix.
+    small = image if scale == 1.0 else cv2.resize(image, size, interpolation=cv2.INTER_LINEAR)
     padded, left, top = _pad_for_detector(small)
     det = shared_rapidocr()._load_det_model()(padded)
     if det.boxes is None or len(det.boxes) == 0:
         return np.zeros((0, 4, 2), dtype=np.float32)
-    boxes = (np.asarray(det.boxes, dtype=np.float32) - np.float32([left, top])) / np.float32(scale)
+    offset = np.asarray([left, top], dtype=np.float32)
+    boxes = (np.asarray(det.boxes, dtype=np.float32) - offset) / np.float32(scale)
     np.clip(boxes[..., 0], 0, w - 1, out=boxes[..., 0])
     np.clip(boxes[..., 1], 0, h - 1, out=boxes[..., 1])
     return boxes
@@ -152,7 +153,38 @@ def recognise(image: np.ndarray, quads: np.ndarray) -> list[tuple[str, float, tu
     return out
 
 
+def is_upside_down(image: np.ndarray, quads: np.ndarray) -> bool:
+    """PP-OCR's 0°/180° line classifier over the lines cut from ``image``, each vote weighted by its score."""
+    from rapidocr.utils.process_img import get_rotate_crop_image
+
+    crops = [get_rotate_crop_image(image, quad.copy()) for quad in quads]
+    if not crops:
+        return False
+    res = shared_rapidocr()._load_cls_model()(crops)
+    votes = sum((score if "180" in label else -score) for label, score in res.cls_res)
+    return bool(votes > 0)
+
+
+def read_line(image: np.ndarray) -> tuple[str, float]:
+    """Recognise one line filling ``image``; the score is the *least* sure character's, since one wrong
+    character in a name hides easily in a line's mean score."""
+    from rapidocr.ch_ppocr_rec import TextRecInput
+
+    engine = shared_rapidocr()
+    if getattr(engine, "text_rec", None) is None:  # the recogniser is built on first use
+        engine(image, use_det=False, use_cls=False, use_rec=True)
+    out = engine.text_rec(TextRecInput(img=[image], return_word_box=True))
+    if not out.txts or not out.txts[0]:
+        return "", 0.0
+    words = out.word_results[0] if out.word_results else None
+    confs = getattr(words, "confs", None) or [out.scores[0]]
+    return str(out.txts[0]), float(min(confs))
+
+
 class RapidOcrEngine:
+    """Reads with PP-OCR, and lends the same models to orientation (detector, line classifier) and to the
+    seal legends (recogniser). Building it loads the models (workers build it before their first page)."""
+
     name = "rapidocr"
 
     def __init__(self) -> None:
@@ -166,3 +198,12 @@ class RapidOcrEngine:
             for quad, (text, score, chars) in zip(quads, recognise(image, quads), strict=True)
             if text.strip() and score >= MIN_SCORE
         ]
+
+    def detect_lines(self, image: np.ndarray) -> np.ndarray:
+        return detect_lines(image)
+
+    def is_upside_down(self, image: np.ndarray, lines: np.ndarray) -> bool:
+        return is_upside_down(image, lines)
+
+    def read_line(self, image: np.ndarray) -> tuple[str, float]:
+        return read_line(image)
