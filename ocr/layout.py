@@ -170,7 +170,9 @@ def build_rows(lines: list[TextLine] | tuple[TextLine, ...]) -> list[Row]:
     rows = []
     for g in groups:
         g.sort(key=lambda ln: ln.bbox[0])
-        parts, segs, pos = [], [], 0
+        parts: list[str] = []
+        segs: list[Segment] = []
+        pos = 0
         for ln in g:
             if parts:
                 parts.append(SEP)
