@@ -1,6 +1,7 @@
 """The ``dossier`` command: ``dossier process PATH... [--pickup-date] [--as-of] [--json]`` and friends.
 
-Thin: parses arguments, builds the context from the environment, calls intake.pipeline, prints.
+Thin: reads the Settings once (main), opens the context (intake.lifecycle), calls the lifecycle or a worker
+runner, prints. Nothing but the console script imports this module.
 """
 
 from __future__ import annotations
@@ -12,15 +13,23 @@ import os
 import sys
 from collections.abc import Sequence
 from datetime import date
+from enum import IntEnum
 from pathlib import Path
 from typing import Any
 
-from intake.pipeline import Context
+from intake.lifecycle.context import Context, open_context
+from intake.settings import Settings
 from ocr.engines import DEFAULT_ENGINE, ENGINES
-from storage.config import Settings
 from storage.contract_json import dossier_json
-from storage.db import make_engine, make_session_factory, migrate
-from storage.filestore import FileStore
+
+
+class ExitCode(IntEnum):
+    """The exit status of `dossier` (scripts depend on these numbers)."""
+
+    OK = 0
+    NOTHING_READ = 1  # no page of the dossier could be read
+    USAGE = 2  # a missing path, a bad option, no broker configured for worker/beat, a refused password
+    BROKER_UNAVAILABLE = 3  # `dossier submit`: stored, but the broker is down (queued when a worker starts)
 
 DOC_NAMES = {
     "business_license": "营业执照",
@@ -50,14 +59,6 @@ def _date(text: str) -> date:
         return date.fromisoformat(text)
     except ValueError as exc:
         raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from exc
-
-
-def build_context(settings: Settings, engine: str | None = None) -> Context:
-    settings.ensure_dirs()
-    db = make_engine(settings.database_url)
-    migrate(db)
-    name = engine or os.environ.get("DOSSIER_OCR_ENGINE") or DEFAULT_ENGINE
-    return Context(settings, make_session_factory(db), FileStore(settings.files_dir), engine=name)
 
 
 def _progress_bar(*, enabled: bool) -> Any:
@@ -107,14 +108,11 @@ def _summary(out: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def cmd_process(args: argparse.Namespace) -> int:
+def cmd_process(args: argparse.Namespace, settings: Settings) -> ExitCode:
     paths = [Path(p) for p in args.paths]
-    for p in paths:
-        if not p.exists():
-            print(f"dossier: 文件或目录不存在: {p}", file=sys.stderr)
-            return 2
-    ctx = build_context(Settings.from_env(), args.engine)
-    from workers.config import WorkerSettings
+    if _missing_paths(paths):
+        return ExitCode.USAGE
+    ctx = open_context(settings, args.engine)
     from workers.embedded import process_embedded
 
     dossier_id = process_embedded(
@@ -122,13 +120,13 @@ def cmd_process(args: argparse.Namespace) -> int:
         paths,
         as_of=args.as_of or date.today(),
         pickup_date=args.pickup_date,
-        workers=args.workers or WorkerSettings.from_env().workers,
+        workers=args.workers or settings.workers,
         progress=_progress_bar(enabled=not args.json and sys.stderr.isatty()),
     )
     return _print_dossier(ctx, dossier_id, as_json=args.json)
 
 
-def _print_dossier(ctx: Context, dossier_id: str, *, as_json: bool) -> int:
+def _print_dossier(ctx: Context, dossier_id: str, *, as_json: bool) -> ExitCode:
     with ctx.sessions() as s:
         out = dossier_json(s, dossier_id)
     if as_json:
@@ -137,7 +135,7 @@ def _print_dossier(ctx: Context, dossier_id: str, *, as_json: bool) -> int:
     else:
         print(_summary(out))
     read_ok = any(p.get("doc_type") and not p.get("error") for p in out["pages"])
-    return 0 if read_ok else 1
+    return ExitCode.OK if read_ok else ExitCode.NOTHING_READ
 
 
 def _missing_paths(paths: Sequence[Path]) -> bool:
@@ -148,19 +146,17 @@ def _missing_paths(paths: Sequence[Path]) -> bool:
     return False
 
 
-def cmd_submit(args: argparse.Namespace) -> int:
+def cmd_submit(args: argparse.Namespace, settings: Settings) -> ExitCode:
     """Store a dossier and queue it for the workers; without a broker configured, read it here (embedded)."""
-    from workers.config import WorkerSettings
-
-    if not WorkerSettings.from_env().broker_url:
+    if not settings.broker_url:
         args.workers = None
-        return cmd_process(args)
+        return cmd_process(args, settings)
     paths = [Path(p) for p in args.paths]
     if _missing_paths(paths):
-        return 2
+        return ExitCode.USAGE
     from workers.submit import BrokerUnavailableError, submit_dossier, wait_for
 
-    ctx = build_context(Settings.from_env(), args.engine)
+    ctx = open_context(settings, args.engine)
     try:
         dossier_id = submit_dossier(
             ctx, paths, as_of=args.as_of or date.today(), pickup_date=args.pickup_date
@@ -171,46 +167,43 @@ def cmd_submit(args: argparse.Namespace) -> int:
             f"档案 {exc.dossier_id} 已保存，将在工作进程启动时处理 (stored; queued when a worker starts)",
             file=sys.stderr,
         )
-        return 3
+        return ExitCode.BROKER_UNAVAILABLE
     if not args.wait:
         print(dossier_id)
-        return 0
+        return ExitCode.OK
     wait_for(ctx, dossier_id, timeout=args.timeout)
     return _print_dossier(ctx, dossier_id, as_json=args.json)
 
 
-def _celery_app_or_error() -> Any:
-    from workers.config import WorkerSettings
-
-    if not WorkerSettings.from_env().broker_url:
+def _celery_app_or_error(settings: Settings) -> Any:
+    if not settings.broker_url:
         print("dossier: DOSSIER_BROKER_URL is not set (e.g. redis://127.0.0.1:6379/0)", file=sys.stderr)
         return None
-    from workers.app import app
+    from workers.app import app_for
 
-    return app
+    return app_for(settings)
 
 
-def cmd_worker(args: argparse.Namespace) -> int:
-    app = _celery_app_or_error()
+def cmd_worker(args: argparse.Namespace, settings: Settings) -> ExitCode:
+    app = _celery_app_or_error(settings)
     if app is None:
-        return 2
-    build_context(Settings.from_env())  # migrate once here, before the pool's processes start
+        return ExitCode.USAGE
+    open_context(settings)  # migrate once here, before the pool's processes start
     argv = ["worker", "--queues", args.queues, "--loglevel", "INFO"]
     if args.concurrency:
         argv += ["--concurrency", str(args.concurrency)]
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")
     app.worker_main(argv)
-    return 0
+    return ExitCode.OK
 
 
-def cmd_beat(args: argparse.Namespace) -> int:
-    app = _celery_app_or_error()
+def cmd_beat(args: argparse.Namespace, settings: Settings) -> ExitCode:
+    app = _celery_app_or_error(settings)
     if app is None:
-        return 2
-    settings = Settings.from_env()
-    build_context(settings)
+        return ExitCode.USAGE
+    open_context(settings)
     app.start(["beat", "--loglevel", "INFO", "--schedule", str(settings.work_dir / "celerybeat-schedule")])
-    return 0
+    return ExitCode.OK
 
 
 def _positive(text: str) -> int:
@@ -248,22 +241,22 @@ def _add_worker_commands(sub: Any) -> None:
     p.set_defaults(func=cmd_beat)
 
 
-def cmd_serve(args: argparse.Namespace) -> int:
+def cmd_serve(args: argparse.Namespace, settings: Settings) -> ExitCode:
     """The review UI; without a broker, uploads are read by the embedded runner inside this process."""
     from review_ui import create_app
     from review_ui.jobs import resume_unfinished
 
-    ctx = build_context(Settings.from_env())
+    ctx = open_context(settings)
     app = create_app(ctx)
     resume_unfinished(ctx)
     try:
         from waitress import serve
     except ImportError:  # waitress is the production server; Flask's own is enough to try the UI
         app.run(host=args.host, port=args.port, threaded=True)
-        return 0
+        return ExitCode.OK
     print(f"dossier: 审核界面 http://{args.host}:{args.port}/", file=sys.stderr)
     serve(app, host=args.host, port=args.port, threads=8)
-    return 0
+    return ExitCode.OK
 
 
 def _read_password() -> str:
@@ -277,20 +270,20 @@ def _read_password() -> str:
     return sys.stdin.readline().rstrip("\n")
 
 
-def cmd_user(args: argparse.Namespace) -> int:
+def cmd_user(args: argparse.Namespace, settings: Settings) -> ExitCode:
     from review_ui.auth import add_user
     from storage.models import Role
 
-    ctx = build_context(Settings.from_env())
+    ctx = open_context(settings)
     try:
         password = _read_password()
         with ctx.sessions.begin() as s:
             add_user(s, args.name, password, Role(args.role), actor="cli")
     except ValueError as exc:
         print(f"dossier: {exc}", file=sys.stderr)
-        return 2
+        return ExitCode.USAGE
     print(f"用户 {args.name} 已创建 ({args.role})")
-    return 0
+    return ExitCode.OK
 
 
 def _add_ui_commands(sub: Any) -> None:
@@ -324,9 +317,10 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = parser().parse_args(argv)
+    args = parser().parse_args(argv)  # a usage error exits with ExitCode.USAGE (argparse's 2)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, stream=sys.stderr)
-    return int(args.func(args))
+    settings = Settings.from_env()  # the one read of the environment; every command gets this object
+    return int(args.func(args, settings))
 
 
 if __name__ == "__main__":

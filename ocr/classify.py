@@ -8,7 +8,7 @@ comes back ``unknown`` with low confidence.
 
 Besides the type, ``analyse`` reports what the type rests on (a title, or body words only) and a page's
 continuation signals (a "第2页 共3页" footer, clause numbers that start at 五, a signature block), so the
-dossier grouping (intake.pipeline.resolve_continuations) ties a continuation page to the document before it.
+dossier grouping (intake.continuations.continued_types) ties a continuation page to the document before it.
 """
 
 from __future__ import annotations

@@ -1,4 +1,7 @@
-"""The Celery app, configured from the environment (`celery -A workers.app worker` / `dossier worker`).
+"""The Celery app, built on demand from the Settings (`dossier worker` / `dossier beat` / `dossier submit`).
+
+Nothing is built at import. `celery -A workers.app worker` still works: the module attribute `app` is built
+from the environment when Celery first asks for it.
 
 Reliability settings, and why:
 - acks_late + task_reject_on_worker_lost + prefetch 1: a task is acknowledged only after it ran, so a worker
@@ -10,20 +13,34 @@ Reliability settings, and why:
 
 from __future__ import annotations
 
-import os
+from functools import cache
+from typing import Any
 
 from celery import Celery
 from kombu import Queue
 
-from workers.config import LIGHT_QUEUE, OCR_QUEUE, WorkerSettings
+from intake.settings import Settings
 
+OCR_QUEUE = "ocr"
+LIGHT_QUEUE = "light"
+READ_PAGE = "workers.tasks.read_page"
+FINISH = "workers.tasks.finish"
 PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0.2, "interval_step": 0.3, "interval_max": 1.0}
-UNCONFIGURED_BROKER = "memory://"  # importing the app without DOSSIER_BROKER_URL must not try to connect
+UNCONFIGURED_BROKER = "memory://"  # an app built without DOSSIER_BROKER_URL must not try to connect
 
 
-def make_app(settings: WorkerSettings | None = None) -> Celery:
-    settings = settings or WorkerSettings.from_env()
-    app = Celery("dossier", broker=settings.broker_url or UNCONFIGURED_BROKER, include=["workers.tasks"])
+class DossierCelery(Celery):
+    """A Celery app that carries the Settings it was built from: its tasks build the process context
+    (intake.lifecycle.process_context) from them, never from the environment."""
+
+    settings: Settings
+
+
+def make_app(settings: Settings) -> DossierCelery:
+    app = DossierCelery(
+        "dossier", broker=settings.broker_url or UNCONFIGURED_BROKER, include=["workers.tasks"]
+    )
+    app.settings = settings
     app.conf.update(
         task_serializer="json",
         result_serializer="json",
@@ -37,7 +54,7 @@ def make_app(settings: WorkerSettings | None = None) -> Celery:
         task_time_limit=settings.page_hard_limit,
         task_queues=(Queue(OCR_QUEUE), Queue(LIGHT_QUEUE)),
         task_default_queue=LIGHT_QUEUE,
-        task_routes={"workers.tasks.read_page": {"queue": OCR_QUEUE}},
+        task_routes={READ_PAGE: {"queue": OCR_QUEUE}},
         task_publish_retry=True,
         task_publish_retry_policy=PUBLISH_RETRY_POLICY,
         broker_connection_retry_on_startup=True,
@@ -48,7 +65,7 @@ def make_app(settings: WorkerSettings | None = None) -> Celery:
             "socket_timeout": 10,
             "max_retries": PUBLISH_RETRY_POLICY["max_retries"],
         },
-        worker_max_memory_per_child=int(os.environ.get("DOSSIER_WORKER_MAX_MEMORY_KB") or 0) or None,
+        worker_max_memory_per_child=settings.worker_max_memory_kb,
         worker_hijack_root_logger=False,
         timezone="UTC",
         enable_utc=True,
@@ -61,4 +78,14 @@ def make_app(settings: WorkerSettings | None = None) -> Celery:
     return app
 
 
-app = make_app()
+@cache
+def app_for(settings: Settings) -> DossierCelery:
+    """One app per process and settings (publishing reuses its connection pool)."""
+    return make_app(settings)
+
+
+def __getattr__(name: str) -> Any:
+    """`celery -A workers.app`: the app of the environment's settings, built when first asked for."""
+    if name in ("app", "celery"):
+        return app_for(Settings.from_env())
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,4 +1,5 @@
-"""The embedded worker pool: the Celery steps run in a process pool inside the `dossier` process, no Redis.
+"""The embedded worker pool: the lifecycle's page steps run in a process pool inside the `dossier` process,
+no Redis.
 
 Pages are read in `workers` processes (forkserver, or spawn where fork is unavailable: a forked child of a
 process holding database connections and ONNX sessions is not safe), each with one OCR thread. With one worker
@@ -18,12 +19,19 @@ from pathlib import Path
 
 from sqlalchemy.exc import OperationalError
 
-from intake.pipeline import MAX_ATTEMPTS, Context, create_dossier
+from intake.lifecycle.context import Context, process_context
+from intake.lifecycle.finishing import finish_step
+from intake.lifecycle.reading import (
+    MAX_ATTEMPTS,
+    PageOutcome,
+    PageResult,
+    claim_finish,
+    pages_to_read,
+    read_page_step,
+)
+from intake.lifecycle.register import register_paths
+from intake.settings import Settings
 from ocr.engines import get_engine
-from storage import repository as repo
-from storage.config import Settings
-from storage.models import PageStatus
-from workers.steps import PageOutcome, PageResult, claim_finish, finish_step, read_page_step, worker_context
 
 log = logging.getLogger(__name__)
 Progress = Callable[[int, int], None]
@@ -50,11 +58,11 @@ def read_page_until_settled(ctx: Context, page_id: int) -> PageOutcome:
 def _start_worker(settings: Settings, engine: str) -> None:
     os.environ["OMP_THREAD_LIMIT"] = "1"  # one OCR thread per process: parallelism comes from processes
     get_engine(engine)  # load the models now, before the first page is timed against this worker
-    worker_context(settings, engine)
+    process_context(settings, engine)
 
 
 def _read_in_worker(settings: Settings, engine: str, page_id: int) -> PageOutcome:
-    return read_page_until_settled(worker_context(settings, engine), page_id)
+    return read_page_until_settled(process_context(settings, engine), page_id)
 
 
 def _pool_context() -> multiprocessing.context.BaseContext:
@@ -115,13 +123,7 @@ def run_dossier(
     pool: ProcessPoolExecutor | None = None,
 ) -> None:
     """Read the dossier's outstanding pages, then assemble, check and hand it over to review."""
-    with ctx.sessions() as s:
-        todo = [
-            page_id
-            for status in (PageStatus.PENDING, PageStatus.READING, PageStatus.FAILED)
-            for page_id in repo.page_ids(s, dossier_id, status=status)
-        ]
-    read_pages(ctx, sorted(todo), workers=workers, progress=progress, pool=pool)
+    read_pages(ctx, pages_to_read(ctx, dossier_id), workers=workers, progress=progress, pool=pool)
     claim_finish(ctx.sessions, dossier_id)  # False when the last page step already claimed it
     finish_step(ctx, dossier_id)
 
@@ -137,13 +139,13 @@ def process_embedded(
 ) -> str:
     """The whole pipeline for `paths`, the pages read by a pool of `workers` processes (1: this process)."""
     if workers <= 1:
-        dossier_id = create_dossier(ctx, paths, as_of=as_of, pickup_date=pickup_date)
+        dossier_id = register_paths(ctx, paths, as_of=as_of, pickup_date=pickup_date)
         run_dossier(ctx, dossier_id, workers=1, progress=progress)
         return dossier_id
     with _pool(ctx, workers) as pool:
         # start the workers (each loads its models) while this process stores and splits the uploads
         for _ in range(workers):
             pool.submit(_ready)
-        dossier_id = create_dossier(ctx, paths, as_of=as_of, pickup_date=pickup_date)
+        dossier_id = register_paths(ctx, paths, as_of=as_of, pickup_date=pickup_date)
         run_dossier(ctx, dossier_id, workers=workers, progress=progress, pool=pool)
     return dossier_id

@@ -1,7 +1,7 @@
 """Handing a stored dossier to the Celery workers, and waiting for them (`dossier submit`).
 
 The dossier and its files are stored before anything is published, so a broker that is down loses nothing:
-the dossier is left `received` and the next worker to start queues it (see steps.stale_work).
+the dossier is left `received` and the next worker to start queues it (see intake.lifecycle.recovery).
 """
 
 from __future__ import annotations
@@ -15,9 +15,12 @@ from kombu.exceptions import OperationalError as BrokerError
 from kombu.utils.url import maybe_sanitize_url
 from redis.exceptions import RedisError
 
-from intake.pipeline import Context, create_dossier
+from intake.lifecycle.context import Context
+from intake.lifecycle.reading import claim_finish
+from intake.lifecycle.register import register_paths
 from storage import repository as repo
-from storage.models import Dossier, DossierStatus, PageStatus
+from storage import work
+from storage.models import DossierStatus, PageStatus
 
 IN_PROGRESS = (DossierStatus.RECEIVED, DossierStatus.READING, DossierStatus.CHECKING)
 
@@ -33,18 +36,19 @@ class BrokerUnavailableError(RuntimeError):
 
 def enqueue_dossier(ctx: Context, dossier_id: str) -> int:
     """Queue one read task per outstanding page (or the finish, if there are none); returns pages."""
-    from workers import tasks  # the Celery app is configured on import: only when a broker is used
-    from workers.steps import claim_finish
+    from workers import tasks  # Celery is imported only when a broker is used
+    from workers.app import app_for
 
+    app = app_for(ctx.settings)
     with ctx.sessions() as s:
         pages = repo.page_ids(s, dossier_id, status=PageStatus.PENDING)
-    broker_url = str(tasks.app.conf.broker_url)
+    broker_url = str(app.conf.broker_url)
     try:
-        with tasks.app.connection_for_write() as conn:
+        with app.connection_for_write() as conn:
             conn.ensure_connection(max_retries=1, interval_start=0.2, timeout=3)
-        tasks.enqueue_pages(pages)
+        tasks.queue_pages(app, pages)
         if not pages and claim_finish(ctx.sessions, dossier_id):
-            tasks.finish.apply_async((dossier_id,), queue="light")
+            tasks.queue_finish(app, dossier_id)
     except (BrokerError, RedisError, OSError) as exc:
         with ctx.sessions.begin() as s:
             repo.set_status(s, dossier_id, DossierStatus.RECEIVED, reason=f"broker unreachable: {exc}")
@@ -56,19 +60,19 @@ def submit_dossier(
     ctx: Context, paths: Sequence[Path], *, as_of: date, pickup_date: date | None = None
 ) -> str:
     """Store the dossier, then queue it; raises BrokerUnavailableError (after storing) if Redis is down."""
-    dossier_id = create_dossier(ctx, paths, as_of=as_of, pickup_date=pickup_date)
+    dossier_id = register_paths(ctx, paths, as_of=as_of, pickup_date=pickup_date)
     enqueue_dossier(ctx, dossier_id)
     return dossier_id
 
 
 def wait_for(
     ctx: Context, dossier_id: str, *, timeout: float | None = None, poll: float = 0.5
-) -> DossierStatus:
+) -> DossierStatus | None:
     """Poll the database until the workers are done with the dossier (or `timeout` seconds passed)."""
     deadline = None if timeout is None else time.monotonic() + timeout
     while True:
         with ctx.sessions() as s:
-            status = s.get_one(Dossier, dossier_id).status
+            status = work.dossier_status(s, dossier_id)
         if status not in IN_PROGRESS or (deadline is not None and time.monotonic() >= deadline):
             return status
         time.sleep(poll)

@@ -1,7 +1,8 @@
-"""Celery tasks: thin wrappers that turn the steps of workers.steps into messages carrying primary keys.
+"""Celery tasks: thin wrappers that turn messages carrying primary keys into calls of the lifecycle.
 
 `read_page` runs on the `ocr` queue (one task per page, so the pages of a dossier are read in parallel); the
-others are light and run on the `light` queue.
+others are light and run on the `light` queue. Registered with `shared_task`, so they belong to whichever app
+workers.app builds; each finds its Settings on that app.
 """
 
 from __future__ import annotations
@@ -10,16 +11,18 @@ import logging
 from datetime import date, timedelta
 from typing import Any
 
-from celery import Task
+from celery import Celery, Task, shared_task
 from celery.signals import worker_ready
 from kombu.exceptions import OperationalError as BrokerError
 from redis.exceptions import ConnectionError as RedisConnectionError
 from sqlalchemy.exc import OperationalError as DatabaseError
 
-from workers import periodic
-from workers.app import app
-from workers.config import LIGHT_QUEUE, OCR_QUEUE, WorkerSettings
-from workers.steps import PageResult, finish_step, read_page_step, stale_work, worker_context
+from intake.lifecycle.context import Context, process_context
+from intake.lifecycle.finishing import finish_step
+from intake.lifecycle.reading import PageResult, read_page_step
+from intake.lifecycle.recovery import stale_work
+from intake.lifecycle.scheduled import remind_deadlines, send_due_notices
+from workers.app import FINISH, LIGHT_QUEUE, OCR_QUEUE, READ_PAGE
 
 log = logging.getLogger(__name__)
 TRANSIENT = (DatabaseError, BrokerError, RedisConnectionError, ConnectionError)
@@ -32,54 +35,66 @@ RETRY_OPTIONS: dict[str, Any] = {
 }
 
 
-@app.task(name="workers.tasks.read_page", bind=True, **RETRY_OPTIONS)
+def _context(app: Celery) -> Context:
+    return process_context(app.settings)  # type: ignore[attr-defined]
+
+
+@shared_task(name=READ_PAGE, bind=True, **RETRY_OPTIONS)
 def read_page(self: Task, page_id: int) -> str:
-    outcome = read_page_step(worker_context(), page_id)
+    outcome = read_page_step(_context(self.app), page_id)
     if outcome.result is PageResult.RETRY:
         # The page itself failed (bad render, engine error, soft time limit) and has attempts left.
         raise self.retry(countdown=2 ** (self.request.retries + 1), max_retries=None)
     if outcome.finish and outcome.dossier_id is not None:
-        finish.apply_async((outcome.dossier_id,), queue=LIGHT_QUEUE)
+        queue_finish(self.app, outcome.dossier_id)
     return outcome.result.value
 
 
-@app.task(name="workers.tasks.finish", **RETRY_OPTIONS)
-def finish(dossier_id: str) -> bool:
-    return finish_step(worker_context(), dossier_id)
+@shared_task(name=FINISH, bind=True, **RETRY_OPTIONS)
+def finish(self: Task, dossier_id: str) -> bool:
+    return finish_step(_context(self.app), dossier_id)
 
 
-def enqueue_pages(page_ids: list[int] | tuple[int, ...]) -> None:
+def queue_pages(app: Celery, page_ids: list[int] | tuple[int, ...]) -> None:
     for page_id in page_ids:
-        read_page.apply_async((page_id,), queue=OCR_QUEUE)
+        app.send_task(READ_PAGE, (page_id,), queue=OCR_QUEUE)
 
 
-@app.task(name="workers.tasks.recover", **RETRY_OPTIONS)
-def recover() -> dict[str, int]:
-    """Queue again what a crash left behind (see steps.stale_work)."""
-    minutes = WorkerSettings.from_env().stale_minutes
-    work = stale_work(worker_context().sessions, older_than=timedelta(minutes=minutes))
-    enqueue_pages(work.pages)
+def queue_finish(app: Celery, dossier_id: str) -> None:
+    app.send_task(FINISH, (dossier_id,), queue=LIGHT_QUEUE)
+
+
+def recover_on(app: Celery) -> dict[str, int]:
+    """Queue again what a crash left behind (see intake.lifecycle.recovery.stale_work)."""
+    ctx = _context(app)
+    work = stale_work(ctx.sessions, older_than=timedelta(minutes=ctx.settings.stale_minutes))
+    queue_pages(app, work.pages)
     for dossier_id in work.finish:
-        finish.apply_async((dossier_id,), queue=LIGHT_QUEUE)
+        queue_finish(app, dossier_id)
     if work.pages or work.finish:
         log.warning("recovery: queued %d pages and %d dossiers again", len(work.pages), len(work.finish))
     return {"pages": len(work.pages), "finish": len(work.finish)}
 
 
-@app.task(name="workers.tasks.deadline_reminders", **RETRY_OPTIONS)
-def deadline_reminders() -> int:
-    return len(periodic.remind_deadlines(worker_context(), date.today()))
+@shared_task(name="workers.tasks.recover", bind=True, **RETRY_OPTIONS)
+def recover(self: Task) -> dict[str, int]:
+    return recover_on(self.app)
 
 
-@app.task(name="workers.tasks.missing_info_notices", **RETRY_OPTIONS)
-def missing_info_notices() -> int:
-    return len(periodic.send_due_notices(worker_context()))
+@shared_task(name="workers.tasks.deadline_reminders", bind=True, **RETRY_OPTIONS)
+def deadline_reminders(self: Task) -> int:
+    return len(remind_deadlines(_context(self.app), date.today()))
+
+
+@shared_task(name="workers.tasks.missing_info_notices", bind=True, **RETRY_OPTIONS)
+def missing_info_notices(self: Task) -> int:
+    return len(send_due_notices(_context(self.app)))
 
 
 @worker_ready.connect
 def _recover_at_start_up(sender: Any = None, **_: Any) -> None:
     """Dossiers stored while no worker (or no broker) was up are queued as soon as a worker is ready."""
     try:
-        recover()
+        recover_on(sender.app)
     except Exception:  # a worker that cannot recover still serves the queue; beat retries later
         log.exception("recovery at start-up failed")

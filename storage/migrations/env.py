@@ -8,7 +8,7 @@ from logging.config import fileConfig
 from alembic import context
 from sqlalchemy import Connection
 
-from storage.config import Settings
+from intake.settings import Settings
 from storage.db import make_engine
 from storage.models import Base
 

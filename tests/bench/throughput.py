@@ -3,7 +3,7 @@
     python -m tests.bench.throughput [--dossiers 4] [--seed 21]
 
 Three fresh processes read the same generated scans (tests.synth, real-sized pages, no hostile extras):
-  raw        intake.pipeline.read_one on every page in a loop (orientation, OCR, fields, seals; no database)
+  raw        lifecycle.reading.read_one on every page in a loop (orientation, OCR, fields, seals; no database)
   1 worker   `dossier process --workers 1` (ingest, store, read, save, group, record, checks)
   2 workers  `dossier process --workers 2` (the embedded process pool)
 Each is timed from process start to exit (imports and model loading included for all three alike), and the
@@ -76,8 +76,9 @@ def run(cmd: list[str], env: dict[str, str]) -> tuple[float, float]:
 def raw_child(folder: Path) -> None:
     """The engine called directly on every page: no database, no pool."""
     from intake.files import ingest
-    from intake.pipeline import Context, read_one
-    from storage.config import Settings
+    from intake.lifecycle.context import Context
+    from intake.lifecycle.reading import read_one
+    from intake.settings import Settings
     from storage.filestore import FileStore
 
     settings = Settings(folder / "raw", "sqlite://")

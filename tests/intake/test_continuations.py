@@ -1,5 +1,5 @@
 """Pages of one file form documents: a continuation page joins the document before it unless its own title
-says otherwise (intake.pipeline.continued_types), and resolve_continuations stores that on the pages."""
+says otherwise (intake.continuations.continued_types), and resolve_continuations stores that on the pages."""
 
 from __future__ import annotations
 
@@ -10,11 +10,13 @@ from pathlib import Path
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
-from intake.pipeline import Context, PageFacts, continued_types, page_facts, resolve_continuations
+from intake.continuations import PageFacts, continued_types
+from intake.lifecycle.context import Context
+from intake.lifecycle.finishing import page_facts, resolve_continuations
+from intake.settings import Settings, sqlite_url
 from ocr.classify import WEAK, PageSignals, analyse
 from ocr.types import DocType, PageReading, PageText, TextLine, TextSource
 from storage import repository as repo
-from storage.config import Settings, sqlite_url
 from storage.db import make_engine, make_session_factory, migrate
 from storage.filestore import FileStore
 from storage.models import Page

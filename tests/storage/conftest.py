@@ -17,7 +17,7 @@ from sqlalchemy import Engine, text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from storage.config import sqlite_url
+from intake.settings import sqlite_url
 from storage.db import make_engine, make_session_factory, migrate
 
 PG_URLS = (

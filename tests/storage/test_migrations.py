@@ -12,7 +12,7 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import inspect, text
 
-from storage.config import Settings
+from intake.settings import Settings
 from storage.db import alembic_config, make_engine, migrate
 from storage.models import Base
 

@@ -19,8 +19,8 @@ import pytest
 import redis
 from sqlalchemy import text
 
-from intake.pipeline import Context
-from storage.config import Settings
+from intake.lifecycle.context import Context
+from intake.settings import Settings
 from storage.db import make_engine, make_session_factory, migrate
 from storage.filestore import FileStore
 from tests.storage.conftest import _reachable_pg_url

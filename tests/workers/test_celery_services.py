@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from intake.lifecycle.recovery import stale_work
 from storage.models import AuditEvent, Dossier, DossierStatus, Page, PageStatus, StoredFile
-from workers.steps import stale_work
 
 from .conftest import ROOT, Services, start_worker, stop, wait_until
 from .pages import tiny_pages

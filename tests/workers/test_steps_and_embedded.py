@@ -9,18 +9,20 @@ import pytest
 import yaml
 from sqlalchemy import func, select, update
 
-from intake.pipeline import MAX_ATTEMPTS, Context
+from intake.lifecycle.context import Context
+from intake.lifecycle.finishing import finish_step
+from intake.lifecycle.reading import MAX_ATTEMPTS, PageResult, claim_finish, read_page_step
+from intake.lifecycle.recovery import stale_work
+from intake.lifecycle.scheduled import NOTICE_ACTION, send_due_notices
+from intake.settings import Settings
 from ocr.types import DocType
 from storage import repository as repo
-from storage.config import Settings
 from storage.contract_json import dossier_json
 from storage.db import make_engine, make_session_factory, migrate
 from storage.filestore import FileStore
 from storage.models import AuditEvent, Dossier, DossierStatus, Page, PageStatus
 from tests.storage.builders import reading
 from workers.embedded import process_embedded
-from workers.periodic import NOTICE_ACTION, send_due_notices
-from workers.steps import PageResult, claim_finish, finish_step, read_page_step, stale_work
 
 from .pages import tiny_pages
 
