@@ -8,8 +8,8 @@ dossier's tables or runs the checks itself.
 One job per module:
 - context: `Context`, `open_context` (entry points), `process_context` (one per worker process);
 - register: `register_paths` / `register_uploads` → a dossier `reading` with pending pages;
-- reading: read a page (`read_stored_page`), the page step the runners repeat (`read_page_step`, MAX_ATTEMPTS),
-  `claim_finish` (`reading` → `checking` exactly once);
+- reading: read a page (`read_stored_page`), the page step the runners repeat (`read_page_step`,
+  MAX_ATTEMPTS), `claim_finish` (`reading` → `checking` exactly once);
 - finishing: continuation pages tied to their documents, `check_and_save` as of the day received, review;
 - checking: `check_and_save(as_of, notice)`, the one place the checks run and are saved;
 - review: a reviewer's corrections, overrides and decisions; archiving;
