@@ -19,6 +19,8 @@ from typing import Any
 
 from intake.lifecycle.context import Context, open_context
 from intake.settings import Settings
+from intake.types import RECORD_FIELDS
+from intake.vocabulary import doc_name, field_name, rule_name, severity_name, source_name, status_name
 from ocr.engines import DEFAULT_ENGINE, ENGINES
 from storage.contract_json import dossier_json
 
@@ -30,28 +32,6 @@ class ExitCode(IntEnum):
     NOTHING_READ = 1  # no page of the dossier could be read
     USAGE = 2  # a missing path, a bad option, no broker configured for worker/beat, a refused password
     BROKER_UNAVAILABLE = 3  # `dossier submit`: stored, but the broker is down (queued when a worker starts)
-
-DOC_NAMES = {
-    "business_license": "营业执照",
-    "tax_registration": "税务登记证",
-    "bank_permit": "开户许可证/基本存款账户信息",
-    "passbook": "存折/银行卡",
-    "seal_card": "客户印鉴卡",
-    "application_form": "客户建档申请表",
-    "distribution_contract": "经销合同",
-    "logistics_contract": "物流配送合同",
-    "consignee_id": "收货人身份证复印件",
-    "pos_binding": "POS绑定申请",
-    "unknown": "未识别",
-}
-RECORD_NAMES = {
-    "customer_name": "客户名称",
-    "tax_id": "税务登记号",
-    "bank_name": "开户银行",
-    "bank_account": "银行账号",
-    "tax_address": "税务地址",
-    "tax_phone": "税务电话",
-}
 
 
 def _date(text: str) -> date:
@@ -81,27 +61,30 @@ def _progress_bar(*, enabled: bool) -> Any:
 def _summary(out: dict[str, Any]) -> str:
     d = out["dossier"]
     lines = [
-        f"档案 {d['id']}  状态: {d['status']}  提货日期: {d.get('pickup_date') or '-'}  "
+        f"档案 {d['id']}  状态: {status_name(d['status'])}  提货日期: {d.get('pickup_date') or '-'}  "
         f"截止日期: {d.get('deadline') or '-'}",
         "",
         "页面:",
     ]
     for p in out["pages"]:
-        kind = DOC_NAMES.get(p.get("doc_type") or "unknown", p.get("doc_type"))
+        source = source_name(p["source"]) if p.get("source") else "-"
         err = f"  错误: {p['error']}" if p.get("error") else ""
         lines.append(
-            f"  {p['file']} 第{p['page']}页  {kind}  ({p.get('source') or '-'}, "
+            f"  {p['file']} 第{p['page']}页  {doc_name(p.get('doc_type'))}  ({source}, "
             f"{len(p.get('fields') or {})} 个字段){err}"
         )
     lines += ["", "开票六要素:"]
-    for key, label in RECORD_NAMES.items():
-        lines.append(f"  {label}: {out['record'].get(key) or '（未读取）'}")
+    for key in RECORD_FIELDS:
+        lines.append(f"  {field_name(key)}: {out['record'].get(key) or '（未读取）'}")
     comp = out["completeness"]
-    missing = "、".join(DOC_NAMES.get(m, m) for m in comp["missing"]) or "无"
+    missing = "、".join(doc_name(m) for m in comp["missing"]) or "无"
     lines += ["", f"资料齐全: {'是' if comp['complete'] else '否'}  缺少: {missing}"]
     if out["findings"]:
         lines += ["", "检查结果:"]
-        lines += [f"  [{f['severity']}] {f['rule']}: {f['message']}" for f in out["findings"]]
+        lines += [
+            f"  [{severity_name(f['severity'])}] {rule_name(f['rule'])}: {f['message']}"
+            for f in out["findings"]
+        ]
     if out["rejected_files"]:
         lines += ["", "未能读取的文件:"]
         lines += [f"  {r['file']}: {r['reason']}" for r in out["rejected_files"]]

@@ -13,8 +13,9 @@ from flask_babel import Babel
 from flask_login import current_user
 from flask_wtf.csrf import CSRFProtect, generate_csrf
 
+from intake import vocabulary
 from intake.pipeline import Context
-from review_ui import auth, labels
+from review_ui import auth
 from review_ui.i18n import compile_catalogs
 from review_ui.jobs import start_reading as default_start_reading
 
@@ -83,11 +84,17 @@ def create_app(
     def _helpers() -> dict[str, Any]:
         return {
             "csrf_token": generate_csrf,
-            "doc_name": labels.doc_name,
-            "field_name": labels.field_name,
-            "status_name": labels.status_name,
-            "role_name": lambda r: labels.ROLE_NAMES.get(str(r), str(r)),
-            "severity_name": lambda s: labels.SEVERITY_NAMES.get(s, s),
+            # every Chinese name of a code comes from the one vocabulary (intake.vocabulary)
+            "doc_name": vocabulary.doc_name,
+            "field_name": vocabulary.field_name,
+            "status_name": vocabulary.status_name,
+            "role_name": vocabulary.role_name,
+            "rule_name": vocabulary.rule_name,
+            "severity_name": vocabulary.severity_name,
+            "source_name": vocabulary.source_name,
+            "seal_name": vocabulary.seal_name,
+            "status_names": dict(vocabulary.STATUSES),  # for the page that updates itself (app.js)
+            "doc_names": dict(vocabulary.DOC_TYPES),
             "me": current_user,
         }
 

@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
+from intake.vocabulary import role_name
 from storage.contract_json import pages_in_order
 from storage.models import (
     ArchiveRecord,
@@ -87,13 +88,11 @@ def who_must_act(d: Dossier) -> str:
     if d.status in IN_PROGRESS:
         return "系统（读取中）"
     if d.status == DossierStatus.AWAITING_REVIEW:
-        return d.assigned_reviewer or "审核员（未分配）"
+        return d.assigned_reviewer or f"{role_name('reviewer')}（未分配）"
     if d.status == DossierStatus.SENT_BACK:
         return "客户（补充资料）"
-    if d.status == DossierStatus.APPROVED:
-        return "档案管理员"
-    if d.status == DossierStatus.FAILED:
-        return "管理员"
+    if d.status in (DossierStatus.APPROVED, DossierStatus.FAILED):
+        return role_name("administrator")  # archives what was approved; uploads again what failed
     return "-"
 
 

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from intake.pipeline import page_image_path
-from review_ui import actions, auth, labels, queries
+from review_ui import actions, auth, queries
 from review_ui.auth import ADMIN, AUDIT, DECIDERS, EVERYONE, READERS, role_required
 from review_ui.decisions import DecisionError
 from review_ui.masking import Masker
@@ -84,7 +84,7 @@ def progress(dossier_id: str) -> Any:
         status = queries.status_of(s, dossier_id)
     if status is None:
         abort(404)
-    return render_template("progress.html", status=status, status_names=labels.STATUS_NAMES)
+    return render_template("progress.html", status=status)
 
 
 @ui.route("/queue")

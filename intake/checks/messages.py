@@ -1,52 +1,23 @@
-"""Chinese texts a clerk reads: document and field labels and the message of every finding.
+"""Chinese texts a clerk reads: the message of every finding.
 
-Kept apart from the rule logic so wording can be reviewed (and one day translated) in one place.
+Kept apart from the rule logic so wording can be reviewed (and one day translated) in one place. The names of
+documents and fields inside the messages are the vocabulary's (intake.vocabulary), the same the CLI and the
+review UI show.
 """
 
 from __future__ import annotations
 
-DOC_LABELS: dict[str, str] = {
-    "business_license": "营业执照",
-    "tax_registration": "税务登记证",
-    "bank_permit": "开户许可证/基本存款账户信息",
-    "passbook": "银行存折/银行卡复印件",
-    "seal_card": "客户印鉴卡",
-    "application_form": "客户建档申请表",
-    "distribution_contract": "经销合同（3C协议）",
-    "logistics_contract": "物流配送合同",
-    "consignee_id": "收货人身份证复印件",
-    "pos_binding": "POS绑定申请",
-    "unknown": "未识别文件",
-}
-
-FIELD_LABELS: dict[str, str] = {
-    "customer_name": "客户名称",
-    "tax_id": "纳税人识别号/统一社会信用代码",
-    "bank_name": "开户银行",
-    "bank_account": "银行账号",
-    "tax_address": "税务地址",
-    "tax_phone": "税务电话",
-    "address": "住所/地址",
-    "account_holder": "存款人名称/户名",
-    "legal_representative": "法定代表人/经营者",
-    "valid_from": "有效期起始日",
-    "valid_to": "营业期限/有效期至",
-    "consignee_name": "收货人姓名",
-    "consignee_id_number": "收货人身份证号码",
-    "consignee_phone": "收货人电话",
-    "id_valid_to": "身份证有效期至",
-    "pickup_date": "预计提货日期",
-}
+from intake.vocabulary import doc_name, field_name
 
 REGISTRY = "国家企业信用信息公示系统"
 
 
 def doc_label(doc_type: str) -> str:
-    return DOC_LABELS.get(str(doc_type), str(doc_type))
+    return doc_name(doc_type)
 
 
 def field_label(name: str) -> str:
-    return FIELD_LABELS.get(name, name)
+    return field_name(name)
 
 
 def where(doc_type: str, name: str) -> str:

@@ -30,6 +30,8 @@
   if (progress) {
     var names = JSON.parse(progress.dataset.names || "{}");
     var named = function (code) { return names[code] || code; };
+    var docNames = JSON.parse(progress.dataset.docNames || "{}");
+    var docNamed = function (code) { return code ? docNames[code] || code : ""; };
     var poll = function () {
       fetch(progress.dataset.statusUrl, { credentials: "same-origin" }).then(function (r) { return r.json(); })
         .then(function (s) {
@@ -41,7 +43,7 @@
           var rows = $("#page-rows"); rows.innerHTML = "";
           s.pages.forEach(function (p) {
             var tr = document.createElement("tr");
-            [p.file, p.page, named(p.status), (p.doc_type || "") + (p.error ? " " + p.error : "")].forEach(function (v) {
+            [p.file, p.page, named(p.status), docNamed(p.doc_type) + (p.error ? " " + p.error : "")].forEach(function (v) {
               var td = document.createElement("td"); td.textContent = v; tr.appendChild(td);
             });
             rows.appendChild(tr);
