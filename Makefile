@@ -10,11 +10,13 @@ demo: setup samples/sample-dossier
 
 test:
 	DOSSIER_WITH_BROWSER=1 bash scripts/setup.sh
+	bash scripts/lint.sh
 	bash scripts/services.sh
 	.venv/bin/python -m pytest
 
+# ruff, the import layers (import-linter) and mypy on the domain; `make test` runs it first
 lint: setup
-	.venv/bin/ruff check intake ocr storage workers review_ui tests
+	bash scripts/lint.sh
 
 # The sample dossier is drawn by the synthetic generator (fixed seed: always the same scans); its ground
 # truth goes beside it, not inside, so that the demo reads only the scans.
