@@ -13,14 +13,16 @@ from flask_login import current_user
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
+from intake.lifecycle import review as lifecycle
+from intake.lifecycle.review import Decided, DecisionError
 from review_ui import actions, queries
 from review_ui.auth import ADMIN, DECIDERS, EVERYONE, READERS, role_required
-from review_ui.decisions import DecisionError
 from review_ui.masking import Masker
 from review_ui.views import _date, _int
+from storage import queries as stored
 from storage import repository as repo
 from storage.contract_json import dossier_json
-from storage.models import Role
+from storage.models import DossierStatus, Role
 
 api = Blueprint("api", __name__, url_prefix="/api")
 OPENAPI = Path(__file__).resolve().parent / "static" / "openapi.json"
@@ -63,14 +65,14 @@ def upload() -> tuple[Response, int]:
         actor=current_user.name,
     )
     with actions.ctx().sessions() as s:
-        return jsonify(queries.status_of(s, dossier_id)), 201
+        return jsonify(stored.status_of(s, dossier_id)), 201
 
 
 @api.get("/dossiers/<dossier_id>/status")
 @role_required(*EVERYONE)
 def status(dossier_id: str) -> Response:
     with actions.ctx().sessions() as s:
-        out = queries.status_of(s, dossier_id)
+        out = stored.status_of(s, dossier_id)
     if out is None:
         abort(404)
     return jsonify(out)
@@ -85,7 +87,7 @@ def dossier(dossier_id: str) -> Response:
             out = dossier_json(s, dossier_id)
         except LookupError:
             abort(404)
-        data = queries.review_data(s, dossier_id)
+        data = stored.review_data(s, dossier_id)
     assert data is not None
     return jsonify(Masker(queries.level1_values(data), active=_staff()).json(out))
 
@@ -94,7 +96,7 @@ def dossier(dossier_id: str) -> Response:
 @role_required(*EVERYONE)
 def fields(dossier_id: str) -> Response:
     with actions.ctx().sessions() as s:
-        data = queries.review_data(s, dossier_id)
+        data = stored.review_data(s, dossier_id)
     if data is None:
         abort(404)
     masker = Masker(queries.level1_values(data), active=_staff())
@@ -119,41 +121,56 @@ def correction(field_id: int) -> Response:
     body = request.get_json(silent=True) or {}
     if not isinstance(body.get("value"), str):
         abort(400, "value (string) is required")
-    dossier_id, blockers = actions.correct(
-        field_id, body["value"], actor=current_user.name, reason=body.get("reason")
+    corrected = lifecycle.correct_field(
+        actions.ctx(), field_id, body["value"], actor=current_user.name, reason=body.get("reason")
     )
     with actions.ctx().sessions() as s:
-        data = queries.review_data(s, dossier_id)
+        data = stored.review_data(s, corrected.dossier_id)
     assert data is not None
-    return jsonify({"dossier_id": dossier_id, "blockers": blockers, "findings": data.findings})
+    return jsonify(
+        {"dossier_id": corrected.dossier_id, "blockers": corrected.blockers, "findings": data.findings}
+    )
 
 
 @api.post("/dossiers/<dossier_id>/decision")
 @role_required(*DECIDERS)
 def decision(dossier_id: str) -> Response:
     body = request.get_json(silent=True) or {}
-    out = actions.decide(
+    out = lifecycle.decide(
+        actions.ctx(),
         dossier_id,
         str(body.get("decision", "")),
         actor=current_user.name,
+        today=actions.today(),
         reason=body.get("reason"),
         copies=int(body.get("copies") or 1),
     )
-    return jsonify(out)
+    return jsonify(_decided_json(out))
+
+
+def _decided_json(out: Decided) -> dict[str, str | None]:
+    if out.status == DossierStatus.ARCHIVED:
+        return {"status": out.status.value, "archive_no": out.archive_no, "customer_no": out.customer_no}
+    if out.status == DossierStatus.SENT_BACK:
+        assert out.notice_due_at is not None
+        return {"status": out.status.value, "notice_due_at": out.notice_due_at.isoformat()}
+    return {"status": out.status.value}
 
 
 @api.post("/findings/<int:finding_id>/override")
 @role_required(*ADMIN)
 def override(finding_id: int) -> Response:
     body = request.get_json(silent=True) or {}
-    dossier_id = actions.override(finding_id, actor=current_user.name, reason=str(body.get("reason") or ""))
+    dossier_id = lifecycle.override_finding(
+        actions.ctx(), finding_id, actor=current_user.name, reason=str(body.get("reason") or "")
+    )
     return jsonify({"dossier_id": dossier_id, "finding_id": finding_id, "status": "overridden"})
 
 
 @api.get("/queue")
 @role_required(*READERS)
 def queue() -> Response:
-    f = queries.QueueFilter.from_args(request.args)
+    f = queries.queue_filter(request.args)
     with actions.ctx().sessions() as s:
         listing = queries.review_queue(s, f, actions.today())
     return jsonify(
@@ -172,7 +189,5 @@ def dashboard() -> Response:
 @role_required(*EVERYONE)
 def archive() -> Response:
     with actions.ctx().sessions() as s:
-        listing = queries.archive_records(
-            s, request.args.get("q", ""), _int(request.args.get("page"), 1) or 1
-        )
+        listing = stored.archive_records(s, request.args.get("q", ""), _int(request.args.get("page"), 1) or 1)
     return jsonify({"page": listing.page, "total": listing.total, "records": listing.rows})

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import secrets
 from collections.abc import Callable
 from datetime import date
@@ -14,7 +13,8 @@ from flask_login import current_user
 from flask_wtf.csrf import CSRFProtect, generate_csrf
 
 from intake import vocabulary
-from intake.pipeline import Context
+from intake.lifecycle.context import Context, open_context
+from intake.settings import Settings
 from review_ui import auth
 from review_ui.i18n import compile_catalogs
 from review_ui.jobs import start_reading as default_start_reading
@@ -25,10 +25,9 @@ WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
 def _secret_key(ctx: Context) -> str:
-    """A stable key per data directory, so sessions survive a restart; DOSSIER_SECRET_KEY wins."""
-    env = os.environ.get("DOSSIER_SECRET_KEY")
-    if env:
-        return env
+    """A stable key per data directory, so sessions survive a restart; DOSSIER_SECRET_KEY (settings) wins."""
+    if ctx.settings.secret_key:
+        return ctx.settings.secret_key
     path = ctx.settings.work_dir / "secret_key"
     path.parent.mkdir(parents=True, exist_ok=True)
     if not path.exists():
@@ -44,12 +43,13 @@ def create_app(
     today: Callable[[], date] = date.today,
     config: dict[str, Any] | None = None,
 ) -> Flask:
-    """Build the app. `start_reading(ctx, dossier_id)` starts OCR of an upload (default: workers/embedded)."""
-    if ctx is None:
-        from intake.cli import build_context
-        from storage.config import Settings
+    """Build the app around the process's Context (without one: from the environment, schema upgraded).
 
-        ctx = build_context(Settings.from_env())
+    `start_reading(ctx, dossier_id)` starts OCR of an upload (default: review_ui.jobs, embedded or Celery);
+    `today` is the app's clock, passed to the lifecycle as a plain date.
+    """
+    if ctx is None:
+        ctx = open_context(Settings.from_env())
     app = Flask(__name__)
     translations = compile_catalogs(ctx.settings.work_dir / "translations")
     app.config.update(

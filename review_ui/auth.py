@@ -14,11 +14,10 @@ from typing import Any, TypeVar
 
 from flask import abort, g, request
 from flask_login import LoginManager, UserMixin, current_user
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from storage import repository as repo
+from storage import users
 from storage.models import Role, User
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -52,17 +51,13 @@ def _signed_in(user: User | None) -> SignedIn | None:
 def add_user(s: Session, name: str, password: str, role: Role, *, actor: str = "system") -> User:
     if not name.strip() or not password:
         raise ValueError("name and password are required")
-    if s.scalar(select(User).where(User.name == name)) is not None:
+    if users.by_name(s, name) is not None:
         raise ValueError(f"user {name!r} exists")
-    user = User(name=name.strip(), password_hash=generate_password_hash(password), role=role)
-    s.add(user)
-    s.flush()
-    repo.audit(s, actor, "user.created", entity=f"user:{user.name}", after={"role": role.value})
-    return user
+    return users.add(s, name.strip(), generate_password_hash(password), role, actor=actor)
 
 
 def authenticate(s: Session, name: str, password: str) -> SignedIn | None:
-    user = s.scalar(select(User).where(User.name == name))
+    user = users.by_name(s, name)
     if user is None or not check_password_hash(user.password_hash, password):
         return None
     return _signed_in(user)
@@ -85,7 +80,7 @@ def install(app: Any, sessions: Callable[[], Session]) -> None:
     @login_manager.user_loader
     def _load(user_id: str) -> SignedIn | None:
         with sessions() as s:
-            return _signed_in(s.get(User, int(user_id)))
+            return _signed_in(users.by_id(s, int(user_id)))
 
     @login_manager.request_loader
     def _from_basic_auth(_request: Any) -> SignedIn | None:

@@ -1,8 +1,9 @@
-"""Starting the reading of an uploaded dossier without holding up the request.
+"""Starting the reading of an uploaded dossier without holding up the request: the UI's choice of runner.
 
-With a broker configured the pages go to the Celery workers (workers.submit.enqueue_dossier). Without one, the
-embedded runner reads them in this process on one background thread: OCR needs the CPU, so uploads are read
-one after the other rather than competing with each other and with the web requests.
+With a broker configured (ctx.settings.broker_url) the pages go to the Celery workers
+(workers.submit.enqueue_dossier). Without one, the embedded runner reads them in this process on one
+background thread: OCR needs the CPU, so uploads are read one after the other rather than competing with each
+other and with the web requests.
 """
 
 from __future__ import annotations
@@ -10,7 +11,8 @@ from __future__ import annotations
 import logging
 from concurrent.futures import Future, ThreadPoolExecutor
 
-from intake.pipeline import Context
+from intake.lifecycle.context import Context
+from intake.lifecycle.recovery import dossiers_to_resume
 
 log = logging.getLogger(__name__)
 _reader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="dossier-reader")
@@ -31,9 +33,7 @@ def start_reading(ctx: Context, dossier_id: str) -> Future[None] | None:
     Raises workers.submit.BrokerUnavailableError when the broker is configured but down (the dossier is
     stored and will be queued when a worker starts).
     """
-    from workers.config import WorkerSettings
-
-    if WorkerSettings.from_env().broker_url:
+    if ctx.settings.broker_url:
         from workers.submit import enqueue_dossier
 
         enqueue_dossier(ctx, dossier_id)
@@ -47,20 +47,11 @@ def resume_unfinished(ctx: Context) -> list[str]:
     With Celery the workers do this themselves when they start (workers.tasks recover); here the UI process
     is the only worker, so nothing of another process can be in flight: every unfinished dossier is resumed.
     """
-    from datetime import timedelta
-
-    from workers.config import WorkerSettings
-    from workers.steps import stale_work
-
-    if WorkerSettings.from_env().broker_url:
+    if ctx.settings.broker_url:
         return []
-    work = stale_work(ctx.sessions, older_than=timedelta(0))
-    with ctx.sessions() as s:
-        from storage.models import Page
-
-        dossiers = {s.get_one(Page, page_id).dossier_id for page_id in work.pages} | set(work.finish)
-    for dossier_id in sorted(dossiers):
+    dossiers = dossiers_to_resume(ctx.sessions)
+    for dossier_id in dossiers:
         start_reading(ctx, dossier_id)
     if dossiers:
         log.warning("resumed %d unfinished dossier(s) left by an earlier run", len(dossiers))
-    return sorted(dossiers)
+    return dossiers

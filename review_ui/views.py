@@ -8,16 +8,17 @@ from typing import Any
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
-from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from intake.pipeline import page_image_path
+from intake.lifecycle import review as lifecycle
+from intake.lifecycle.review import DecisionError
 from review_ui import actions, auth, queries
 from review_ui.auth import ADMIN, AUDIT, DECIDERS, EVERYONE, READERS, role_required
-from review_ui.decisions import DecisionError
 from review_ui.masking import Masker
+from storage import queries as stored
 from storage import repository as repo
-from storage.models import Page, Role, User
+from storage import users as user_store
+from storage.models import DossierStatus, Role
 
 ui = Blueprint("ui", __name__)
 
@@ -81,7 +82,7 @@ def upload() -> Any:
 @role_required(*EVERYONE)
 def progress(dossier_id: str) -> Any:
     with actions.ctx().sessions() as s:
-        status = queries.status_of(s, dossier_id)
+        status = stored.status_of(s, dossier_id)
     if status is None:
         abort(404)
     return render_template("progress.html", status=status)
@@ -90,12 +91,12 @@ def progress(dossier_id: str) -> Any:
 @ui.route("/queue")
 @role_required(*READERS)
 def queue() -> Any:
-    f = queries.QueueFilter.from_args(request.args)
-    if f.status and f.status not in {s.value for s in queries.DossierStatus}:
+    f = queries.queue_filter(request.args)
+    if f.status and f.status not in {s.value for s in DossierStatus}:
         abort(400)
     with actions.ctx().sessions() as s:
         listing = queries.review_queue(s, f, actions.today())
-        reviewers = list(s.scalars(select(User.name).where(User.role == Role.REVIEWER).order_by(User.name)))
+        reviewers = user_store.reviewer_names(s)
     return render_template("queue.html", listing=listing, f=f, reviewers=reviewers)
 
 
@@ -111,10 +112,10 @@ def dashboard() -> Any:
 @role_required(*EVERYONE)
 def review(dossier_id: str) -> Any:
     with actions.ctx().sessions() as s:
-        data = queries.review_data(s, dossier_id)
+        data = stored.review_data(s, dossier_id)
         if data is None:
             abort(404)
-        reviewers = list(s.scalars(select(User.name).where(User.role == Role.REVIEWER).order_by(User.name)))
+        reviewers = user_store.reviewer_names(s)
     masker = Masker(queries.level1_values(data), active=current_user.role == Role.STAFF)
     return render_template(
         "review.html",
@@ -131,13 +132,8 @@ def review(dossier_id: str) -> Any:
 @ui.route("/dossiers/<dossier_id>/pages/<int:page_id>/image")
 @role_required(*READERS)  # staff never see page images: they show level-1 data in clear
 def page_image(dossier_id: str, page_id: int) -> Response:
-    c = actions.ctx()
-    with c.sessions() as s:
-        page = s.get(Page, page_id)
-    if page is None or page.dossier_id != dossier_id:
-        abort(404)
-    path = page_image_path(c.settings, dossier_id, page_id)
-    if not path.is_file():
+    path = lifecycle.page_image_file(actions.ctx(), dossier_id, page_id)
+    if path is None:
         abort(404)
     return send_file(path, mimetype="image/jpeg", max_age=3600)
 
@@ -146,7 +142,8 @@ def page_image(dossier_id: str, page_id: int) -> Response:
 @role_required(*DECIDERS)
 def correct(field_id: int) -> Response:
     try:
-        dossier_id, _blockers = actions.correct(
+        corrected = lifecycle.correct_field(
+            actions.ctx(),
             field_id,
             request.form.get("value", ""),
             actor=current_user.name,
@@ -154,7 +151,7 @@ def correct(field_id: int) -> Response:
         )
     except repo.NotFoundError:
         abort(404)
-    return redirect(url_for("ui.review", dossier_id=dossier_id, field=field_id))
+    return redirect(url_for("ui.review", dossier_id=corrected.dossier_id, field=field_id))
 
 
 @ui.route("/dossiers/<dossier_id>/decide", methods=["POST"])
@@ -162,10 +159,12 @@ def correct(field_id: int) -> Response:
 def decide(dossier_id: str) -> Response:
     decision = request.form.get("decision", "")
     try:
-        out = actions.decide(
+        out = lifecycle.decide(
+            actions.ctx(),
             dossier_id,
             decision,
             actor=current_user.name,
+            today=actions.today(),
             reason=request.form.get("reason", "").strip() or None,
             copies=_int(request.form.get("copies"), 1) or 1,
         )
@@ -175,10 +174,8 @@ def decide(dossier_id: str) -> Response:
         flash(_("Not possible: %(why)s", why=str(exc)), "error")
         return redirect(url_for("ui.review", dossier_id=dossier_id))
     if decision == "approve":
-        flash(
-            _("Archived as %(no)s (customer number %(cno)s).", no=out["archive_no"], cno=out["customer_no"])
-        )
-        return redirect(url_for("ui.archive", q=out["customer_no"]))
+        flash(_("Archived as %(no)s (customer number %(cno)s).", no=out.archive_no, cno=out.customer_no))
+        return redirect(url_for("ui.archive", q=out.customer_no))
     flash(_("Decision saved."))
     return redirect(url_for("ui.queue"))
 
@@ -187,8 +184,8 @@ def decide(dossier_id: str) -> Response:
 @role_required(*ADMIN)
 def override(finding_id: int) -> Response:
     try:
-        dossier_id = actions.override(
-            finding_id, actor=current_user.name, reason=request.form.get("reason", "")
+        dossier_id = lifecycle.override_finding(
+            actions.ctx(), finding_id, actor=current_user.name, reason=request.form.get("reason", "")
         )
     except repo.NotFoundError:
         abort(404)
@@ -202,7 +199,9 @@ def override(finding_id: int) -> Response:
 @role_required(*ADMIN)
 def assign(dossier_id: str) -> Response:
     try:
-        actions.assign(dossier_id, request.form.get("reviewer", "").strip(), actor=current_user.name)
+        lifecycle.assign_reviewer(
+            actions.ctx(), dossier_id, request.form.get("reviewer", "").strip(), actor=current_user.name
+        )
     except repo.NotFoundError:
         abort(404)
     return redirect(url_for("ui.review", dossier_id=dossier_id))
@@ -213,7 +212,7 @@ def assign(dossier_id: str) -> Response:
 def archive() -> Any:
     q = request.args.get("q", "").strip()
     with actions.ctx().sessions() as s:
-        listing = queries.archive_records(s, q, _int(request.args.get("page"), 1) or 1)
+        listing = stored.archive_records(s, q, _int(request.args.get("page"), 1) or 1)
     return render_template("archive.html", listing=listing, q=q)
 
 
@@ -244,5 +243,5 @@ def users() -> Any:
             flash(_("Not possible: %(why)s", why=str(exc)), "error")
         return redirect(url_for("ui.users"))
     with c.sessions() as s:
-        rows = list(s.scalars(select(User).order_by(User.name)))
+        rows = user_store.everyone(s)
     return render_template("users.html", users=rows, roles=list(Role))

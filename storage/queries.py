@@ -78,7 +78,7 @@ def _row(d: Dossier, today: date) -> dict[str, Any]:
     }
 
 
-def _paged(s: Session, query: Select[tuple[Dossier]], page: int, today: date) -> PageOf:
+def _paged(s: Session, query: Select[Any], page: int, today: date) -> PageOf:
     total = int(s.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0)
     page = max(1, page)
     ordered = query.order_by(Dossier.deadline.is_(None), Dossier.deadline, Dossier.created_at, Dossier.id)
@@ -256,19 +256,19 @@ def review_data(s: Session, dossier_id: str) -> ReviewData | None:
         stored, first = run[0]
         doc = DocumentView(first.doc_type or "unknown", stored.name, [page.id for _, page in run])
         for _, page in run:
-            for row in page.fields:
-                field_ids[(stored.name, page.page_no, row.name)] = row.id
+            for read in page.fields:
+                field_ids[(stored.name, page.page_no, read.name)] = read.id
                 doc.fields.append(
                     FieldView(
-                        id=row.id,
-                        name=row.name,
-                        value=row.value,
-                        confidence=row.confidence,
-                        bbox=list(row.bbox) if row.bbox else None,
+                        id=read.id,
+                        name=read.name,
+                        value=read.value,
+                        confidence=read.confidence,
+                        bbox=list(read.bbox) if read.bbox else None,
                         page_id=page.id,
-                        corrected=row.corrected,
-                        low_confidence=row.confidence < LOW_CONFIDENCE_BELOW,
-                        in_finding=(stored.name, page.page_no, row.name) in targets,
+                        corrected=read.corrected,
+                        low_confidence=read.confidence < LOW_CONFIDENCE_BELOW,
+                        in_finding=(stored.name, page.page_no, read.name) in targets,
                     )
                 )
         documents.append(doc)
@@ -284,8 +284,8 @@ def review_data(s: Session, dossier_id: str) -> ReviewData | None:
             evidence.append(
                 {
                     **ev,
-                    "page_index": page_index.get(key),  # type: ignore[arg-type]
-                    "field_id": field_ids.get((*key, ev.get("field") or "")),  # type: ignore[arg-type]
+                    "page_index": page_index.get(key),
+                    "field_id": field_ids.get((*key, ev.get("field") or "")),
                 }
             )
         findings.append(

@@ -7,10 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from intake.pipeline import Context, create_dossier
+from intake.lifecycle.context import Context
+from intake.lifecycle.register import register_paths as create_dossier
+from intake.settings import Settings
 from review_ui import jobs
 from storage import repository as repo
-from storage.config import Settings
 from storage.db import make_engine, make_session_factory, migrate
 from storage.filestore import FileStore
 from storage.models import DossierStatus, PageStatus

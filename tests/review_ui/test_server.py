@@ -12,7 +12,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from intake.pipeline import Context
+from intake.lifecycle.context import Context
 from review_ui.masking import mask
 from storage.models import ArchiveRecord, AuditEvent, Dossier, DossierStatus, FindingRow
 from tests.review_ui.conftest import ACCOUNT, CONSIGNEE_ID, FORM_ACCOUNT, PASSWORD, Seeded, csrf_of
