@@ -139,7 +139,8 @@ class Dossier(Base):
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
     reference: Mapped[str | None] = mapped_column(String(200))
-    customer_no: Mapped[str | None] = mapped_column(String(16), unique=True)
+    customer_no: Mapped[str | None] = mapped_column(String(16), index=True)  # the customer's, once archived
+    customer_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id"), index=True)
     status: Mapped[DossierStatus] = mapped_column(
         _str_enum(DossierStatus), default=DossierStatus.RECEIVED, nullable=False
     )
@@ -314,6 +315,49 @@ class User(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class CustomerStatus(StrEnum):
+    ACTIVE = "active"
+    DORMANT = "dormant"  # no activity for 3 years (002): narrower access
+
+
+class Customer(Base):
+    """A customer for life (002): one row per tax number (USCC, or the legacy tax registration number).
+
+    `customer_no` (C + YYYYMMDD + sequence) is given at the first archiving and never reused or changed;
+    every later dossier of the same tax number is linked to this row. `values` holds the archived values of
+    the customer's fields (field name → value) as they stand now; every earlier value is in CustomerHistory.
+    """
+
+    __tablename__ = "customers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_no: Mapped[str] = mapped_column(String(16), unique=True)
+    tax_id: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(200), default="")
+    status: Mapped[CustomerStatus] = mapped_column(_str_enum(CustomerStatus), default=CustomerStatus.ACTIVE)
+    values: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    last_archived_on: Mapped[date | None]
+
+
+class CustomerHistory(Base):
+    """One change of one of a customer's archived values: before, after, when, who and why (002)."""
+
+    __tablename__ = "customer_history"
+    __table_args__ = (Index("ix_customer_history_customer_id_at", "customer_id", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"))
+    field: Mapped[str] = mapped_column(String(64))
+    before: Mapped[str | None] = mapped_column(Text)
+    after: Mapped[str | None] = mapped_column(Text)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    actor: Mapped[str] = mapped_column(String(100))
+    reason: Mapped[str | None] = mapped_column(Text)
+    dossier_id: Mapped[str | None] = mapped_column(String(32))  # the dossier the new value came from
+
+
 class ArchiveRecord(Base):
     """The archive record of 002.
 
@@ -343,3 +387,11 @@ def _keep_audit_append_only(session: Session, flush_context: object, instances: 
     for obj in (*session.dirty, *session.deleted):
         if isinstance(obj, AuditEvent) and (obj in session.deleted or session.is_modified(obj)):
             raise AuditAppendOnlyError("audit events are append-only")
+
+
+# ----------------------------------------------------------------------------------------------------------
+# The archive (issue 11). Each part keeps its tables below its own marker; its migration is named beside it.
+# ---- archive documents and filing (migration 0003)
+# ---- audit chain and change requests (migration 0004)
+# ---- search (migration 0005)
+# ---- audit samples and data-subject requests (migration 0006)

@@ -1,0 +1,22 @@
+"""One record per archived document and the files filed for it (filing, versions).
+
+Revision ID: 0003
+Revises: 0002
+Create Date: 2026-11-30 18:00:00
+
+"""
+
+from collections.abc import Sequence
+
+revision: str = "0003"
+down_revision: str | Sequence[str] | None = "0002"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    pass
+
+
+def downgrade() -> None:
+    pass

