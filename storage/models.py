@@ -338,7 +338,8 @@ class Customer(Base):
     values: Mapped[dict[str, Any]] = mapped_column(default=dict)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
-    last_archived_on: Mapped[date | None]
+    first_archived_on: Mapped[date | None]  # the day of the first approval (the date in customer_no)
+    last_archived_on: Mapped[date | None]  # the latest approval: with the history, what dormancy looks at
 
 
 class CustomerHistory(Base):
@@ -392,6 +393,41 @@ def _keep_audit_append_only(session: Session, flush_context: object, instances: 
 # ----------------------------------------------------------------------------------------------------------
 # The archive (issue 11). Each part keeps its tables below its own marker; its migration is named beside it.
 # ---- archive documents and filing (migration 0003)
+
+
+class ArchiveDocument(Base):
+    """The archive record of one archived document (002), beside the dossier-level ArchiveRecord.
+
+    归档编号 (the dossier's number + "-NN"), 客户编号, 归档日期, 资料类型, 归档份数 (the standard's paper
+    copies of this document type), 存储位置, 经办人, 审核人, and the filed PDF (path relative to the data dir,
+    SHA-256, version: a re-archived document gets a new version, never an overwrite) with the pages it holds
+    and the originals copied beside it. Rows are written in the approval's transaction after the files exist.
+    """
+
+    __tablename__ = "archive_documents"
+    __table_args__ = (Index("ix_archive_documents_customer_no_archived_on", "customer_no", "archived_on"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    archive_no: Mapped[str] = mapped_column(String(40), unique=True)
+    record_id: Mapped[int] = mapped_column(ForeignKey("archive_records.id"), index=True)
+    dossier_id: Mapped[str] = mapped_column(ForeignKey("dossiers.id"), index=True)
+    customer_no: Mapped[str] = mapped_column(String(16))
+    archived_on: Mapped[date]
+    doc_type: Mapped[str] = mapped_column(String(32))
+    doc_category: Mapped[str] = mapped_column(String(16))  # 合同 / 资质 / 记录
+    copies: Mapped[int] = mapped_column(default=1)
+    location: Mapped[str] = mapped_column(String(16))  # 电子
+    handler: Mapped[str] = mapped_column(String(100))
+    reviewer: Mapped[str] = mapped_column(String(100))
+    pdf_path: Mapped[str] = mapped_column(String(500), unique=True)  # relative to the data dir
+    pdf_sha256: Mapped[str] = mapped_column(String(64))
+    version: Mapped[int] = mapped_column(default=1)
+    pages: Mapped[list[Any]] = mapped_column(default=list)  # [{"file", "page_no", "page_id"}]
+    originals: Mapped[list[Any]] = mapped_column(default=list)  # [{"name", "path", "sha256", "size"}]
+    manifest_path: Mapped[str] = mapped_column(String(500))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 # ---- audit chain and change requests (migration 0004)
 # ---- search (migration 0005)
 # ---- audit samples and data-subject requests (migration 0006)
