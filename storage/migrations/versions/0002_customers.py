@@ -36,6 +36,7 @@ def upgrade() -> None:
         sa.Column("values", JSON_TYPE, nullable=False),
         sa.Column("created_at", TIMESTAMP, nullable=False),
         sa.Column("updated_at", TIMESTAMP, nullable=False),
+        sa.Column("first_archived_on", sa.Date(), nullable=True),
         sa.Column("last_archived_on", sa.Date(), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_customers")),
         sa.UniqueConstraint("customer_no", name=op.f("uq_customers_customer_no")),
