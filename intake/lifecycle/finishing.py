@@ -7,6 +7,7 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from intake.continuations import PageFacts, continued_types
+from intake.lifecycle import customers
 from intake.lifecycle.checking import NoticePolicy, check_and_save
 from intake.lifecycle.context import Context
 from ocr.classify import analyse
@@ -54,6 +55,7 @@ def finish_dossier(ctx: Context, dossier_id: str, *, actor: str = "system") -> N
     with ctx.sessions.begin() as s:
         dossier = repo.get_dossier(s, dossier_id)
         check_and_save(s, dossier_id, ctx.rules, as_of=dossier.as_of, notice=NoticePolicy.START)
+        customers.link_known_customer(s, dossier_id, actor=actor)  # the reviewer sees what differs
         repo.set_status(s, dossier_id, DossierStatus.AWAITING_REVIEW, actor=actor)
 
 
