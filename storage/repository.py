@@ -22,6 +22,7 @@ from intake.grouping import runs
 from intake.types import RECORD_FIELDS, Completeness, Document, Finding, Severity, SourcedField
 from ocr.types import PageReading
 from storage import mapping
+from storage import search as search_index
 from storage.contract_json import dossier_json as dossier_json
 from storage.contract_json import pages_in_order
 from storage.models import (
@@ -301,6 +302,7 @@ def save_page_reading(s: Session, page_id: int, reading: PageReading) -> None:
     _replace_fields(s, page, reading)
     _move_page(s, page, PageStatus.DONE)
     s.flush()
+    search_index.index_page(s, page)
 
 
 def _replace_fields(s: Session, page: Page, reading: PageReading) -> None:
@@ -376,6 +378,7 @@ def save_outcome(
     dossier.blockers = _open_blockers(s, dossier_id)
     dossier.low_confidence = count_low_confidence(s, dossier_id)
     s.flush()
+    search_index.index_dossier(s, dossier_id)
 
 
 def _save_record(s: Session, dossier_id: str, record: Mapping[str, SourcedField]) -> None:

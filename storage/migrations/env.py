@@ -9,6 +9,7 @@ from alembic import context
 from sqlalchemy import Connection
 
 from intake.settings import Settings
+from storage import search
 from storage.db import make_engine
 from storage.models import Base
 
@@ -24,6 +25,7 @@ def _configure_and_run(connection: Connection) -> None:
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",  # SQLite cannot ALTER most things in place
         compare_type=True,
+        include_name=search.include_in_comparison,  # the FTS5 / pg_trgm objects are dialect DDL (0005)
     )
     with context.begin_transaction():
         context.run_migrations()

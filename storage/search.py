@@ -1,0 +1,597 @@
+"""Search: customers by number, name, tax number, bank account; dossiers by their record; pages by full text.
+
+Chinese has no spaces between words: a word index cannot find 南海 in 佛山市南海区. What is searched is
+kept in `search_documents` (one row per customer, dossier and read page) and matched as a substring:
+
+- SQLite: the FTS5 trigram index `search_fts` (migration 0005; triggers keep it in step) answers terms of
+  three or more characters. A term of one or two characters has no trigram; it is matched with LIKE over the
+  customer and dossier rows only (a bounded set: one short row each), never over page text, which would be a
+  scan of every page. The bench (tests/bench/search.py) measures both paths.
+- PostgreSQL: ILIKE on `body`, served by the pg_trgm GIN index for three or more characters; one or two
+  characters take the same bounded customer/dossier path.
+- Numbers (customer number, tax number, bank account, reference) are also kept normalised — upper case,
+  spaces and dashes removed — in `search_keys`; a query shaped like a number is normalised the same way, so
+  `9144 0605-ma4w` finds 91440605MA4W…; an exact key match ranks first.
+
+Hostile input never reaches SQL as syntax: terms go into bound parameters, quoted as one FTS5 phrase (inner
+quotes doubled) or as a LIKE pattern with `%`, `_` and `\\` escaped. A query is at most MAX_QUERY_CHARS, a
+result page at most MAX_PER_PAGE rows and MAX_PAGE pages deep, and every search runs under a time budget
+(SQLite progress handler, PostgreSQL statement_timeout) that ends it with SearchTimeout instead of a hang.
+
+The index is kept where things are written: storage.repository calls index_page (a page read) and
+index_dossier (the record saved, a customer number given); customers and dossiers changed through the ORM are
+re-indexed by the after_flush listener below, so whoever writes a Customer (creation at approval, a change
+request, a data-subject correction) keeps the index current without calling anything. Writes with Core
+UPDATE statements must call index_customer / index_dossier themselves; `reindex_all` rebuilds everything.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+import time
+import unicodedata
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import (
+    Connection,
+    Integer,
+    and_,
+    case,
+    column,
+    delete,
+    event,
+    func,
+    insert,
+    inspect,
+    or_,
+    select,
+    text,
+)
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session
+
+from intake.vocabulary import field_name
+from storage.models import (
+    Customer,
+    Dossier,
+    Field,
+    Page,
+    RecordField,
+    SearchDocument,
+    SearchKey,
+    StoredFile,
+    utcnow,
+)
+
+MAX_QUERY_CHARS = 100
+MAX_TERMS = 8
+MAX_PER_PAGE = 50
+MAX_PAGE = 50
+PER_PAGE = 20
+TIME_BUDGET_S = 2.0
+SNIPPET_BEFORE = 24
+SNIPPET_AFTER = 56
+MIN_TRIGRAM = 3
+PROGRESS_EVERY = 200  # SQLite VM steps between two looks at the clock
+
+KINDS = ("customer", "dossier", "page")
+KEY_FIELDS = ("tax_id", "bank_account", "approval_no")
+"""Fields whose values are identifiers: kept normalised in search_keys for an exact lookup."""
+
+DIALECT_ONLY_TABLES = ("search_fts",)
+DIALECT_ONLY_INDEXES = ("ix_search_trgm_body",)
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u200b-\u200f\u2028-\u202e\ufeff\ud800-\udfff]")
+_KEY_SEPARATORS = re.compile(r"[\s\-‐‑‒–—－_]+")
+_KEY_SHAPED = re.compile(r"[0-9A-Za-z][0-9A-Za-z\s\-‐‑‒–—－]*")
+_NUMBER_RUN = re.compile(r"[0-9A-Z](?:[0-9A-Z]|[ \-](?=[0-9A-Z])){7,}")
+_ESCAPE_LIKE = re.compile(r"([\\%_])")
+
+
+class SearchError(ValueError):
+    """A query the search refuses, with the reason in Chinese for the clerk (names the parameter)."""
+
+
+class SearchTimeout(SearchError):
+    """The search ran past its time budget and was stopped."""
+
+
+def include_in_comparison(name: str | None, type_: str, parent_names: Mapping[str, Any]) -> bool:
+    """For Alembic's model/schema comparison: the dialect-only search objects are not in the models."""
+    if type_ == "table" and name is not None and name.startswith(DIALECT_ONLY_TABLES):
+        return False
+    return not (type_ == "index" and name in DIALECT_ONLY_INDEXES)
+
+
+# ------------------------------------------------------------------------------------------ normalisation
+
+
+def fold(value: str) -> str:
+    """Text as indexed and searched: NFKC (full-width digits and letters half-width), no control chars."""
+    return _CONTROL.sub(" ", unicodedata.normalize("NFKC", value))
+
+
+def normalise_key(value: str) -> str:
+    """An identifier as stored in search_keys: folded, upper case, spaces and dashes removed."""
+    return _KEY_SEPARATORS.sub("", fold(value)).upper()
+
+
+def _number_runs(body: str) -> list[str]:
+    """Identifier-like runs in free text (a printed account `6222 0202 …`), normalised, for the keys line."""
+    runs = {normalise_key(m.group()) for m in _NUMBER_RUN.finditer(body.upper())}
+    return sorted(r for r in runs if len(r) >= 8 and any(c.isdigit() for c in r))
+
+
+@dataclass(frozen=True)
+class Query:
+    """A parsed query: what the user typed (folded), its terms, and the normalised number if it is one."""
+
+    text: str
+    terms: tuple[str, ...]
+    key: str | None
+
+    @property
+    def empty(self) -> bool:
+        return not self.terms
+
+
+def parse_query(raw: str | None) -> Query:
+    """Parse the `q` parameter; an over-long query is refused with a Chinese message naming the parameter."""
+    raw = raw or ""
+    if len(raw) > MAX_QUERY_CHARS:
+        raise SearchError(f"检索词过长：参数 q 最多 {MAX_QUERY_CHARS} 个字符，收到 {len(raw)} 个。")
+    folded = " ".join(fold(raw).split())
+    key = None
+    if folded and _KEY_SHAPED.fullmatch(folded) and any(c.isdigit() for c in folded):
+        key = normalise_key(folded)
+    if key and len(key) >= 2:
+        return Query(folded, (key,), key)
+    terms = tuple(dict.fromkeys(folded.split()))[:MAX_TERMS]
+    return Query(folded, terms, None)
+
+
+def parse_page(raw: str | None, *, parameter: str = "page") -> int:
+    """A 1-based result page from a request parameter; refused in Chinese when not a number in range."""
+    if raw is None or raw.strip() == "":
+        return 1
+    try:
+        page = int(raw.strip())
+    except ValueError:
+        raise SearchError(f"参数 {parameter} 应为 1 到 {MAX_PAGE} 之间的整数，收到「{raw[:20]}」。") from None
+    if not 1 <= page <= MAX_PAGE:
+        raise SearchError(f"参数 {parameter} 应为 1 到 {MAX_PAGE} 之间的整数，收到 {page}。")
+    return page
+
+
+# ---------------------------------------------------------------------------------------------- indexing
+
+
+def _dialect(conn: Connection) -> str:
+    return conn.dialect.name
+
+
+def _upsert(
+    conn: Connection,
+    *,
+    ref: str,
+    kind: str,
+    body: str,
+    keys: Iterable[str],
+    title: str = "",
+    customer_id: int | None = None,
+    dossier_id: str | None = None,
+    page_id: int | None = None,
+    file_name: str | None = None,
+    page_no: int | None = None,
+) -> int:
+    """Insert or replace one search document and its keys (an upsert on `ref`, safe when run twice)."""
+    values = {
+        "ref": ref,
+        "kind": kind,
+        "title": title[:200],
+        "body": body,
+        "customer_id": customer_id,
+        "dossier_id": dossier_id,
+        "page_id": page_id,
+        "file_name": file_name,
+        "page_no": page_no,
+        "updated_at": utcnow(),
+    }
+    upsert_of = pg_insert if _dialect(conn) == "postgresql" else sqlite_insert
+    base = upsert_of(SearchDocument).values(values)
+    upsert = base.on_conflict_do_update(
+        index_elements=["ref"], set_={k: base.excluded[k] for k in values if k != "ref"}
+    ).returning(SearchDocument.id)
+    doc_id = int(conn.execute(upsert).scalar_one())
+    conn.execute(delete(SearchKey).where(SearchKey.document_id == doc_id))
+    wanted = sorted({k[:64] for k in keys if k and len(k) >= 2})
+    if wanted:
+        conn.execute(insert(SearchKey), [{"document_id": doc_id, "key": k} for k in wanted])
+    return doc_id
+
+
+def _lines(pairs: Iterable[tuple[str, Any]]) -> list[str]:
+    return [f"{field_name(name)}：{fold(str(value))}" for name, value in pairs if _scalar(value)]
+
+
+def _scalar(value: Any) -> bool:
+    return isinstance(value, str | int | float) and not isinstance(value, bool) and str(value).strip() != ""
+
+
+def _keys_line(keys: Iterable[str]) -> str:
+    return " ".join(sorted(set(keys)))
+
+
+def index_customer(s: Session | Connection, customer: Customer) -> None:
+    """(Re-)index a customer: name, number, tax number and every archived value (level-1 ones included:
+    masking happens on the way out, the index must find an account)."""
+    conn = s.connection() if isinstance(s, Session) else s
+    values = customer.values or {}
+    pairs = sorted((k, v) for k, v in values.items() if k != "customer_name")
+    keys = [normalise_key(customer.customer_no or ""), normalise_key(customer.tax_id or "")]
+    keys += [normalise_key(str(values[k])) for k in KEY_FIELDS if _scalar(values.get(k))]
+    body = "\n".join(
+        [
+            fold(customer.name or ""),
+            f"客户编号：{customer.customer_no}",
+            f"{field_name('tax_id')}：{fold(customer.tax_id or '')}",
+            *_lines(pairs),
+            _keys_line(keys),
+        ]
+    )
+    _upsert(
+        conn,
+        ref=f"c:{customer.id}",
+        kind="customer",
+        title=customer.name or "",
+        customer_id=customer.id,
+        body=body,
+        keys=keys,
+    )
+
+
+def index_dossier(s: Session | Connection, dossier_id: str) -> None:
+    """(Re-)index a dossier from its row and its six-field record (also before it is archived)."""
+    conn = s.connection() if isinstance(s, Session) else s
+    row = conn.execute(
+        select(Dossier.reference, Dossier.customer_no, Dossier.customer_id).where(Dossier.id == dossier_id)
+    ).first()
+    if row is None:
+        return
+    record = conn.execute(
+        select(RecordField.name, RecordField.value)
+        .where(RecordField.dossier_id == dossier_id, RecordField.value.is_not(None))
+        .order_by(RecordField.name)
+    ).all()
+    values = {name: value for name, value in record if value}
+    keys = [normalise_key(row.customer_no or ""), normalise_key(row.reference or "")]
+    keys += [normalise_key(values[k]) for k in KEY_FIELDS if values.get(k)]
+    head = [f"档案编号：{fold(row.reference)}" if row.reference else ""]
+    head.append(f"客户编号：{row.customer_no}" if row.customer_no else "")
+    body = "\n".join(x for x in [*head, *_lines(sorted(values.items())), _keys_line(keys)] if x)
+    _upsert(
+        conn,
+        ref=f"d:{dossier_id}",
+        kind="dossier",
+        title=values.get("customer_name", ""),
+        customer_id=row.customer_id,
+        dossier_id=dossier_id,
+        body=body,
+        keys=keys,
+    )
+
+
+def index_page(s: Session | Connection, page: Page) -> None:
+    """(Re-)index a read page: the text of its lines, in reading order, and the numbers printed on it."""
+    conn = s.connection() if isinstance(s, Session) else s
+    file_name = conn.execute(select(StoredFile.name).where(StoredFile.id == page.file_id)).scalar()
+    lines = [fold(str(ln.get("text", ""))) for ln in page.lines or [] if isinstance(ln, Mapping)]
+    body = "\n".join(ln for ln in lines if ln.strip())
+    numbers = _number_runs(body)
+    if numbers:
+        body += "\n" + _keys_line(numbers)
+    _upsert(
+        conn,
+        ref=f"p:{page.id}",
+        kind="page",
+        dossier_id=page.dossier_id,
+        page_id=page.id,
+        file_name=file_name,
+        page_no=page.page_no,
+        body=body,
+        keys=(),
+    )
+
+
+def reindex_all(s: Session, *, batch: int = 500) -> int:
+    """Rebuild every search document (after migration 0005 on an existing database); returns how many."""
+    count = 0
+    for customer in s.scalars(select(Customer).order_by(Customer.id)).yield_per(batch):
+        index_customer(s, customer)
+        count += 1
+    for dossier_id in s.scalars(select(Dossier.id).order_by(Dossier.id)).all():
+        index_dossier(s, dossier_id)
+        count += 1
+    page_ids = s.scalars(select(Page.id).where(Page.lines.is_not(None)).order_by(Page.id)).all()
+    for start in range(0, len(page_ids), batch):
+        for page in s.scalars(select(Page).where(Page.id.in_(page_ids[start : start + batch]))):
+            index_page(s, page)
+            count += 1
+        s.expunge_all()
+    return count
+
+
+_DOSSIER_KEYS = ("reference", "customer_no", "customer_id")
+
+
+@event.listens_for(Session, "after_flush")
+def _index_flushed(session: Session, flush_context: object) -> None:
+    """Customers written through the ORM, and dossiers whose number, customer or reference changed, are
+    re-indexed in the same transaction (the lists still hold the pre-flush state here)."""
+    for obj in (*session.new, *session.dirty):
+        if isinstance(obj, Customer) and obj.id is not None:
+            index_customer(session.connection(), obj)
+        elif isinstance(obj, Dossier) and obj.id is not None:
+            state = inspect(obj)
+            if obj in session.new or any(state.attrs[k].history.has_changes() for k in _DOSSIER_KEYS):
+                index_dossier(session.connection(), obj.id)
+
+
+# ------------------------------------------------------------------------------------------------ search
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One result: whose it is (customer name and number), where the match is, and a snippet around it."""
+
+    kind: str  # customer | dossier | page
+    exact: bool  # a number matched exactly
+    customer_no: str | None
+    customer_name: str
+    customer_status: str | None
+    customer_id: int | None
+    dossier_id: str | None
+    file_name: str | None
+    page_no: int | None
+    snippet: str
+
+
+@dataclass(frozen=True)
+class Results:
+    query: Query
+    hits: list[Hit]
+    page: int
+    per_page: int
+    has_next: bool
+    full_text: bool  # False: terms too short for the page text; only customers and dossiers were searched
+    elapsed_ms: float = 0.0
+    notes: list[str] = field(default_factory=list)
+
+
+def _like(term: str) -> str:
+    return "%" + _ESCAPE_LIKE.sub(r"\\\1", term) + "%"
+
+
+def _fts_phrase(terms: Sequence[str]) -> str:
+    return " AND ".join('"' + t.replace('"', '""') + '"' for t in terms)
+
+
+def search(
+    s: Session,
+    raw: str | None,
+    *,
+    page: int = 1,
+    per_page: int = PER_PAGE,
+    budget_s: float = TIME_BUDGET_S,
+) -> Results:
+    """Search customers, dossiers and page text; exact numbers first, then customers, dossiers, pages.
+
+    Raises SearchError (Chinese message) for a refused query and SearchTimeout past the time budget.
+    """
+    started = time.perf_counter()
+    query = parse_query(raw)
+    page = min(max(page, 1), MAX_PAGE)
+    per_page = min(max(per_page, 1), MAX_PER_PAGE)
+    long_terms = [t for t in query.terms if len(t) >= MIN_TRIGRAM]
+    full_text = bool(long_terms)
+    if query.empty:
+        return Results(query, [], page, per_page, has_next=False, full_text=True)
+
+    conn = s.connection()
+    d = SearchDocument.__table__.c
+    key_match = (
+        d.id.in_(select(SearchKey.document_id).where(SearchKey.key == query.key)) if query.key else None
+    )
+    conditions: list[Any] = []
+    if _dialect(conn) == "sqlite":
+        if long_terms:
+            fts = text("SELECT rowid FROM search_fts WHERE search_fts MATCH :fts").bindparams(
+                fts=_fts_phrase(long_terms)
+            )
+            conditions.append(d.id.in_(fts.columns(column("rowid", Integer))))
+        conditions += [d.body.like(_like(t), escape="\\") for t in query.terms if len(t) < MIN_TRIGRAM]
+    else:
+        conditions += [d.body.ilike(_like(t), escape="\\") for t in query.terms]
+    if not full_text:
+        conditions.append(d.kind.in_(("customer", "dossier")))
+    text_match = and_(*conditions)
+    where = or_(key_match, text_match) if key_match is not None else text_match
+
+    first = query.terms[0]
+    tier = case(
+        *([(key_match, 0)] if key_match is not None else []),
+        (and_(d.kind == "customer", d.title.like(_ESCAPE_LIKE.sub(r"\\\1", first) + "%", escape="\\")), 1),
+        (d.kind == "customer", 2),
+        (d.kind == "dossier", 3),
+        else_=4,
+    )
+    owner_id = func.coalesce(d.customer_id, Dossier.customer_id)
+    stmt = (
+        select(
+            d.kind,
+            d.customer_id,
+            d.dossier_id,
+            d.file_name,
+            d.page_no,
+            d.title,
+            d.body,
+            tier.label("tier"),
+            Customer.id.label("owner_id"),
+            Customer.customer_no.label("owner_no"),
+            Customer.name.label("owner_name"),
+            Customer.status.label("owner_status"),
+            Dossier.customer_no.label("dossier_customer_no"),
+        )
+        .select_from(SearchDocument.__table__)
+        .outerjoin(Dossier, Dossier.id == d.dossier_id)
+        .outerjoin(Customer, Customer.id == owner_id)
+        .where(where)
+        .order_by(tier, func.length(d.title), d.id.desc())
+        .limit(per_page + 1)
+        .offset((page - 1) * per_page)
+    )
+    with _time_budget(s, budget_s):
+        rows = conn.execute(stmt).all()
+    has_next = len(rows) > per_page
+    rows = rows[:per_page]
+    names = _record_names(conn, [r.dossier_id for r in rows if r.owner_id is None and r.dossier_id])
+    terms = [*query.terms, *([query.key] if query.key else [])]
+    hits = [
+        Hit(
+            kind=r.kind,
+            exact=r.tier == 0,
+            customer_no=r.owner_no or r.dossier_customer_no,
+            customer_name=r.owner_name or r.title or names.get(r.dossier_id or "", ""),
+            customer_status=str(r.owner_status) if r.owner_status is not None else None,
+            customer_id=r.owner_id,
+            dossier_id=r.dossier_id,
+            file_name=r.file_name,
+            page_no=r.page_no,
+            snippet=snippet(r.body, terms),
+        )
+        for r in rows
+    ]
+    elapsed = (time.perf_counter() - started) * 1000
+    return Results(query, hits, page, per_page, has_next, full_text, elapsed)
+
+
+def _record_names(conn: Connection, dossier_ids: Sequence[str]) -> dict[str, str]:
+    """The customer name on the record of dossiers not linked to a customer yet (named in the results)."""
+    if not dossier_ids:
+        return {}
+    rows = conn.execute(
+        select(RecordField.dossier_id, RecordField.value).where(
+            RecordField.dossier_id.in_(set(dossier_ids)), RecordField.name == "customer_name"
+        )
+    ).all()
+    return {dossier_id: value or "" for dossier_id, value in rows}
+
+
+def level1_values(s: Session, hits: Sequence[Hit], fields: Iterable[str]) -> set[str]:
+    """The values of the level-1 `fields` of the hits' customers and dossiers, so the caller can mask them
+    wherever a snippet quotes one (bounded: one result page)."""
+    names = set(fields)
+    values: set[str] = set()
+    customer_ids = {h.customer_id for h in hits if h.customer_id is not None}
+    dossier_ids = {h.dossier_id for h in hits if h.dossier_id}
+    if customer_ids:
+        for customer_values in s.scalars(select(Customer.values).where(Customer.id.in_(customer_ids))):
+            values.update(str(v) for k, v in (customer_values or {}).items() if k in names and _scalar(v))
+    if dossier_ids:
+        values.update(
+            v
+            for v in s.scalars(
+                select(Field.value).where(Field.dossier_id.in_(dossier_ids), Field.name.in_(names))
+            )
+            if v
+        )
+        values.update(
+            v
+            for v in s.scalars(
+                select(RecordField.value).where(
+                    RecordField.dossier_id.in_(dossier_ids), RecordField.name.in_(names)
+                )
+            )
+            if v
+        )
+    return values | {normalise_key(v) for v in values}
+
+
+@contextmanager
+def _time_budget(s: Session, seconds: float) -> Iterator[None]:
+    """Stop the statement after `seconds`: SearchTimeout instead of a request that never returns."""
+    conn = s.connection()
+    if _dialect(conn) == "sqlite":
+        raw: Any = conn.connection.driver_connection
+        deadline = time.monotonic() + seconds
+        raw.set_progress_handler(lambda: int(time.monotonic() > deadline), PROGRESS_EVERY)
+        try:
+            yield
+        except DBAPIError as exc:
+            if isinstance(exc.orig, sqlite3.OperationalError) and "interrupt" in str(exc.orig):
+                raise SearchTimeout(_timeout_message(seconds)) from None
+            raise
+        finally:
+            raw.set_progress_handler(None, 0)
+        return
+    savepoint = conn.begin_nested()
+    try:
+        conn.execute(
+            text("SELECT set_config('statement_timeout', :ms, true)"),
+            {"ms": f"{max(1, int(seconds * 1000))}ms"},
+        )
+        yield
+    except DBAPIError as exc:
+        savepoint.rollback()  # also undoes the timeout setting
+        if getattr(exc.orig, "sqlstate", None) == "57014":  # query_canceled
+            raise SearchTimeout(_timeout_message(seconds)) from None
+        raise
+    else:
+        savepoint.rollback()  # nothing was written: rolling back restores the session's statement_timeout
+
+
+def _timeout_message(seconds: float) -> str:
+    return f"检索超时（超过 {seconds:g} 秒），请输入更具体的检索词。"
+
+
+# ---------------------------------------------------------------------------------------------- snippets
+
+
+def _pattern(terms: Iterable[str]) -> re.Pattern[str] | None:
+    unique = sorted({t for t in terms if t}, key=len, reverse=True)
+    return re.compile("|".join(re.escape(t) for t in unique), re.IGNORECASE) if unique else None
+
+
+def snippet(body: str, terms: Sequence[str]) -> str:
+    """A short piece of `body` around the first match of any term, on one line, with … where cut."""
+    pattern = _pattern(terms)
+    match = pattern.search(body) if pattern else None
+    if match is None:
+        start, end = 0, SNIPPET_BEFORE + SNIPPET_AFTER
+    else:
+        start, end = max(0, match.start() - SNIPPET_BEFORE), match.end() + SNIPPET_AFTER
+    piece = " / ".join(part for part in body[start:end].split("\n") if part.strip())
+    return ("…" if start > 0 else "") + piece + ("…" if end < len(body) else "")
+
+
+def highlight(value: str, terms: Sequence[str]) -> list[tuple[str, bool]]:
+    """`value` cut into (text, is_match) pieces, for a template to wrap the matches in <mark> (escaped)."""
+    pattern = _pattern(terms)
+    if pattern is None:
+        return [(value, False)] if value else []
+    pieces: list[tuple[str, bool]] = []
+    at = 0
+    for match in pattern.finditer(value):
+        if match.start() > at:
+            pieces.append((value[at : match.start()], False))
+        pieces.append((match.group(), True))
+        at = match.end()
+    if at < len(value):
+        pieces.append((value[at:], False))
+    return pieces
