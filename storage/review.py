@@ -7,9 +7,10 @@ The caller owns the transaction; the rules of when these may happen are the appl
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from storage.models import ArchiveRecord, AuditEvent
@@ -45,11 +46,14 @@ def schedule_notice(s: Session, dossier_id: str, due: datetime, *, actor: str, r
     )  # fmt: skip
 
 
+ARCHIVE_NO_ATTEMPTS = 5
+
+
 def add_archive_record(
     s: Session,
     dossier_id: str,
     *,
-    archive_no: str,
+    on: date,
     customer_no: str,
     doc_category: str,
     copies: int,
@@ -57,21 +61,43 @@ def add_archive_record(
     handler: str,
     reviewer: str,
 ) -> ArchiveRecord:
-    record = ArchiveRecord(
-        archive_no=archive_no,
-        dossier_id=dossier_id,
-        customer_no=customer_no,
-        archived_at=datetime.now(UTC),
-        doc_category=doc_category,
-        copies=copies,
-        location=location,
-        handler=handler,
-        reviewer=reviewer,
-    )
-    s.add(record)
-    s.flush()
-    audit(
-        s, reviewer, "archive.created", dossier_id=dossier_id, entity=f"archive:{archive_no}",
-        after={"archive_no": archive_no, "customer_no": customer_no, "copies": copies},
-    )  # fmt: skip
-    return record
+    """The dossier's archive record under the day's next archive number GD + YYYYMMDD + 3 digits.
+
+    Archive numbers have their own daily sequence (a customer's later dossiers keep its customer number, so
+    the number cannot be derived from it). A concurrent archiver that took the number first makes our insert
+    fail on the unique constraint; the savepoint is rolled back and the next number tried.
+    """
+    prefix = f"GD{on:%Y%m%d}"
+    for _ in range(ARCHIVE_NO_ATTEMPTS):
+        record = ArchiveRecord(
+            archive_no=f"{prefix}{_next_archive_sequence(s, prefix):03d}",
+            dossier_id=dossier_id,
+            customer_no=customer_no,
+            archived_at=datetime.now(UTC),
+            doc_category=doc_category,
+            copies=copies,
+            location=location,
+            handler=handler,
+            reviewer=reviewer,
+        )
+        try:
+            with s.begin_nested():
+                s.add(record)
+                s.flush()
+        except IntegrityError:
+            continue
+        audit(
+            s, reviewer, "archive.created", dossier_id=dossier_id, entity=f"archive:{record.archive_no}",
+            after={"archive_no": record.archive_no, "customer_no": customer_no, "copies": copies},
+        )  # fmt: skip
+        return record
+    raise RuntimeError(f"could not number an archive record on {on} after {ARCHIVE_NO_ATTEMPTS} attempts")
+
+
+def _next_archive_sequence(s: Session, prefix: str) -> int:
+    query = select(func.max(ArchiveRecord.archive_no)).where(ArchiveRecord.archive_no.like(f"{prefix}___"))
+    highest = s.scalar(query)
+    sequence = int(highest[len(prefix) :]) + 1 if highest else 1
+    if sequence > 999:
+        raise ValueError(f"more than 999 archive numbers on {prefix[2:]}")
+    return sequence

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
+from intake.lifecycle import customers, filing
 from intake.lifecycle.checking import NoticePolicy, check_and_save
 from intake.lifecycle.context import Context
 from intake.lifecycle.reading import page_image_path
@@ -24,8 +25,6 @@ from storage.models import DossierStatus
 
 NOTICE_HOURS = 24
 DECIDABLE = (DossierStatus.AWAITING_REVIEW, DossierStatus.SENT_BACK)
-ELECTRONIC = "电子"
-QUALIFICATION = "资质"  # an onboarding dossier is qualification material (资质), whatever documents it holds
 DECISIONS = ("approve", "send_back", "reject")
 
 
@@ -108,20 +107,18 @@ def approve(ctx: Context, dossier_id: str, *, actor: str, today: date, copies: i
         if copies < 1:
             raise DecisionError("copies must be at least 1")
         repo.set_status(s, dossier_id, DossierStatus.APPROVED, actor=actor)
-        customer_no = repo.assign_customer_no(s, dossier_id, today, actor=actor)
-        record = store.add_archive_record(
-            s,
-            dossier_id,
-            archive_no=f"GD{customer_no[1:]}",
-            customer_no=customer_no,
-            doc_category=QUALIFICATION,
-            copies=copies,
-            location=ELECTRONIC,
-            handler=store.handler_of(s, dossier_id),
-            reviewer=actor,
-        )
+        try:  # the customer for life of the tax number: its lifelong number, its values, its history
+            customer_no = customers.archive_customer(s, dossier_id, actor=actor, today=today).customer_no
+        except customers.NoTaxNumberError as exc:
+            raise DecisionError(str(exc)) from exc
+        try:  # the archive number of the day, then each document filed as PDF + originals (files first)
+            filed = filing.file_dossier(
+                ctx, s, dossier_id, customer_no=customer_no, on=today, copies=copies, reviewer=actor
+            )
+        except filing.FilingError as exc:
+            raise DecisionError(str(exc)) from exc
         repo.set_status(s, dossier_id, DossierStatus.ARCHIVED, actor=actor)
-        return Decided(DossierStatus.ARCHIVED, archive_no=record.archive_no, customer_no=customer_no)
+        return Decided(DossierStatus.ARCHIVED, archive_no=filed.archive_no, customer_no=customer_no)
 
 
 def send_back(ctx: Context, dossier_id: str, *, actor: str, reason: str | None = None) -> Decided:

@@ -7,6 +7,7 @@ are fast; only the browser test (test_browser.py) runs the real reader.
 from __future__ import annotations
 
 import functools
+import io
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -80,9 +81,12 @@ def seed_dossier(ctx: Context, *, reference: str = "R-1", pickup: date = date(20
         d = repo.create_dossier(s, reference=reference, pickup_date=pickup, as_of=TODAY, actor="admin")
         page_ids = []
         for n, r in enumerate(readings, 1):
+            original = _original_scan(n)  # kept in the file store, as an upload is: approval files it
+            sha = ctx.store.put_bytes(original, "jpg")
             repo.add_file(
-                s, d.id, name=f"{n}-{r.doc_type}.jpg", sha256=f"{n:064x}", kind="jpeg", size=1, page_count=1
-            )
+                s, d.id, name=f"{n}-{r.doc_type}.jpg", sha256=sha, kind="jpeg", size=len(original),
+                page_count=1,
+            )  # fmt: skip
             page_id = repo.page_ids(s, d.id)[-1]
             repo.save_page_reading(s, page_id, r)
             page_ids.append(page_id)
@@ -98,6 +102,14 @@ def seed_dossier(ctx: Context, *, reference: str = "R-1", pickup: date = date(20
         target.parent.mkdir(parents=True, exist_ok=True)
         Image.new("RGB", (1240, 1754), "white").save(target, format="JPEG")
     return Seeded(dossier_id, page_ids, field_ids)
+
+
+@functools.cache
+def _original_scan(n: int) -> bytes:
+    """A small JPEG standing in for the n-th original scan (distinct per n: uploads are stored by content)."""
+    out = io.BytesIO()
+    Image.new("RGB", (124 + n, 175), "white").save(out, format="JPEG")
+    return out.getvalue()
 
 
 @pytest.fixture
