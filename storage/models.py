@@ -27,6 +27,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     event,
+    inspect,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship
@@ -302,6 +303,13 @@ class AuditEvent(Base):
     before: Mapped[dict[str, Any] | None]
     after: Mapped[dict[str, Any] | None]
     reason: Mapped[str | None] = mapped_column(Text)
+    # The tamper-evident chain (migration 0004, storage/audit_chain.py): filled in when the writing
+    # transaction commits, under the chain head's lock, so concurrent writers never fork the chain.
+    seq: Mapped[int | None] = mapped_column(unique=True)  # 1, 2, 3, … in chain order
+    prev_hash: Mapped[str | None] = mapped_column(String(64))
+    hash: Mapped[str | None] = mapped_column(String(64))
+    payload_sha256: Mapped[str | None] = mapped_column(String(64))  # of before/after, kept when redacted
+    redacted_at: Mapped[datetime | None]  # personal values in before/after removed (data-subject request)
 
 
 class User(Base):
@@ -357,6 +365,7 @@ class CustomerHistory(Base):
     actor: Mapped[str] = mapped_column(String(100))
     reason: Mapped[str | None] = mapped_column(Text)
     dossier_id: Mapped[str | None] = mapped_column(String(32))  # the dossier the new value came from
+    change_request_id: Mapped[int | None] = mapped_column(ForeignKey("change_requests.id"))  # or the request
 
 
 class ArchiveRecord(Base):
@@ -383,10 +392,21 @@ class AuditAppendOnlyError(RuntimeError):
     pass
 
 
+AUDIT_REDACTING = "audit.redacting"
+"""Session.info key: ids of audit events storage.audit_chain.redact_payload is rewriting right now."""
+_REDACTABLE = frozenset({"before", "after", "redacted_at"})
+
+
 @event.listens_for(Session, "before_flush")
 def _keep_audit_append_only(session: Session, flush_context: object, instances: object) -> None:
+    """No update or delete of an audit event, except a data-subject redaction of its before/after values
+    (only redact_payload sets AUDIT_REDACTING; the chain keeps the payload's hash, so it still verifies)."""
+    redacting = session.info.get(AUDIT_REDACTING, frozenset())
     for obj in (*session.dirty, *session.deleted):
-        if isinstance(obj, AuditEvent) and (obj in session.deleted or session.is_modified(obj)):
+        if not isinstance(obj, AuditEvent) or not (obj in session.deleted or session.is_modified(obj)):
+            continue
+        changed = {a.key for a in inspect(obj).attrs if a.history.has_changes()}
+        if obj in session.deleted or obj.id not in redacting or not changed <= _REDACTABLE:
             raise AuditAppendOnlyError("audit events are append-only")
 
 
@@ -429,6 +449,69 @@ class ArchiveDocument(Base):
 
 
 # ---- audit chain and change requests (migration 0004)
+
+
+class AuditChainHead(Base):
+    """The one row (id 1) naming the chain's last entry: its sequence number and hash.
+
+    Appending locks this row (SELECT … FOR UPDATE on PostgreSQL; SQLite writers are serialised by BEGIN
+    IMMEDIATE), so two committing transactions can never both extend the same entry. It also lets
+    verification notice entries deleted from the end of the chain.
+    """
+
+    __tablename__ = "audit_chain_head"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    seq: Mapped[int] = mapped_column(default=0)
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class ChangeRequestStatus(StrEnum):
+    AWAITING_APPROVAL = "awaiting_approval"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+
+
+class ChangeRequest(Base):
+    """A request to change an archived customer's values (002: every change keeps the value before it, with
+    date, person and reason); it changes nothing until a reviewer other than the requester approves it.
+
+    `fields` maps each field to change to {"before": the value when requested, "after": the new value}.
+    """
+
+    __tablename__ = "change_requests"
+    __table_args__ = (Index("ix_change_requests_customer_id_status", "customer_id", "status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"))
+    status: Mapped[ChangeRequestStatus] = mapped_column(
+        _str_enum(ChangeRequestStatus), default=ChangeRequestStatus.AWAITING_APPROVAL
+    )
+    fields: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    reason: Mapped[str] = mapped_column(Text)
+    requested_by: Mapped[str] = mapped_column(String(100))
+    requested_at: Mapped[datetime] = mapped_column(default=utcnow)
+    decided_by: Mapped[str | None] = mapped_column(String(100))
+    decided_at: Mapped[datetime | None]
+    decision_reason: Mapped[str | None] = mapped_column(Text)
+
+    evidence: Mapped[list[ChangeEvidence]] = relationship(order_by="ChangeEvidence.id")
+
+
+class ChangeEvidence(Base):
+    """A scan backing a change request (the new bank permit, say): an original in the file store by sha256."""
+
+    __tablename__ = "change_evidence"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    change_request_id: Mapped[int] = mapped_column(ForeignKey("change_requests.id"), index=True)
+    name: Mapped[str] = mapped_column(String(500))
+    sha256: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(16))
+    size: Mapped[int] = mapped_column(default=0)
+    page_count: Mapped[int] = mapped_column(default=0)
+
+
 # ---- search (migration 0005)
 
 

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from intake.grouping import runs
 from intake.types import RECORD_FIELDS, Completeness, Document, Finding, Severity, SourcedField
 from ocr.types import PageReading
-from storage import mapping
+from storage import audit_chain, mapping
 from storage import search as search_index
 from storage.contract_json import dossier_json as dossier_json
 from storage.contract_json import pages_in_order
@@ -61,36 +61,15 @@ def audit(
     after: Mapping[str, Any] | None = None,
     reason: str | None = None,
 ) -> None:
-    s.add(
-        AuditEvent(
-            actor=actor,
-            action=action,
-            dossier_id=dossier_id,
-            entity=entity,
-            before=_jsonable(before),
-            after=_jsonable(after),
-            reason=reason,
-        )
+    """Append to the tamper-evident audit trail (chained at commit, see storage.audit_chain)."""
+    audit_chain.append(
+        s, actor, action, dossier_id=dossier_id, entity=entity, before=before, after=after, reason=reason
     )
 
 
 def audit_trail(s: Session, dossier_id: str) -> list[AuditEvent]:
     query = select(AuditEvent).where(AuditEvent.dossier_id == dossier_id).order_by(AuditEvent.id)
     return list(s.scalars(query))
-
-
-def _jsonable(data: Mapping[str, Any] | None) -> dict[str, Any] | None:
-    if data is None:
-        return None
-    return {key: _json_value(value) for key, value in data.items()}
-
-
-def _json_value(value: Any) -> Any:
-    if isinstance(value, date | datetime):
-        return value.isoformat()
-    if isinstance(value, tuple):
-        return list(value)
-    return value
 
 
 # ------------------------------------------------------------------------------------------------- dossiers
