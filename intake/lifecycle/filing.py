@@ -29,15 +29,27 @@ from sqlalchemy.orm import Session
 
 from intake import vocabulary
 from intake.files import IngestedFile, page_image
+from intake.lifecycle import customers
 from intake.lifecycle.context import Context
 from intake.lifecycle.reading import RENDER_DPI, page_image_path
+from storage import customers as customer_store
 from storage import filing as store
 from storage import review
 from storage.filing import FilingError, Original, SourceDocument, SourcePage
 from storage.filing_pdf import PdfPage, Word
-from storage.models import ArchiveDocument, ArchiveRecord
+from storage.models import ArchiveDocument, ArchiveRecord, Role
 
-__all__ = ["CATEGORIES", "PAPER_COPIES", "Filed", "FilingError", "file_dossier", "text_layer"]
+__all__ = [
+    "CATEGORIES",
+    "PAPER_COPIES",
+    "Download",
+    "Filed",
+    "FilingError",
+    "customer_documents",
+    "download",
+    "file_dossier",
+    "text_layer",
+]
 
 CONTRACT, QUALIFICATION, RECORD = "合同", "资质", "记录"
 ELECTRONIC = "电子"
@@ -232,3 +244,54 @@ def text_layer(page: SourcePage) -> list[Word]:
         if not any(value in text for text, _b in lines):
             extra.append(Word(value, box))
     return [Word(text, box) for text, box in lines] + extra
+
+
+# --------------------------------------------------------------------------------------- reading the archive
+
+
+@dataclass(frozen=True, slots=True)
+class Download:
+    """A filed file to send: its absolute path (checked to lie in the archive) and the name to send under."""
+
+    path: Path
+    name: str
+    mimetype: str
+
+
+def _readable_customer(s: Session, customer_no: str, role: Role) -> None:
+    customer = customer_store.by_number(s, customer_no)
+    if customer is None:
+        raise customers.CustomerNotFoundError(customer_no)
+    if not customers.may_read(customer.status, role):
+        raise customers.CustomerAccessError(customer_no)
+
+
+def customer_documents(ctx: Context, customer_no: str, *, role: Role) -> list[dict[str, Any]]:
+    """The customer's archived documents, every version; raises customers.CustomerNotFoundError or
+    customers.CustomerAccessError (a dormant customer and a role that may not read it)."""
+    with ctx.sessions() as s:
+        _readable_customer(s, customer_no, role)
+        return store.customer_documents(s, customer_no)
+
+
+def download(
+    ctx: Context, customer_no: str, document_id: int, what: str, *, role: Role, index: int = 0
+) -> Download | None:
+    """The filed PDF (`what`="pdf"), its manifest ("manifest") or its `index`-th original ("original");
+    None when there is no such document or file. Same refusals as customer_documents."""
+    with ctx.sessions() as s:
+        _readable_customer(s, customer_no, role)
+        row = store.customer_document(s, customer_no, document_id)
+    if row is None:
+        return None
+    if what == "pdf":
+        relative, name, mimetype = row["pdf_path"], row["pdf_name"], "application/pdf"
+    elif what == "manifest":
+        relative, name, mimetype = row["manifest_path"], Path(row["manifest_path"]).name, "application/json"
+    elif what == "original" and 0 <= index < len(row["originals"]):
+        entry = row["originals"][index]
+        relative, name, mimetype = entry["path"], entry["name"], "application/octet-stream"
+    else:
+        return None
+    path = store.filed_path(ctx.settings.data_dir, relative)
+    return None if path is None else Download(path, name, mimetype)
