@@ -32,6 +32,9 @@ class ExitCode(IntEnum):
     NOTHING_READ = 1  # no page of the dossier could be read
     USAGE = 2  # a missing path, a bad option, no broker configured for worker/beat, a refused password
     BROKER_UNAVAILABLE = 3  # `dossier submit`: stored, but the broker is down (queued when a worker starts)
+    BACKUP_FAILED = 10  # `dossier backup/restore` could not be done (a path, pg_dump, the database)
+    BACKUP_INVALID = 11  # `dossier restore`: the backup is incomplete, damaged or altered; untouched
+    RESTORE_REFUSED = 12  # `dossier restore`: the data dir or database holds data and --force was not given
 
 
 def _date(text: str) -> date:
@@ -282,6 +285,181 @@ def _add_ui_commands(sub: Any) -> None:
     add.set_defaults(func=cmd_user)
 
 
+def cmd_backup(args: argparse.Namespace, settings: Settings) -> ExitCode:
+    from intake.lifecycle.maintenance import back_up
+    from storage.backup import BackupError
+
+    try:
+        summary = back_up(settings, Path(args.path))
+    except BackupError as exc:
+        print(f"dossier: 备份失败：{exc}", file=sys.stderr)
+        return ExitCode.BACKUP_FAILED
+    print(
+        f"备份完成：{summary.path}  文件 {summary.files} 个（{summary.bytes} 字节，"
+        f"其中硬链接 {summary.linked} 个），"
+        f"数据库结构版本 {summary.schema_revision or '-'}"
+    )
+    return ExitCode.OK
+
+
+def cmd_restore(args: argparse.Namespace, settings: Settings) -> ExitCode:
+    from intake.lifecycle.maintenance import restore
+    from storage.backup import BackupError, BackupInvalidError, RestoreRefusedError
+
+    try:
+        summary = restore(settings, Path(args.path), force=args.force)
+    except BackupInvalidError as exc:
+        print(f"dossier: 备份无效，未做任何改动：{exc}", file=sys.stderr)
+        return ExitCode.BACKUP_INVALID
+    except RestoreRefusedError as exc:
+        print(f"dossier: 拒绝恢复：{exc}", file=sys.stderr)
+        return ExitCode.RESTORE_REFUSED
+    except BackupError as exc:
+        print(f"dossier: 恢复失败：{exc}", file=sys.stderr)
+        return ExitCode.BACKUP_FAILED
+    aside = f"；原有目录已移至 {summary.set_aside}" if summary.set_aside else ""
+    print(
+        f"恢复完成并已校验：文件 {summary.files} 个（{summary.bytes} 字节），"
+        f"数据表 {len(summary.tables)} 张{aside}"
+    )
+    return ExitCode.OK
+
+
+def _print_sample(view: Any) -> None:
+    from intake.vocabulary import sample_result_name
+
+    counts = "，".join(f"{sample_result_name(k)} {v}" for k, v in view.counts.items())
+    print(
+        f"{view.quarter} 抽查：从 {view.population} 条归档记录中按 {view.rate:.0%} 抽取 {len(view.rows)} 条"
+        f"（随机种子 {view.seed}，{view.drawn_by} 于 {view.drawn_at:%Y-%m-%d %H:%M} UTC 抽取）；{counts}"
+    )
+    for row in view.rows:
+        checked = f"  {row.checked_by} {row.checked_at:%Y-%m-%d}" if row.checked_at else ""
+        note = f"  说明：{row.note}" if row.note else ""
+        print(
+            f"  {row.position:>3}. {row.archive_no}  {row.customer_no}  {row.customer_name}  "
+            f"归档日期 {row.archived_at:%Y-%m-%d}  {sample_result_name(row.result)}{checked}{note}"
+        )
+
+
+def cmd_sample_draw(args: argparse.Namespace, settings: Settings) -> ExitCode:
+    from intake.lifecycle.maintenance import SampleError, draw_sample
+
+    ctx = open_context(settings)
+    try:
+        view = draw_sample(ctx, args.quarter, rate=args.rate, seed=args.seed, actor=args.actor)
+    except SampleError as exc:
+        print(f"dossier: {exc}", file=sys.stderr)
+        return ExitCode.USAGE
+    _print_sample(view)
+    return ExitCode.OK
+
+
+def cmd_sample_list(args: argparse.Namespace, settings: Settings) -> ExitCode:
+    from intake.lifecycle.maintenance import SampleError, sample_of, samples
+
+    ctx = open_context(settings)
+    if args.quarter is None:
+        for view in samples(ctx):
+            _print_sample(view)
+        return ExitCode.OK
+    try:
+        view = sample_of(ctx, args.quarter)
+    except SampleError as exc:
+        print(f"dossier: {exc}", file=sys.stderr)
+        return ExitCode.USAGE
+    if view is None:
+        print(
+            f"dossier: {args.quarter} 尚未抽样（dossier sample draw --quarter {args.quarter}）",
+            file=sys.stderr,
+        )
+        return ExitCode.USAGE
+    _print_sample(view)
+    return ExitCode.OK
+
+
+def _add_maintenance_commands(sub: Any) -> None:
+    p = sub.add_parser("sample", help="the quarterly audit sample (10-20 %% of the quarter's records)")
+    sample_sub = p.add_subparsers(dest="sample_command", required=True)
+    draw = sample_sub.add_parser("draw", help="draw and store a quarter's sample, reproducible by its seed")
+    draw.add_argument("--quarter", required=True, help="e.g. 2026-Q4")
+    draw.add_argument("--rate", help="0.1-0.2 (default 0.1)")
+    draw.add_argument("--seed", help="an integer (default: random, printed and stored)")
+    draw.add_argument("--actor", default="cli", help="who draws it (default: cli)")
+    draw.set_defaults(func=cmd_sample_draw)
+    listing = sample_sub.add_parser("list", help="list a quarter's sample with results (or every sample)")
+    listing.add_argument("--quarter", help="e.g. 2026-Q4 (default: every quarter, without rows)")
+    listing.set_defaults(func=cmd_sample_list)
+    p = sub.add_parser("backup", help="back up the database and the data dir (consistent while running)")
+    p.add_argument("path", metavar="PATH", help="a new or empty directory outside the data dir")
+    p.set_defaults(func=cmd_backup)
+    p = sub.add_parser("restore", help="verify a backup and restore it onto an empty data dir and database")
+    p.add_argument("path", metavar="PATH", help="the backup directory (with its manifest.json)")
+    p.add_argument("--force", action="store_true", help="restore over existing data (set aside under work/)")
+    p.set_defaults(func=cmd_restore)
+
+
+def _ledger_format(text: str) -> str:
+    if text.lower() not in ("xlsx", "csv"):
+        raise argparse.ArgumentTypeError(f"台账格式只能是 xlsx 或 csv，收到的是 {text!r}")
+    return text.lower()
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"不是日期（应为 YYYY-MM-DD）：{text!r}") from exc
+
+
+def cmd_ledger_export(args: argparse.Namespace, settings: Settings) -> ExitCode:
+    """Write the customer ledger; the format follows --format, else the file's suffix (default xlsx)."""
+    from intake.lifecycle.customers import export_ledger
+
+    target = Path(args.path).expanduser()
+    fmt = args.format or ("csv" if target.suffix.lower() == ".csv" else "xlsx")
+    if target.is_dir():
+        print(f"dossier: PATH 是一个目录，请给出文件名：{target}", file=sys.stderr)
+        return ExitCode.USAGE
+    if not target.parent.is_dir():
+        print(f"dossier: PATH 所在的目录不存在：{target.parent}", file=sys.stderr)
+        return ExitCode.USAGE
+    ctx = open_context(settings)
+    try:
+        count = export_ledger(ctx, target, fmt)
+    except OSError as exc:
+        print(f"dossier: 无法写入台账 {target}：{exc.strerror or exc}", file=sys.stderr)
+        return ExitCode.USAGE
+    print(f"客户信息台账已导出：{target}（{count} 个客户，{fmt.upper()}）")
+    return ExitCode.OK
+
+
+def cmd_mark_dormant(args: argparse.Namespace, settings: Settings) -> ExitCode:
+    from intake.lifecycle.customers import mark_dormant
+
+    marked = mark_dormant(open_context(settings), args.as_of or date.today(), actor="cli")
+    print(f"已标记为休眠的客户：{len(marked)} 个" + (f"（{'、'.join(marked)}）" if marked else ""))
+    return ExitCode.OK
+
+
+def _add_customer_commands(sub: Any) -> None:
+    p = sub.add_parser("ledger", help="the customer ledger (客户信息台账)")
+    ledger_sub = p.add_subparsers(dest="ledger_command", required=True)
+    export = ledger_sub.add_parser("export", help="write every customer with its key fields as XLSX or CSV")
+    export.add_argument("path", metavar="PATH", help="the file to write (replaced if it exists)")
+    export.add_argument(
+        "--format", type=_ledger_format, help="xlsx or csv (default: from PATH's suffix, else xlsx)"
+    )
+    export.set_defaults(func=cmd_ledger_export)
+    p = sub.add_parser("customers", help="customers for life")
+    customers_sub = p.add_subparsers(dest="customers_command", required=True)
+    dormant = customers_sub.add_parser(
+        "mark-dormant", help="mark customers without archiving or change for 3 years as dormant"
+    )
+    dormant.add_argument("--as-of", type=_day, help="the day to judge from (default: today)")
+    dormant.set_defaults(func=cmd_mark_dormant)
+
+
 def parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(prog="dossier", description="客户建档资料 — Dossier Intake")
     ap.add_argument("-v", "--verbose", action="store_true", help="log progress and errors to stderr")
@@ -296,6 +474,8 @@ def parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_process)
     _add_worker_commands(sub)
     _add_ui_commands(sub)
+    _add_customer_commands(sub)
+    _add_maintenance_commands(sub)
     return ap
 
 

@@ -18,6 +18,7 @@ __all__ = [
     "FIELDS",
     "ROLES",
     "RULES",
+    "SAMPLE_RESULTS",
     "SEAL_KINDS",
     "SEVERITIES",
     "STATUSES",
@@ -26,6 +27,7 @@ __all__ = [
     "field_name",
     "role_name",
     "rule_name",
+    "sample_result_name",
     "seal_name",
     "severity_name",
     "source_name",
@@ -105,6 +107,9 @@ STATUSES: Mapping[str, str] = MappingProxyType(
         # a finding's (FindingStatus)
         "open": "未解决",
         "overridden": "已豁免",
+        # a customer's (CustomerStatus): dormant after three years without archiving or change (002)
+        "active": "正常",
+        "dormant": "休眠",
     }
 )
 
@@ -190,3 +195,26 @@ def source_name(code: object) -> str:
 
 def seal_name(code: object) -> str:
     return _name(SEAL_KINDS, code)
+
+
+# ---- the quarterly audit sample (issue 11, maintenance): storage.models.SampleResult
+SAMPLE_RESULTS: Mapping[str, str] = MappingProxyType(
+    {"pending": "待复核", "passed": "合格", "failed": "不合格"}
+)
+
+
+def sample_result_name(code: object) -> str:
+    return _name(SAMPLE_RESULTS, code)
+
+
+# ---- search (issue 11): where a search hit is (storage.search.KINDS)
+SEARCH_KINDS: Mapping[str, str] = MappingProxyType(
+    {"customer": "客户", "dossier": "档案记录", "page": "页面全文"}
+)
+
+
+def search_kind_name(code: object) -> str:
+    return _name(SEARCH_KINDS, code)
+
+
+# ---- end search

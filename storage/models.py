@@ -557,3 +557,72 @@ class SearchKey(Base):
 
 
 # ---- audit samples and data-subject requests (migration 0006)
+
+
+class SampleResult(StrEnum):
+    """The outcome of re-checking one sampled archive record (names: intake.vocabulary.SAMPLE_RESULTS)."""
+
+    PENDING = "pending"
+    PASSED = "passed"
+    FAILED = "failed"
+
+
+class AuditSample(Base):
+    """The quarterly audit sample (002: 10–20 % of the quarter's records are sampled and re-checked).
+
+    One per quarter: a sample cannot be drawn again until it looks better. `seed` and `rate` reproduce the
+    draw over the records archived in the quarter (`population` of them when drawn).
+    """
+
+    __tablename__ = "audit_samples"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    quarter: Mapped[str] = mapped_column(String(7), unique=True)  # 2026-Q4
+    seed: Mapped[int]
+    rate: Mapped[float] = mapped_column(Float)
+    population: Mapped[int]
+    drawn_by: Mapped[str] = mapped_column(String(100))
+    drawn_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    items: Mapped[list[AuditSampleItem]] = relationship(
+        back_populates="sample", order_by="AuditSampleItem.position", cascade="all, delete-orphan"
+    )
+
+
+class AuditSampleItem(Base):
+    """One sampled archive record and the result of re-checking it, with who checked it and when."""
+
+    __tablename__ = "audit_sample_items"
+    __table_args__ = (UniqueConstraint("sample_id", "record_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sample_id: Mapped[int] = mapped_column(ForeignKey("audit_samples.id", ondelete="CASCADE"))
+    record_id: Mapped[int] = mapped_column(ForeignKey("archive_records.id"), index=True)
+    position: Mapped[int]  # order of the draw
+    result: Mapped[SampleResult] = mapped_column(_str_enum(SampleResult), default=SampleResult.PENDING)
+    note: Mapped[str | None] = mapped_column(Text)
+    checked_by: Mapped[str | None] = mapped_column(String(100))
+    checked_at: Mapped[datetime | None]
+
+    sample: Mapped[AuditSample] = relationship(back_populates="items")
+
+
+class PersonalDataRequest(Base):
+    """A data-subject request carried out (004: customers may have personal information corrected or deleted).
+
+    Who asked, why, who carried it out and when; `done` says what was removed (counts and kinds, never the
+    personal values themselves). `dossier_id` has no foreign key, like the audit trail's.
+    """
+
+    __tablename__ = "personal_data_requests"
+    __table_args__ = (Index("ix_personal_data_requests_dossier_id", "dossier_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))  # erase
+    dossier_id: Mapped[str] = mapped_column(String(32))
+    customer_no: Mapped[str | None] = mapped_column(String(16))
+    requester: Mapped[str] = mapped_column(String(200))
+    reason: Mapped[str] = mapped_column(Text)
+    operator: Mapped[str] = mapped_column(String(100))
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    done: Mapped[dict[str, Any]] = mapped_column(default=dict)

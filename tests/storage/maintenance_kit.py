@@ -1,0 +1,83 @@
+"""Archived dossiers with real stored originals and page images, built without OCR, for the maintenance tests
+(backup and restore, audit samples, personal-data erasure).
+
+Each dossier's scans are tiny generated pages whose text names the dossier, so two dossiers share no file
+unless a test says so; the readings are the review UI tests' READINGS (a licence, a permit, the form, the
+consignee's ID card); every blocker is overridden and the dossier approved through the lifecycle.
+"""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+from pathlib import Path
+
+from PIL import Image
+from sqlalchemy import select
+
+from intake.lifecycle.checking import NoticePolicy, check_and_save
+from intake.lifecycle.context import Context
+from intake.lifecycle.reading import page_image_path
+from intake.lifecycle.register import register_uploads
+from intake.lifecycle.review import approve, override_finding
+from storage import repository as repo
+from storage.models import DossierStatus, FindingRow, FindingStatus
+from tests.review_ui.conftest import READINGS
+from tests.workers.pages import tiny_page
+
+RECEIVED = date(2026, 11, 20)
+
+
+def upload(ctx: Context, folder: Path, reference: str, *, shared: Path | None = None) -> str:
+    """Register one dossier of len(READINGS) pages (plus `shared`, a file another dossier also holds)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    pages = [tiny_page(folder / f"{reference}-{n}.png", f"{reference} 第{n}页") for n in range(len(READINGS))]
+    uploads = [(p.name, io.BytesIO(p.read_bytes())) for p in pages]
+    if shared is not None:
+        uploads.append((shared.name, io.BytesIO(shared.read_bytes())))
+    return register_uploads(
+        ctx, uploads, as_of=RECEIVED, pickup_date=date(2026, 12, 10), reference=reference, actor="admin"
+    )
+
+
+def read_without_ocr(ctx: Context, dossier_id: str) -> list[int]:
+    """What the reader leaves: the first pages read as READINGS, an upright image per page; the page ids."""
+    with ctx.sessions.begin() as s:
+        page_ids = repo.page_ids(s, dossier_id)
+        for page_id, page_reading in zip(page_ids, READINGS, strict=False):
+            repo.save_page_reading(s, page_id, page_reading)
+        check_and_save(s, dossier_id, ctx.rules, as_of=RECEIVED, notice=NoticePolicy.START)
+        repo.set_status(s, dossier_id, DossierStatus.AWAITING_REVIEW)
+    for page_id in page_ids:
+        target = page_image_path(ctx.settings, dossier_id, page_id)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        Image.new("RGB", (124, 175), (255, 255, page_id % 256)).save(target, format="JPEG")
+    return page_ids
+
+
+def archive(ctx: Context, dossier_id: str, today: date = RECEIVED) -> str:
+    """Override the open blockers and approve; returns the archive number."""
+    with ctx.sessions() as s:
+        open_ids = list(
+            s.scalars(
+                select(FindingRow.id).where(
+                    FindingRow.dossier_id == dossier_id,
+                    FindingRow.status == FindingStatus.OPEN,
+                    FindingRow.severity == "blocker",
+                )
+            )
+        )
+    for finding_id in open_ids:
+        override_finding(ctx, finding_id, actor="administrator", reason="原件已核对")
+    decided = approve(ctx, dossier_id, actor="reviewer", today=today)
+    assert decided.archive_no is not None
+    return decided.archive_no
+
+
+def archived_dossier(
+    ctx: Context, folder: Path, reference: str, *, today: date = RECEIVED, shared: Path | None = None
+) -> str:
+    dossier_id = upload(ctx, folder, reference, shared=shared)
+    read_without_ocr(ctx, dossier_id)
+    archive(ctx, dossier_id, today)
+    return dossier_id
