@@ -35,6 +35,7 @@ class ExitCode(IntEnum):
     BACKUP_FAILED = 10  # `dossier backup/restore` could not be done (a path, pg_dump, the database)
     BACKUP_INVALID = 11  # `dossier restore`: the backup is incomplete, damaged or altered; untouched
     RESTORE_REFUSED = 12  # `dossier restore`: the data dir or database holds data and --force was not given
+    ARCHIVE_DAMAGED = 20  # `dossier archive verify`: a filed PDF, original or manifest is missing or altered
 
 
 def _date(text: str) -> date:
@@ -460,6 +461,28 @@ def _add_customer_commands(sub: Any) -> None:
     dormant.set_defaults(func=cmd_mark_dormant)
 
 
+def cmd_archive_verify(args: argparse.Namespace, settings: Settings) -> ExitCode:
+    from intake.lifecycle.filing import verify_archive
+
+    check = verify_archive(open_context(settings))
+    for problem in check.problems:
+        print(problem)
+    if check.damaged:
+        print(f"归档文件校验未通过：{check.documents} 份中 {check.damaged} 份有问题", file=sys.stderr)
+        return ExitCode.ARCHIVE_DAMAGED
+    print(f"归档文件校验通过：{check.documents} 份 PDF、原件与清单齐全且未被改动")
+    return ExitCode.OK
+
+
+def _add_archive_commands(sub: Any) -> None:
+    p = sub.add_parser("archive", help="the filed archive (archive/<客户编号>/<YYYY-Qn>/)")
+    archive_sub = p.add_subparsers(dest="archive_command", required=True)
+    verify = archive_sub.add_parser(
+        "verify", help="re-hash every filed PDF, original and manifest against its archive record"
+    )
+    verify.set_defaults(func=cmd_archive_verify)
+
+
 def parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(prog="dossier", description="客户建档资料 — Dossier Intake")
     ap.add_argument("-v", "--verbose", action="store_true", help="log progress and errors to stderr")
@@ -475,6 +498,7 @@ def parser() -> argparse.ArgumentParser:
     _add_worker_commands(sub)
     _add_ui_commands(sub)
     _add_customer_commands(sub)
+    _add_archive_commands(sub)
     _add_maintenance_commands(sub)
     return ap
 

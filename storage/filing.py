@@ -439,3 +439,38 @@ def _document_row(row: ArchiveDocument) -> dict[str, Any]:
         "originals": list(row.originals),
         "manifest_path": row.manifest_path,
     }
+
+
+def all_documents(s: Session, batch: int = 200) -> Iterator[dict[str, Any]]:
+    """Every archived document, oldest first, in batches: memory stays flat however large the archive."""
+    query = select(ArchiveDocument).order_by(ArchiveDocument.id).execution_options(yield_per=batch)
+    for row in s.scalars(query):
+        yield _document_row(row)
+
+
+def check_filed(data_dir: Path, row: dict[str, Any]) -> list[str]:
+    """What is wrong with one archived document's files (empty: all present and unaltered), in Chinese.
+
+    The PDF and each original are re-hashed against the SHA-256 the record holds; the manifest must name the
+    same PDF hash and archive number.
+    """
+    problems = []
+    expected = [(row["pdf_path"], row["pdf_sha256"])] + [(o["path"], o["sha256"]) for o in row["originals"]]
+    for relative, sha in expected:
+        path = filed_path(data_dir, relative)
+        if path is None:
+            problems.append(f"{row['archive_no']}：文件缺失 {relative}")
+        elif sha256_of(path)[0] != sha:
+            problems.append(f"{row['archive_no']}：文件已被改动（SHA-256 不符）{relative}")
+    manifest = filed_path(data_dir, row["manifest_path"])
+    if manifest is None:
+        problems.append(f"{row['archive_no']}：清单缺失 {row['manifest_path']}")
+        return problems
+    try:
+        body = json.loads(manifest.read_text(encoding="utf-8"))
+        agrees = body["archive_no"] == row["archive_no"] and body["pdf"]["sha256"] == row["pdf_sha256"]
+    except (ValueError, KeyError, TypeError):
+        agrees = False
+    if not agrees:
+        problems.append(f"{row['archive_no']}：清单与归档记录不符 {row['manifest_path']}")
+    return problems

@@ -42,6 +42,7 @@ from storage.models import ArchiveDocument, ArchiveRecord, Role
 __all__ = [
     "CATEGORIES",
     "PAPER_COPIES",
+    "ArchiveCheck",
     "Download",
     "Filed",
     "FilingError",
@@ -49,6 +50,7 @@ __all__ = [
     "download",
     "file_dossier",
     "text_layer",
+    "verify_archive",
 ]
 
 CONTRACT, QUALIFICATION, RECORD = "合同", "资质", "记录"
@@ -295,3 +297,27 @@ def download(
         return None
     path = store.filed_path(ctx.settings.data_dir, relative)
     return None if path is None else Download(path, name, mimetype)
+
+
+@dataclass(frozen=True, slots=True)
+class ArchiveCheck:
+    documents: int  # archived documents checked
+    problems: list[str]  # the first MAX_PROBLEMS, in Chinese
+    damaged: int  # documents with at least one problem
+
+
+MAX_PROBLEMS = 1000  # enough to act on; a wholly lost archive must not fill memory with messages
+
+
+def verify_archive(ctx: Context) -> ArchiveCheck:
+    """Re-hash every filed PDF and original against its archive record and manifest (an audit's check that
+    the electronic archive is complete and unaltered)."""
+    documents = damaged = 0
+    problems: list[str] = []
+    with ctx.sessions() as s:
+        for row in store.all_documents(s):
+            documents += 1
+            found = store.check_filed(ctx.settings.data_dir, row)
+            damaged += bool(found)
+            problems.extend(found[: MAX_PROBLEMS - len(problems)])
+    return ArchiveCheck(documents, problems, damaged)

@@ -18,7 +18,7 @@ import pytest
 from sqlalchemy import func, select
 
 from intake.lifecycle.context import Context
-from intake.lifecycle.filing import text_layer
+from intake.lifecycle.filing import text_layer, verify_archive
 from intake.lifecycle.review import DecisionError, approve, correct_field
 from ocr.types import DocType
 from storage import filing as stored
@@ -168,3 +168,30 @@ def test_the_text_layer_carries_reviewed_values_in_place_of_the_raw_reading() ->
         ("地址：杭州市", (10, 90, 400, 120)),
         ("杭州明达贸易有限公司", (0, 45, 410, 85)),
     ]
+
+
+def test_archive_verify_finds_altered_and_missing_files(
+    ctx: Context, dossier_id: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from intake.cli import ExitCode, main
+
+    _approve(ctx, dossier_id)
+    monkeypatch.setenv("DOSSIER_DATA_DIR", str(ctx.settings.data_dir))
+    monkeypatch.delenv("DOSSIER_DATABASE_URL", raising=False)
+    assert main(["archive", "verify"]) == ExitCode.OK
+    assert "校验通过：4 份" in capsys.readouterr().out
+
+    licence, permit = _documents(ctx, dossier_id)[:2]
+    copy = ctx.settings.data_dir / licence["originals"][0]["path"]
+    copy.chmod(0o644)
+    copy.write_bytes(b"edited")
+    (ctx.settings.data_dir / permit["manifest_path"]).unlink()
+
+    check = verify_archive(ctx)
+    assert (check.documents, check.damaged) == (4, 2)
+    assert check.problems == [
+        f"{licence['archive_no']}：文件已被改动（SHA-256 不符）{licence['originals'][0]['path']}",
+        f"{permit['archive_no']}：清单缺失 {permit['manifest_path']}",
+    ]
+    assert main(["archive", "verify"]) == ExitCode.ARCHIVE_DAMAGED
+    assert "4 份中 2 份有问题" in capsys.readouterr().err
