@@ -13,10 +13,12 @@ from flask_login import current_user
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
+from intake.lifecycle import customers as customer_lifecycle
 from intake.lifecycle import review as lifecycle
 from intake.lifecycle.review import Decided, DecisionError
 from review_ui import actions, queries
 from review_ui.auth import ADMIN, DECIDERS, EVERYONE, READERS, role_required
+from review_ui.customers import comparison_json
 from review_ui.masking import Masker
 from review_ui.views import _date, _int
 from storage import queries as stored
@@ -89,7 +91,9 @@ def dossier(dossier_id: str) -> Response:
             abort(404)
         data = stored.review_data(s, dossier_id)
     assert data is not None
-    return jsonify(Masker(queries.level1_values(data), active=_staff()).json(out))
+    comparison = customer_lifecycle.customer_comparison(actions.ctx(), dossier_id)
+    out = Masker(queries.level1_values(data), active=_staff()).json(out)
+    return jsonify({**out, "customer": comparison_json(comparison, staff=_staff())})  # an extra key
 
 
 @api.get("/dossiers/<dossier_id>/fields")

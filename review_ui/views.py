@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
 
+from intake.lifecycle import customers as customer_lifecycle
 from intake.lifecycle import review as lifecycle
 from intake.lifecycle.review import DecisionError
 from review_ui import actions, auth, queries
@@ -121,6 +122,7 @@ def review(dossier_id: str) -> Any:
         "review.html",
         d=data.dossier,
         data=data,
+        customer=customer_lifecycle.customer_comparison(actions.ctx(), dossier_id),  # 与已归档信息的差异
         m=masker,
         reviewers=reviewers,
         can_edit=current_user.role in DECIDERS,

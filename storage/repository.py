@@ -15,7 +15,6 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import func, select, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from intake.grouping import runs
@@ -475,45 +474,3 @@ def override_finding(s: Session, finding_id: int, *, actor: str, reason: str) ->
         s, actor, "finding.overridden", dossier_id=row.dossier_id, entity=entity, before=before, after=after
     )
     return row
-
-
-# ------------------------------------------------------------------------------------------------ archiving
-
-
-CUSTOMER_NO_ATTEMPTS = 5
-
-
-def assign_customer_no(s: Session, dossier_id: str, on: date, *, actor: str = "system") -> str:
-    """Give the dossier its customer number (002: C + YYYYMMDD + 3-digit sequence, unique, never changes).
-
-    Keeps an existing number. The next free sequence of the day is taken; if a concurrent archiver took it
-    first, the unique constraint refuses ours and the next one is tried (inside a savepoint).
-    """
-    dossier = get_dossier(s, dossier_id)
-    if dossier.customer_no:
-        return dossier.customer_no
-    prefix = f"C{on:%Y%m%d}"
-    for _ in range(CUSTOMER_NO_ATTEMPTS):
-        candidate = f"{prefix}{_next_sequence(s, prefix):03d}"
-        try:
-            with s.begin_nested():
-                dossier.customer_no = candidate
-                s.flush()
-        except IntegrityError:
-            s.refresh(dossier)
-            continue
-        audit(
-            s, actor, "dossier.customer_no_assigned", dossier_id=dossier_id, entity=f"dossier:{dossier_id}",
-            after={"customer_no": candidate},
-        )  # fmt: skip
-        return candidate
-    raise RuntimeError(f"could not assign a customer number for {on} after {CUSTOMER_NO_ATTEMPTS} attempts")
-
-
-def _next_sequence(s: Session, prefix: str) -> int:
-    query = select(func.max(Dossier.customer_no)).where(Dossier.customer_no.like(f"{prefix}%"))
-    highest = s.scalar(query)
-    sequence = int(highest[len(prefix) :]) + 1 if highest else 1
-    if sequence > 999:
-        raise ValueError(f"more than 999 customer numbers on {prefix[1:]}")
-    return sequence

@@ -72,6 +72,7 @@ def make_app(settings: Settings) -> DossierCelery:
         beat_schedule={
             "deadline-reminders": {"task": "workers.tasks.deadline_reminders", "schedule": 24 * 3600.0},
             "missing-info-notices": {"task": "workers.tasks.missing_info_notices", "schedule": 15 * 60.0},
+            "dormant-customers": {"task": "workers.tasks.mark_dormant_customers", "schedule": 24 * 3600.0},
             "recover-stale": {"task": "workers.tasks.recover", "schedule": settings.stale_minutes * 60.0},
         },
     )

@@ -18,6 +18,7 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from sqlalchemy.exc import OperationalError as DatabaseError
 
 from intake.lifecycle.context import Context, process_context
+from intake.lifecycle.customers import mark_dormant
 from intake.lifecycle.finishing import finish_step
 from intake.lifecycle.reading import PageResult, read_page_step
 from intake.lifecycle.recovery import stale_work
@@ -89,6 +90,12 @@ def deadline_reminders(self: Task) -> int:
 @shared_task(name="workers.tasks.missing_info_notices", bind=True, **RETRY_OPTIONS)
 def missing_info_notices(self: Task) -> int:
     return len(send_due_notices(_context(self.app)))
+
+
+@shared_task(name="workers.tasks.mark_dormant_customers", bind=True, **RETRY_OPTIONS)
+def mark_dormant_customers(self: Task) -> int:
+    """Daily: customers without archiving or change for three years become dormant (002)."""
+    return len(mark_dormant(_context(self.app), date.today()))
 
 
 @worker_ready.connect

@@ -1,5 +1,5 @@
-"""Several workers saving pages of one dossier at once never lose or double-count a progress update; concurrent
-approvals never give one number twice, nor two customers to one tax number.
+"""Several workers saving pages of one dossier at once never lose or double-count a progress update;
+concurrent approvals never give one number twice, nor two customers to one tax number.
 
 Each worker thread has its own connection and transaction, as Celery workers in separate processes would.
 """
