@@ -110,6 +110,8 @@ STATUSES: Mapping[str, str] = MappingProxyType(
         # a customer's (CustomerStatus): dormant after three years without archiving or change (002)
         "active": "正常",
         "dormant": "休眠",
+        # a change request's (ChangeRequestStatus; approved and rejected read as a dossier's)
+        "awaiting_approval": "待审批",
     }
 )
 

@@ -25,7 +25,14 @@ from intake.types import RECORD_FIELDS, CheckContext, Severity
 from ocr.fields import labels as field_labels
 from ocr.fields.values import CLEANERS
 from ocr.types import DocType, SealKind, TextSource
-from storage.models import DossierStatus, FindingStatus, PageStatus, Role
+from storage.models import (
+    ChangeRequestStatus,
+    CustomerStatus,
+    DossierStatus,
+    FindingStatus,
+    PageStatus,
+    Role,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -67,7 +74,11 @@ CODES: dict[str, tuple[Mapping[str, str], set[str]]] = {
     "doc_types": (vocabulary.DOC_TYPES, {str(t) for t in DocType}),
     "statuses": (
         vocabulary.STATUSES,
-        {str(s) for enum in (DossierStatus, PageStatus, FindingStatus) for s in enum},
+        {
+            str(s)
+            for enum in (DossierStatus, PageStatus, FindingStatus, CustomerStatus, ChangeRequestStatus)
+            for s in enum
+        },
     ),
     "roles": (vocabulary.ROLES, {str(r) for r in Role}),
     "severities": (vocabulary.SEVERITIES, {str(s) for s in Severity}),
