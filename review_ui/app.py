@@ -110,4 +110,7 @@ def create_app(
 
     app.register_blueprint(ui)
     app.register_blueprint(api)
+    from review_ui.search import search_ui
+
+    app.register_blueprint(search_ui)
     return app

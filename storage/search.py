@@ -59,6 +59,7 @@ from sqlalchemy.orm import Session
 from intake.vocabulary import field_name
 from storage.models import (
     Customer,
+    CustomerStatus,
     Dossier,
     Field,
     Page,
@@ -389,10 +390,13 @@ def search(
     page: int = 1,
     per_page: int = PER_PAGE,
     budget_s: float = TIME_BUDGET_S,
+    hide_dormant: bool = False,
 ) -> Results:
     """Search customers, dossiers and page text; exact numbers first, then customers, dossiers, pages.
 
-    Raises SearchError (Chinese message) for a refused query and SearchTimeout past the time budget.
+    `hide_dormant` leaves out everything of dormant customers (002: narrower access; the roles that may not
+    open a dormant customer should not find it either). Raises SearchError (Chinese message) for a refused
+    query and SearchTimeout past the time budget.
     """
     started = time.perf_counter()
     query = parse_query(raw)
@@ -422,6 +426,8 @@ def search(
         conditions.append(d.kind.in_(("customer", "dossier")))
     text_match = and_(*conditions)
     where = or_(key_match, text_match) if key_match is not None else text_match
+    if hide_dormant:
+        where = and_(where, or_(Customer.id.is_(None), Customer.status != CustomerStatus.DORMANT))
 
     first = query.terms[0]
     tier = case(

@@ -15,7 +15,7 @@ from ocr.types import DocType, PageReading, PageText, TextLine, TextSource
 from storage import repository as repo
 from storage import search
 from storage.db import make_session_factory, migrate
-from storage.models import Customer, Dossier, Page, SearchDocument, SearchKey
+from storage.models import Customer, CustomerStatus, Dossier, Page, SearchDocument, SearchKey
 
 from .builders import AS_OF
 from .conftest import EngineFactory
@@ -288,3 +288,18 @@ def test_level1_values_of_the_hits_are_listed_for_masking(search_tx: Tx) -> None
         results = search.search(s, "南海区桂城")
         values = search.level1_values(s, results.hits, {"bank_account"})
     assert NANHAI_ACCOUNT in values
+
+
+def test_dormant_customers_can_be_left_out(search_tx: Tx) -> None:
+    with search_tx() as s:
+        s.add(
+            Customer(
+                customer_no="C20231121009",
+                tax_id="91440300MA5FYYYY2K",
+                name="佛山市三水区老旧五金店",
+                status=CustomerStatus.DORMANT,
+            )
+        )
+    assert any(h.customer_no == "C20231121009" for h in _find(search_tx, "三水区老旧").hits)
+    assert _find(search_tx, "三水区老旧", hide_dormant=True).hits == []
+    assert _find(search_tx, "南海区桂城", hide_dormant=True).hits  # the active ones stay
