@@ -36,6 +36,7 @@ class ExitCode(IntEnum):
     BACKUP_INVALID = 11  # `dossier restore`: the backup is incomplete, damaged or altered; untouched
     RESTORE_REFUSED = 12  # `dossier restore`: the data dir or database holds data and --force was not given
     ARCHIVE_DAMAGED = 20  # `dossier archive verify`: a filed PDF, original or manifest is missing or altered
+    AUDIT_BROKEN = 30  # `dossier audit verify`: an audit entry changed, deleted or inserted around the chain
 
 
 def _date(text: str) -> date:
@@ -379,7 +380,47 @@ def cmd_sample_list(args: argparse.Namespace, settings: Settings) -> ExitCode:
     return ExitCode.OK
 
 
+def cmd_personal_data_erase(args: argparse.Namespace, settings: Settings) -> ExitCode:
+    """004: the consignee's personal data of a dossier erased, with requester, reason and operator."""
+    import getpass
+
+    from intake.lifecycle.maintenance import ErasureError, erase_personal_data
+    from storage.repository import NotFoundError
+
+    ctx = open_context(settings)
+    operator = args.operator or f"cli:{getpass.getuser()}"
+    try:
+        done = erase_personal_data(
+            ctx, args.dossier, requester=args.requester, reason=args.reason, operator=operator
+        )
+    except NotFoundError:
+        print(f"dossier: 档案不存在：--dossier {args.dossier}", file=sys.stderr)
+        return ExitCode.USAGE
+    except ErasureError as exc:
+        print(f"dossier: {exc}", file=sys.stderr)
+        return ExitCode.USAGE
+    print(
+        f"档案 {args.dossier} 收货人个人信息已删除（请求编号 {done.request_id}）：字段 {done.fields} 个，"
+        f"身份证复印件页面 {done.pages} 页，原件 {len(done.originals)} 个，"
+        f"归档文件 {done.filed_documents} 份，"
+        f"审计记录脱敏 {done.audit_entries_redacted} 条"
+    )
+    for kept in done.kept_originals:
+        print(f"  保留原件 {kept['file']}：{kept['why']}")
+    return ExitCode.OK
+
+
 def _add_maintenance_commands(sub: Any) -> None:
+    p = sub.add_parser("personal-data", help="data-subject requests (004): erase a consignee's personal data")
+    pd_sub = p.add_subparsers(dest="personal_data_command", required=True)
+    erase = pd_sub.add_parser(
+        "erase", help="erase the consignee's ID copy, fields and originals of a dossier"
+    )
+    erase.add_argument("--dossier", required=True, help="the dossier id")
+    erase.add_argument("--requester", required=True, help="who asked (the data subject or their agent)")
+    erase.add_argument("--reason", required=True, help="why (recorded with the request)")
+    erase.add_argument("--operator", help="who carries it out (default: cli:<login name>)")
+    erase.set_defaults(func=cmd_personal_data_erase)
     p = sub.add_parser("sample", help="the quarterly audit sample (10-20 %% of the quarter's records)")
     sample_sub = p.add_subparsers(dest="sample_command", required=True)
     draw = sample_sub.add_parser("draw", help="draw and store a quarter's sample, reproducible by its seed")
@@ -459,6 +500,7 @@ def _add_customer_commands(sub: Any) -> None:
     )
     dormant.add_argument("--as-of", type=_day, help="the day to judge from (default: today)")
     dormant.set_defaults(func=cmd_mark_dormant)
+    _add_history_command(customers_sub)
 
 
 def cmd_archive_verify(args: argparse.Namespace, settings: Settings) -> ExitCode:
@@ -483,6 +525,76 @@ def _add_archive_commands(sub: Any) -> None:
     verify.set_defaults(func=cmd_archive_verify)
 
 
+def _when(at: Any) -> str:
+    return f"{at:%Y-%m-%d %H:%M:%S} UTC" if at is not None else "-"
+
+
+def cmd_audit_verify(args: argparse.Namespace, settings: Settings) -> ExitCode:
+    """Walk the audit chain; name the first entry that does not match (id, time, actor, action, what)."""
+    from intake.lifecycle.audit import verify_audit_chain
+
+    result = verify_audit_chain(open_context(settings))
+    start = "无记录"
+    if result.first_id is not None:
+        start = f"自第 1 条（编号 {result.first_id}，{_when(result.first_at)}）起"
+    if result.broken is None:
+        print(f"审计链完整：{result.entries} 条记录（{start}；链尾哈希 {result.head_hash}）")
+        return ExitCode.OK
+    b = result.broken
+    print(
+        f"审计链已被破坏：第一条不符的记录 编号 {b.event_id if b.event_id is not None else '-'}"
+        f"（链序号 {b.seq if b.seq is not None else '-'}），时间 {_when(b.at)}，操作人 {b.actor or '-'}，"
+        f"动作 {b.action or '-'}：{b.problem}。此前 {result.entries} 条记录完好（{start}）",
+        file=sys.stderr,
+    )
+    return ExitCode.AUDIT_BROKEN
+
+
+def _add_audit_commands(sub: Any) -> None:
+    p = sub.add_parser("audit", help="the tamper-evident audit trail")
+    audit_sub = p.add_subparsers(dest="audit_command", required=True)
+    verify = audit_sub.add_parser("verify", help="check the hash chain and name the first broken entry")
+    verify.set_defaults(func=cmd_audit_verify)
+
+
+def cmd_customer_history(args: argparse.Namespace, settings: Settings) -> ExitCode:
+    """Print a customer's change history, or write it as CSV (UTF-8 with BOM, Chinese headings)."""
+    from intake.lifecycle.changes import CustomerNotFoundError, customer_history, export_history
+    from intake.vocabulary import field_name
+
+    ctx = open_context(settings)
+    try:
+        if args.csv:
+            target = Path(args.csv).expanduser()
+            if not target.parent.is_dir():
+                print(f"dossier: --csv 的目录不存在：{target.parent}", file=sys.stderr)
+                return ExitCode.USAGE
+            count = export_history(ctx, args.customer_no, target)
+            print(f"客户 {args.customer_no} 的变更历史已写入 {target}：{count} 条")
+            return ExitCode.OK
+        view = customer_history(ctx, args.customer_no, role=None, page=1)
+    except CustomerNotFoundError:
+        print(f"dossier: 客户不存在：{args.customer_no}", file=sys.stderr)
+        return ExitCode.USAGE
+    except OSError as exc:
+        print(f"dossier: 无法写入 --csv {args.csv}：{exc.strerror or exc}", file=sys.stderr)
+        return ExitCode.USAGE
+    print(f"客户 {view.customer_no} {view.name}：变更 {view.total} 条（最近 {len(view.rows)} 条如下）")
+    for row in view.rows:
+        print(
+            f"  {row.local_time}  {field_name(row.field)}：{row.before or '（空）'} → "
+            f"{row.after or '（空）'}  {row.actor}  原因：{row.reason or '-'}  {row.source}"
+        )
+    return ExitCode.OK
+
+
+def _add_history_command(customers_sub: Any) -> None:
+    p = customers_sub.add_parser("history", help="a customer's change history (every earlier value)")
+    p.add_argument("customer_no", metavar="CUSTOMER_NO", help="客户编号, e.g. C20261120001")
+    p.add_argument("--csv", metavar="PATH", help="write the whole history to PATH as CSV (replaced)")
+    p.set_defaults(func=cmd_customer_history)
+
+
 def parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(prog="dossier", description="客户建档资料 — Dossier Intake")
     ap.add_argument("-v", "--verbose", action="store_true", help="log progress and errors to stderr")
@@ -499,6 +611,7 @@ def parser() -> argparse.ArgumentParser:
     _add_ui_commands(sub)
     _add_customer_commands(sub)
     _add_archive_commands(sub)
+    _add_audit_commands(sub)
     _add_maintenance_commands(sub)
     return ap
 

@@ -15,18 +15,24 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from intake.lifecycle.context import Context
+from intake.lifecycle.reading import page_image_path
 from intake.settings import Settings
 from storage import backup as backups
-from storage import sampling
+from storage import personal_data, sampling
 from storage.db import make_engine, migrate
 from storage.models import AuditSample
+from storage.personal_data import ErasureError
 from storage.sampling import SampleError
 
 __all__ = [
+    "ErasureError",
     "SampleError",
     "SampleView",
     "back_up",
     "draw_sample",
+    "erase_personal_data",
+    "personal_data_preview",
+    "personal_data_requests",
     "record_sample_result",
     "restore",
     "sample_of",
@@ -127,3 +133,61 @@ def record_sample_result(
     period = sampling.parse_quarter(quarter)
     with ctx.sessions.begin() as s:
         sampling.record_result(s, period, item_id, result, note, actor=actor)
+
+
+# -------------------------------------------------------------------------------- data-subject requests
+
+REQUESTER_MAX = 200
+REASON_MAX = 2000
+
+
+def erase_personal_data(
+    ctx: Context, dossier_id: str, *, requester: str, reason: str, operator: str
+) -> personal_data.Erasure:
+    """Erase the consignee's personal data of a dossier (004), logged with requester, reason and operator.
+
+    The rows change in one transaction (old audit entries redacted through the audit chain, so it still
+    verifies); the files go after the commit, each original only if nothing refers to it by then. Raises
+    ErasureError (Chinese) for a missing requester or reason or nothing to erase, NotFoundError for an
+    unknown dossier.
+    """
+    requester, reason = (requester or "").strip(), (reason or "").strip()
+    if not requester:
+        raise ErasureError("请填写提出请求的人（requester）")
+    if not reason:
+        raise ErasureError("请填写删除原因（reason）")
+    if len(requester) > REQUESTER_MAX or len(reason) > REASON_MAX:
+        raise ErasureError(f"请求人最多 {REQUESTER_MAX} 字，原因最多 {REASON_MAX} 字")
+    with ctx.sessions.begin() as s:
+        done = personal_data.erase_consignee(
+            s,
+            dossier_id,
+            requester=requester,
+            reason=reason,
+            operator=operator,
+            page_image=lambda page_id: page_image_path(ctx.settings, dossier_id, page_id),
+            data_dir=ctx.settings.data_dir,
+        )
+
+    def still_unreferenced(sha: str) -> bool:
+        with ctx.sessions() as s:
+            return personal_data.unreferenced(s, sha)
+
+    personal_data.delete_files(ctx.store, done, still_unreferenced=still_unreferenced)
+    return done
+
+
+def personal_data_preview(ctx: Context, dossier_id: str) -> dict[str, int]:
+    """How many ID-copy pages and personal fields an erasure would remove (NotFoundError: no dossier)."""
+    with ctx.sessions() as s:
+        return personal_data.preview(s, dossier_id)
+
+
+def personal_data_requests(ctx: Context, dossier_id: str) -> list[dict[str, object]]:
+    """The data-subject requests carried out on a dossier, oldest first."""
+    with ctx.sessions() as s:
+        return [
+            {"id": r.id, "kind": r.kind, "requester": r.requester, "reason": r.reason,
+             "operator": r.operator, "at": r.at, "done": dict(r.done)}
+            for r in personal_data.requests_of(s, dossier_id)
+        ]  # fmt: skip

@@ -28,23 +28,24 @@ from tests.workers.pages import tiny_page
 RECEIVED = date(2026, 11, 20)
 
 
-def upload(ctx: Context, folder: Path, reference: str, *, shared: Path | None = None) -> str:
-    """Register one dossier of len(READINGS) pages (plus `shared`, a file another dossier also holds)."""
+def upload(ctx: Context, folder: Path, reference: str, *, consignee_scan: Path | None = None) -> str:
+    """Register one dossier of len(READINGS) one-page files, the last the consignee's ID copy
+    (`consignee_scan`: a given file, which another dossier may hold too)."""
     folder.mkdir(parents=True, exist_ok=True)
     pages = [tiny_page(folder / f"{reference}-{n}.png", f"{reference} 第{n}页") for n in range(len(READINGS))]
+    if consignee_scan is not None:
+        pages[-1] = consignee_scan
     uploads = [(p.name, io.BytesIO(p.read_bytes())) for p in pages]
-    if shared is not None:
-        uploads.append((shared.name, io.BytesIO(shared.read_bytes())))
     return register_uploads(
         ctx, uploads, as_of=RECEIVED, pickup_date=date(2026, 12, 10), reference=reference, actor="admin"
     )
 
 
 def read_without_ocr(ctx: Context, dossier_id: str) -> list[int]:
-    """What the reader leaves: the first pages read as READINGS, an upright image per page; the page ids."""
+    """What the reader leaves: the pages read as READINGS, an upright image per page; the page ids."""
     with ctx.sessions.begin() as s:
         page_ids = repo.page_ids(s, dossier_id)
-        for page_id, page_reading in zip(page_ids, READINGS, strict=False):
+        for page_id, page_reading in zip(page_ids, READINGS, strict=True):
             repo.save_page_reading(s, page_id, page_reading)
         check_and_save(s, dossier_id, ctx.rules, as_of=RECEIVED, notice=NoticePolicy.START)
         repo.set_status(s, dossier_id, DossierStatus.AWAITING_REVIEW)
@@ -75,9 +76,9 @@ def archive(ctx: Context, dossier_id: str, today: date = RECEIVED) -> str:
 
 
 def archived_dossier(
-    ctx: Context, folder: Path, reference: str, *, today: date = RECEIVED, shared: Path | None = None
+    ctx: Context, folder: Path, reference: str, *, today: date = RECEIVED, consignee_scan: Path | None = None
 ) -> str:
-    dossier_id = upload(ctx, folder, reference, shared=shared)
+    dossier_id = upload(ctx, folder, reference, consignee_scan=consignee_scan)
     read_without_ocr(ctx, dossier_id)
     archive(ctx, dossier_id, today)
     return dossier_id
