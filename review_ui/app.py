@@ -113,4 +113,7 @@ def create_app(
     from review_ui.search import search_ui
 
     app.register_blueprint(search_ui)
+    from review_ui.history import history
+
+    app.register_blueprint(history)
     return app

@@ -7,7 +7,8 @@ did not ask approves or rejects it with a reason; approval writes the values and
 (002: every change keeps the value before it, with date, person and reason). Every step is audited.
 
 Each function is one transaction and raises ChangeError with a message in Chinese for the clerk, naming the
-field or file at fault; an unknown customer or request raises LookupError.
+field or file at fault. An unknown customer raises CustomerNotFoundError, a dormant one the role may not
+read CustomerAccessError (intake.lifecycle.customers), an unknown request RequestNotFoundError.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from intake.files import ingest_uploads
 from intake.identifiers.codes import classify_tin
 from intake.identifiers.phones import parse_phone
 from intake.lifecycle.context import Context
-from intake.lifecycle.customers import KEY_FIELDS, may_read
+from intake.lifecycle.customers import KEY_FIELDS, CustomerAccessError, CustomerNotFoundError, may_read
 from intake.vocabulary import field_name
 from ocr.fields.values import canonical
 from storage import changes as store
@@ -43,10 +44,6 @@ PHONES = frozenset({"tax_phone", "consignee_phone", "contact_phone"})
 
 class ChangeError(ValueError):
     """A request or decision that cannot be carried out; the message (Chinese) is shown to the clerk."""
-
-
-class CustomerNotFoundError(LookupError):
-    pass
 
 
 class RequestNotFoundError(LookupError):
@@ -127,8 +124,11 @@ def _reason(reason: str | None, what: str) -> str:
 
 
 def _readable(customer: Customer | None, customer_no: str, role: Role | None) -> Customer:
-    if customer is None or (role is not None and not may_read(customer.status, role)):
+    """The customer, if this role may read it (None: the command line, everything)."""
+    if customer is None:
         raise CustomerNotFoundError(customer_no)
+    if role is not None and not may_read(customer.status, role):
+        raise CustomerAccessError(customer_no)
     return customer
 
 

@@ -25,6 +25,7 @@ from intake.lifecycle.changes import (
     request_change,
 )
 from intake.lifecycle.context import Context, open_context
+from intake.lifecycle.customers import CustomerAccessError
 from intake.settings import Settings
 from storage.audit_chain import verify
 from storage.models import AuditEvent, ChangeRequestStatus, Customer, CustomerStatus, Role
@@ -237,7 +238,7 @@ def test_a_dormant_customer_is_hidden_from_staff(ctx: Context) -> None:
         s.scalars(
             select(Customer).where(Customer.customer_no == NUMBER)
         ).one().status = CustomerStatus.DORMANT
-    with pytest.raises(CustomerNotFoundError):
+    with pytest.raises(CustomerAccessError):
         customer_history(ctx, NUMBER, role=Role.STAFF)
     assert customer_history(ctx, NUMBER, role=Role.AUDITOR).customer_no == NUMBER
 
