@@ -106,13 +106,22 @@ def create_app(
         return response
 
     from review_ui.api import api
+    from review_ui.customers import customers
+    from review_ui.filing import filing
     from review_ui.views import ui
 
     app.register_blueprint(ui)
     app.register_blueprint(api)
+    app.register_blueprint(filing)
+    app.register_blueprint(customers)
     from review_ui.search import search_ui
 
     app.register_blueprint(search_ui)
+    from review_ui.personal_data import personal_data
+    from review_ui.samples import samples
+
+    app.register_blueprint(samples)
+    app.register_blueprint(personal_data)
     from review_ui.history import history
 
     app.register_blueprint(history)
