@@ -106,16 +106,17 @@ def write_xlsx(rows: Iterable[LedgerRow], target: Path, level1: Mask | None = No
     ws.append(header)
     count = 0
     for row in rows:
-        cells = []
-        for value in row_values(row, level1):
-            cell = WriteOnlyCell(ws, value=value)
-            if isinstance(value, date):
-                cell.number_format = DATE_FORMAT
-            cells.append(cell)
-        ws.append(cells)
+        ws.append([_date_cell(ws, v) if isinstance(v, date) else v for v in row_values(row, level1)])
         count += 1
     _atomic(target, wb.save)
     return count
+
+
+def _date_cell(ws: Any, value: date) -> WriteOnlyCell:
+    """A date shown as YYYY-MM-DD (002) and kept a real date, so Excel sorts and filters it as one."""
+    cell = WriteOnlyCell(ws, value=value)
+    cell.number_format = DATE_FORMAT
+    return cell
 
 
 def csv_chunks(rows: Iterable[LedgerRow], level1: Mask | None = None) -> Iterator[str]:

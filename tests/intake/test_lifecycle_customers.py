@@ -298,3 +298,39 @@ def test_the_ledger_opens_back_in_openpyxl_and_as_csv(ctx: Context, tmp_path: Pa
     assert lines[0][0] == "客户编号" and lines[1][4] == "****" and lines[1][10] == "2026-11-23"
     with pytest.raises(ValueError, match="xlsx 或 csv"):
         customers.export_ledger(ctx, tmp_path / "x.pdf", "pdf")
+
+
+def test_the_commands_export_the_ledger_and_mark_dormant_customers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from intake.cli import main
+
+    data = tmp_path / "data"
+    monkeypatch.setenv("DOSSIER_DATA_DIR", str(data))
+    monkeypatch.delenv("DOSSIER_DATABASE_URL", raising=False)
+    ctx = open_context(Settings.for_data_dir(data))
+    number = archive_overriding_blockers(ctx, _seed(ctx, "R-1"), date(2023, 3, 1))
+    with ctx.sessions.begin() as s:  # the approval's history rows as written that day
+        s.execute(update(CustomerHistory).values(at=datetime(2023, 3, 1, 9, tzinfo=UTC)))
+
+    assert main(["ledger", "export", str(tmp_path / "台账.csv")]) == 0  # the format from the suffix
+    assert "1 个客户，CSV" in capsys.readouterr().out
+    assert (tmp_path / "台账.csv").read_bytes().startswith("\ufeff客户编号".encode())
+    assert main(["ledger", "export", str(tmp_path / "ledger.out"), "--format", "XLSX"]) == 0
+    sheet = load_workbook(io.BytesIO((tmp_path / "ledger.out").read_bytes())).active
+    assert sheet is not None and sheet["A2"].value == number
+
+    assert main(["ledger", "export", str(tmp_path / "no-such-dir" / "x.xlsx")]) == 2
+    assert "PATH 所在的目录不存在" in capsys.readouterr().err
+    assert main(["ledger", "export", str(tmp_path)]) == 2
+    assert "PATH 是一个目录" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as usage:
+        main(["ledger", "export", str(tmp_path / "x.pdf"), "--format", "pdf"])
+    assert usage.value.code == 2 and "台账格式只能是 xlsx 或 csv" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main(["customers", "mark-dormant", "--as-of", "2026-13-01"])
+    assert "--as-of" in (err := capsys.readouterr().err) and "不是日期" in err
+
+    assert main(["customers", "mark-dormant", "--as-of", "2026-03-02"]) == 0
+    assert f"已标记为休眠的客户：1 个（{number}）" in capsys.readouterr().out
+    assert _customer(ctx, number).status == CustomerStatus.DORMANT
