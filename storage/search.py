@@ -177,44 +177,66 @@ def _dialect(conn: Connection) -> str:
     return conn.dialect.name
 
 
-def _upsert(
-    conn: Connection,
-    *,
-    ref: str,
-    kind: str,
-    body: str,
-    keys: Iterable[str],
-    title: str = "",
-    customer_id: int | None = None,
-    dossier_id: str | None = None,
-    page_id: int | None = None,
-    file_name: str | None = None,
-    page_no: int | None = None,
-) -> int:
-    """Insert or replace one search document and its keys (an upsert on `ref`, safe when run twice)."""
-    values = {
-        "ref": ref,
-        "kind": kind,
-        "title": title[:200],
-        "body": body,
-        "customer_id": customer_id,
-        "dossier_id": dossier_id,
-        "page_id": page_id,
-        "file_name": file_name,
-        "page_no": page_no,
-        "updated_at": utcnow(),
-    }
+def _conn(s: Session | Connection) -> Connection:
+    return s.connection() if isinstance(s, Session) else s
+
+
+@dataclass(frozen=True)
+class _Doc:
+    """A search document about to be written, with its normalised keys."""
+
+    ref: str
+    kind: str
+    body: str
+    keys: tuple[str, ...] = ()
+    title: str = ""
+    customer_id: int | None = None
+    dossier_id: str | None = None
+    page_id: int | None = None
+    file_name: str | None = None
+    page_no: int | None = None
+
+
+def _write(conn: Connection, docs: Sequence[_Doc]) -> None:
+    """Insert or replace search documents and their keys: an upsert on `ref` (safe when run twice), a few
+    statements per batch whatever its size (executemany), so a re-index is not one round trip per row."""
+    if not docs:
+        return
+    now = utcnow()
+    rows = [
+        {
+            "ref": d.ref,
+            "kind": d.kind,
+            "title": d.title[:200],
+            "body": d.body,
+            "customer_id": d.customer_id,
+            "dossier_id": d.dossier_id,
+            "page_id": d.page_id,
+            "file_name": d.file_name,
+            "page_no": d.page_no,
+            "updated_at": now,
+        }
+        for d in docs
+    ]
     upsert_of = pg_insert if _dialect(conn) == "postgresql" else sqlite_insert
-    base = upsert_of(SearchDocument).values(values)
+    base = upsert_of(SearchDocument)
     upsert = base.on_conflict_do_update(
-        index_elements=["ref"], set_={k: base.excluded[k] for k in values if k != "ref"}
-    ).returning(SearchDocument.id)
-    doc_id = int(conn.execute(upsert).scalar_one())
-    conn.execute(delete(SearchKey).where(SearchKey.document_id == doc_id))
-    wanted = sorted({k[:64] for k in keys if k and len(k) >= 2})
-    if wanted:
-        conn.execute(insert(SearchKey), [{"document_id": doc_id, "key": k} for k in wanted])
-    return doc_id
+        index_elements=["ref"], set_={k: base.excluded[k] for k in rows[0] if k != "ref"}
+    )
+    conn.execute(upsert, rows)
+    ids = dict(
+        conn.execute(
+            select(SearchDocument.ref, SearchDocument.id).where(SearchDocument.ref.in_([d.ref for d in docs]))
+        ).all()
+    )
+    conn.execute(delete(SearchKey).where(SearchKey.document_id.in_(list(ids.values()))))
+    keys = [
+        {"document_id": ids[d.ref], "key": k}
+        for d in docs
+        for k in sorted({k[:64] for k in d.keys if k and len(k) >= 2})
+    ]
+    if keys:
+        conn.execute(insert(SearchKey), keys)
 
 
 def _lines(pairs: Iterable[tuple[str, Any]]) -> list[str]:
@@ -226,13 +248,10 @@ def _scalar(value: Any) -> bool:
 
 
 def _keys_line(keys: Iterable[str]) -> str:
-    return " ".join(sorted(set(keys)))
+    return " ".join(sorted({k for k in keys if k}))
 
 
-def index_customer(s: Session | Connection, customer: Customer) -> None:
-    """(Re-)index a customer: name, number, tax number and every archived value (level-1 ones included:
-    masking happens on the way out, the index must find an account)."""
-    conn = s.connection() if isinstance(s, Session) else s
+def _customer_doc(customer: Customer) -> _Doc:
     values = customer.values or {}
     pairs = sorted((k, v) for k, v in values.items() if k != "customer_name")
     keys = [normalise_key(customer.customer_no or ""), normalise_key(customer.tax_id or "")]
@@ -246,84 +265,129 @@ def index_customer(s: Session | Connection, customer: Customer) -> None:
             _keys_line(keys),
         ]
     )
-    _upsert(
-        conn,
-        ref=f"c:{customer.id}",
-        kind="customer",
-        title=customer.name or "",
-        customer_id=customer.id,
-        body=body,
-        keys=keys,
+    return _Doc(
+        f"c:{customer.id}", "customer", body, tuple(keys), customer.name or "", customer_id=customer.id
     )
+
+
+def index_customers(s: Session | Connection, customers: Iterable[Customer]) -> None:
+    """(Re-)index customers: name, number, tax number and every archived value (level-1 ones included:
+    masking happens on the way out, the index must find an account)."""
+    _write(_conn(s), [_customer_doc(c) for c in customers])
+
+
+def index_customer(s: Session | Connection, customer: Customer) -> None:
+    """(Re-)index one customer (see index_customers); call it after a Core UPDATE of `customers`."""
+    index_customers(s, [customer])
+
+
+def index_dossiers(s: Session | Connection, dossier_ids: Iterable[str]) -> None:
+    """(Re-)index dossiers from their rows and six-field records (also before they are archived)."""
+    conn = _conn(s)
+    wanted = list(dict.fromkeys(dossier_ids))
+    if not wanted:
+        return
+    rows = conn.execute(
+        select(Dossier.id, Dossier.reference, Dossier.customer_no, Dossier.customer_id).where(
+            Dossier.id.in_(wanted)
+        )
+    ).all()
+    records: dict[str, dict[str, str]] = {}
+    for dossier_id, name, value in conn.execute(
+        select(RecordField.dossier_id, RecordField.name, RecordField.value).where(
+            RecordField.dossier_id.in_(wanted), RecordField.value.is_not(None)
+        )
+    ):
+        if value:
+            records.setdefault(dossier_id, {})[name] = value
+    docs = []
+    for row in rows:
+        values = records.get(row.id, {})
+        keys = [normalise_key(row.customer_no or ""), normalise_key(row.reference or "")]
+        keys += [normalise_key(values[k]) for k in KEY_FIELDS if values.get(k)]
+        head = [f"档案编号：{fold(row.reference)}" if row.reference else ""]
+        head.append(f"客户编号：{row.customer_no}" if row.customer_no else "")
+        body = "\n".join(x for x in [*head, *_lines(sorted(values.items())), _keys_line(keys)] if x)
+        docs.append(
+            _Doc(
+                f"d:{row.id}",
+                "dossier",
+                body,
+                tuple(keys),
+                values.get("customer_name", ""),
+                customer_id=row.customer_id,
+                dossier_id=row.id,
+            )
+        )
+    _write(conn, docs)
 
 
 def index_dossier(s: Session | Connection, dossier_id: str) -> None:
-    """(Re-)index a dossier from its row and its six-field record (also before it is archived)."""
-    conn = s.connection() if isinstance(s, Session) else s
-    row = conn.execute(
-        select(Dossier.reference, Dossier.customer_no, Dossier.customer_id).where(Dossier.id == dossier_id)
-    ).first()
-    if row is None:
+    """(Re-)index one dossier (see index_dossiers)."""
+    index_dossiers(s, [dossier_id])
+
+
+def _page_body(lines: Any) -> str:
+    texts = [fold(str(ln.get("text", ""))) for ln in lines or [] if isinstance(ln, Mapping)]
+    body = "\n".join(t for t in texts if t.strip())
+    numbers = _number_runs(body)
+    return body + ("\n" + _keys_line(numbers) if numbers else "")
+
+
+def index_pages(s: Session | Connection, pages: Iterable[Page]) -> None:
+    """(Re-)index read pages: the text of their lines in reading order, and the numbers printed on them."""
+    conn = _conn(s)
+    pages = list(pages)
+    if not pages:
         return
-    record = conn.execute(
-        select(RecordField.name, RecordField.value)
-        .where(RecordField.dossier_id == dossier_id, RecordField.value.is_not(None))
-        .order_by(RecordField.name)
-    ).all()
-    values = {name: value for name, value in record if value}
-    keys = [normalise_key(row.customer_no or ""), normalise_key(row.reference or "")]
-    keys += [normalise_key(values[k]) for k in KEY_FIELDS if values.get(k)]
-    head = [f"档案编号：{fold(row.reference)}" if row.reference else ""]
-    head.append(f"客户编号：{row.customer_no}" if row.customer_no else "")
-    body = "\n".join(x for x in [*head, *_lines(sorted(values.items())), _keys_line(keys)] if x)
-    _upsert(
-        conn,
-        ref=f"d:{dossier_id}",
-        kind="dossier",
-        title=values.get("customer_name", ""),
-        customer_id=row.customer_id,
-        dossier_id=dossier_id,
-        body=body,
-        keys=keys,
+    names = dict(
+        conn.execute(
+            select(StoredFile.id, StoredFile.name).where(StoredFile.id.in_({p.file_id for p in pages}))
+        ).all()
     )
+    docs = [
+        _Doc(
+            f"p:{p.id}",
+            "page",
+            _page_body(p.lines),
+            dossier_id=p.dossier_id,
+            page_id=p.id,
+            file_name=names.get(p.file_id),
+            page_no=p.page_no,
+        )
+        for p in pages
+    ]
+    _write(conn, docs)
 
 
 def index_page(s: Session | Connection, page: Page) -> None:
-    """(Re-)index a read page: the text of its lines, in reading order, and the numbers printed on it."""
-    conn = s.connection() if isinstance(s, Session) else s
-    file_name = conn.execute(select(StoredFile.name).where(StoredFile.id == page.file_id)).scalar()
-    lines = [fold(str(ln.get("text", ""))) for ln in page.lines or [] if isinstance(ln, Mapping)]
-    body = "\n".join(ln for ln in lines if ln.strip())
-    numbers = _number_runs(body)
-    if numbers:
-        body += "\n" + _keys_line(numbers)
-    _upsert(
-        conn,
-        ref=f"p:{page.id}",
-        kind="page",
-        dossier_id=page.dossier_id,
-        page_id=page.id,
-        file_name=file_name,
-        page_no=page.page_no,
-        body=body,
-        keys=(),
-    )
+    """(Re-)index one read page (see index_pages)."""
+    index_pages(s, [page])
 
 
 def reindex_all(s: Session, *, batch: int = 500) -> int:
-    """Rebuild every search document (after migration 0005 on an existing database); returns how many."""
+    """Rebuild every search document (after migration 0005 on an existing database), a batch at a time so
+    memory stays bounded; returns how many were written."""
     count = 0
-    for customer in s.scalars(select(Customer).order_by(Customer.id)).yield_per(batch):
-        index_customer(s, customer)
-        count += 1
-    for dossier_id in s.scalars(select(Dossier.id).order_by(Dossier.id)).all():
-        index_dossier(s, dossier_id)
-        count += 1
-    page_ids = s.scalars(select(Page.id).where(Page.lines.is_not(None)).order_by(Page.id)).all()
-    for start in range(0, len(page_ids), batch):
-        for page in s.scalars(select(Page).where(Page.id.in_(page_ids[start : start + batch]))):
-            index_page(s, page)
-            count += 1
+    last = 0
+    while chunk := s.scalars(
+        select(Customer).where(Customer.id > last).order_by(Customer.id).limit(batch)
+    ).all():
+        index_customers(s, chunk)
+        count, last = count + len(chunk), chunk[-1].id
+        s.expunge_all()
+    last_dossier = ""
+    while ids := s.scalars(
+        select(Dossier.id).where(Dossier.id > last_dossier).order_by(Dossier.id).limit(batch)
+    ).all():
+        index_dossiers(s, ids)
+        count, last_dossier = count + len(ids), ids[-1]
+    last = 0
+    while pages := s.scalars(
+        select(Page).where(Page.id > last, Page.lines.is_not(None)).order_by(Page.id).limit(batch)
+    ).all():
+        index_pages(s, pages)
+        count, last = count + len(pages), pages[-1].id
         s.expunge_all()
     return count
 
@@ -335,13 +399,19 @@ _DOSSIER_KEYS = ("reference", "customer_no", "customer_id")
 def _index_flushed(session: Session, flush_context: object) -> None:
     """Customers written through the ORM, and dossiers whose number, customer or reference changed, are
     re-indexed in the same transaction (the lists still hold the pre-flush state here)."""
+    customers: list[Customer] = []
+    dossiers: list[str] = []
     for obj in (*session.new, *session.dirty):
         if isinstance(obj, Customer) and obj.id is not None:
-            index_customer(session.connection(), obj)
+            customers.append(obj)
         elif isinstance(obj, Dossier) and obj.id is not None:
             state = inspect(obj)
             if obj in session.new or any(state.attrs[k].history.has_changes() for k in _DOSSIER_KEYS):
-                index_dossier(session.connection(), obj.id)
+                dossiers.append(obj.id)
+    if customers:
+        index_customers(session.connection(), customers)
+    if dossiers:
+        index_dossiers(session.connection(), dossiers)
 
 
 # ------------------------------------------------------------------------------------------------ search
@@ -546,20 +616,18 @@ def _time_budget(s: Session, seconds: float) -> Iterator[None]:
         finally:
             raw.set_progress_handler(None, 0)
         return
-    savepoint = conn.begin_nested()
+    # One round trip before and one after: a savepoint whose rollback undoes both the SET LOCAL and, after a
+    # cancelled statement, the aborted state, so the caller's transaction goes on either way.
+    ms = max(1, int(seconds * 1000))
+    conn.exec_driver_sql(f"SAVEPOINT search_budget; SET LOCAL statement_timeout = {ms}")
     try:
-        conn.execute(
-            text("SELECT set_config('statement_timeout', :ms, true)"),
-            {"ms": f"{max(1, int(seconds * 1000))}ms"},
-        )
         yield
     except DBAPIError as exc:
-        savepoint.rollback()  # also undoes the timeout setting
         if getattr(exc.orig, "sqlstate", None) == "57014":  # query_canceled
             raise SearchTimeout(_timeout_message(seconds)) from None
         raise
-    else:
-        savepoint.rollback()  # nothing was written: rolling back restores the session's statement_timeout
+    finally:
+        conn.exec_driver_sql("ROLLBACK TO SAVEPOINT search_budget; RELEASE SAVEPOINT search_budget")
 
 
 def _timeout_message(seconds: float) -> str:

@@ -266,11 +266,15 @@ def test_the_time_budget_stops_a_search_and_leaves_the_session_usable(search_tx:
     with search_tx() as s:
         dialect = s.get_bind().dialect.name
         if dialect == "sqlite":
-            with pytest.raises(search.SearchTimeout, match="检索超时"):
-                search.search(s, "佛山", budget_s=0)
+            slow = "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 100000000) "
+            with pytest.raises(search.SearchTimeout, match="检索超时"), search._time_budget(s, 0.05):
+                s.execute(text(slow + "SELECT count(*) FROM c"))  # a statement past the budget is stopped
         else:
             before = s.execute(text("SHOW statement_timeout")).scalar()
             search.search(s, "南海区")
+            assert s.execute(text("SHOW statement_timeout")).scalar() == before
+            with pytest.raises(search.SearchTimeout, match="检索超时"), search._time_budget(s, 0.05):
+                s.execute(text("SELECT pg_sleep(1)"))  # a statement past the budget is cancelled
             assert s.execute(text("SHOW statement_timeout")).scalar() == before
         assert search.search(s, "南海区").hits  # the transaction goes on after the budget
 
