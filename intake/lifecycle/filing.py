@@ -104,6 +104,8 @@ def file_dossier(
     sources = store.filing_sources(s, dossier_id)
     if not sources:
         raise FilingError("没有已读取的页面，无法归档")
+    for source in sources:  # refuse before writing anything rather than leave a half-filed dossier behind
+        _original(ctx, source)
     numbers: list[str] = []
     seen: Counter[str] = Counter()
     for n, source in enumerate(sources, 1):
