@@ -153,6 +153,11 @@ def correct(field_id: int) -> Response:
         )
     except repo.NotFoundError:
         abort(404)
+    except DecisionError as exc:  # the dossier is archived: frozen
+        flash(_("Not possible: %(why)s", why=str(exc)), "error")
+        back = request.referrer or ""
+        same_site = back.startswith(request.host_url) or (back.startswith("/") and not back.startswith("//"))
+        return redirect(back if same_site else url_for("ui.queue"))
     return redirect(url_for("ui.review", dossier_id=corrected.dossier_id, field=field_id))
 
 

@@ -21,7 +21,7 @@ from intake.lifecycle.reading import page_image_path
 from storage import queries
 from storage import repository as repo
 from storage import review as store
-from storage.models import DossierStatus
+from storage.models import Dossier, DossierStatus
 
 NOTICE_HOURS = 24
 DECIDABLE = (DossierStatus.AWAITING_REVIEW, DossierStatus.SENT_BACK)
@@ -57,6 +57,7 @@ def correct_field(ctx: Context, field_id: int, value: str, *, actor: str, reason
     with ctx.sessions.begin() as s:
         field = repo.correct_field(s, field_id, value.strip(), actor=actor, reason=reason or None)
         dossier = repo.get_dossier(s, field.dossier_id)
+        _not_frozen(dossier)  # raising here rolls the correction back
         blockers = check_and_save(
             s, dossier.id, ctx.rules, as_of=dossier.as_of, notice=NoticePolicy.KEEP_OR_START
         )
@@ -68,7 +69,20 @@ def override_finding(ctx: Context, finding_id: int, *, actor: str, reason: str) 
     if not reason.strip():
         raise DecisionError("a reason is required to override a finding")
     with ctx.sessions.begin() as s:
-        return repo.override_finding(s, finding_id, actor=actor, reason=reason.strip()).dossier_id
+        row = repo.override_finding(s, finding_id, actor=actor, reason=reason.strip())
+        _not_frozen(repo.get_dossier(s, row.dossier_id))  # raising here rolls the override back
+        return row.dossier_id
+
+
+FROZEN = (DossierStatus.APPROVED, DossierStatus.ARCHIVED)
+
+
+def _not_frozen(dossier: Dossier) -> None:
+    """An archived dossier is a record: it never changes in place. Its customer's data changes only through a
+    reviewed change request (intake.lifecycle.changes), which keeps every earlier value."""
+    if dossier.status in FROZEN:
+        where = f"（客户编号 {dossier.customer_no}）" if dossier.customer_no else ""
+        raise DecisionError(f"档案已归档，不能直接修改：请在客户的变更历史页面提交变更申请{where}")
 
 
 def assign_reviewer(ctx: Context, dossier_id: str, reviewer: str | None, *, actor: str) -> None:

@@ -26,9 +26,21 @@ from intake.lifecycle.changes import (
 )
 from intake.lifecycle.context import Context, open_context
 from intake.lifecycle.customers import CustomerAccessError
+from intake.lifecycle.review import DecisionError, correct_field, override_finding
 from intake.settings import Settings
+from storage import repository as repo
 from storage.audit_chain import verify
-from storage.models import AuditEvent, ChangeRequestStatus, Customer, CustomerStatus, Role
+from storage.models import (
+    AuditEvent,
+    ChangeRequestStatus,
+    Customer,
+    CustomerStatus,
+    DossierStatus,
+    Field,
+    FindingRow,
+    Role,
+)
+from tests.review_ui.conftest import seed_dossier
 from tests.workers.pages import tiny_pages
 
 NUMBER = "C20261120001"
@@ -255,3 +267,23 @@ def test_the_history_exports_as_csv(ctx: Context, scan: bytes, tmp_path: Path) -
     assert len(rows) == 3 and all(row[2] in ("***", "") and row[3] == "***" for row in rows[1:])
     with pytest.raises(CustomerNotFoundError):
         history_csv(ctx, "C19990101001", role=Role.STAFF, mask=None)
+
+
+def test_an_archived_dossier_is_frozen(ctx: Context) -> None:
+    """Archived data changes only through a change request: a correction or override is refused and undone."""
+    seeded = seed_dossier(ctx)
+    with ctx.sessions.begin() as s:
+        repo.set_status(s, seeded.dossier_id, DossierStatus.ARCHIVED, actor="reviewer")
+        finding_id = s.scalars(
+            select(FindingRow.id).where(FindingRow.dossier_id == seeded.dossier_id)
+        ).first()
+    field_id = seeded.field_ids["bank_permit.bank_account"]
+    with pytest.raises(DecisionError, match="档案已归档，不能直接修改"):
+        correct_field(ctx, field_id, NEW_ACCOUNT, actor="reviewer", reason="客户换卡")
+    assert finding_id is not None
+    with pytest.raises(DecisionError, match="变更申请"):
+        override_finding(ctx, finding_id, actor="admin", reason="不影响")
+    with ctx.sessions() as s:
+        assert s.get_one(Field, field_id).value != NEW_ACCOUNT
+        actions = set(s.scalars(select(AuditEvent.action).where(AuditEvent.dossier_id == seeded.dossier_id)))
+    assert not actions & {"field.corrected", "finding.overridden"}
