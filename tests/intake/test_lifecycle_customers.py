@@ -334,3 +334,19 @@ def test_the_commands_export_the_ledger_and_mark_dormant_customers(
     assert main(["customers", "mark-dormant", "--as-of", "2026-03-02"]) == 0
     assert f"已标记为休眠的客户：1 个（{number}）" in capsys.readouterr().out
     assert _customer(ctx, number).status == CustomerStatus.DORMANT
+
+
+def test_the_daily_beat_task_marks_dormant_customers(tmp_path: Path) -> None:
+    import workers.tasks  # noqa: F401 - registers the shared tasks
+    from workers.app import make_app
+
+    settings = Settings.for_data_dir(tmp_path / "data")
+    ctx = open_context(settings)
+    number = archive_overriding_blockers(ctx, _seed(ctx, "R-1"), date(2020, 3, 1))
+    with ctx.sessions.begin() as s:
+        s.execute(update(CustomerHistory).values(at=datetime(2020, 3, 1, 9, tzinfo=UTC)))
+    app = make_app(settings)
+
+    assert app.conf.beat_schedule["dormant-customers"]["task"] == "workers.tasks.mark_dormant_customers"
+    assert app.tasks["workers.tasks.mark_dormant_customers"].apply().get() == 1  # as of today
+    assert _customer(ctx, number).status == CustomerStatus.DORMANT
