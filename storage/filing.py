@@ -406,7 +406,12 @@ def customer_documents(s: Session, customer_no: str) -> list[dict[str, Any]]:
     return [_document_row(row) for row in s.scalars(query)]
 
 
+MAX_ID = 2**31 - 1  # ids are INTEGER: a larger number from a URL must not reach the database (overflow)
+
+
 def customer_document(s: Session, customer_no: str, document_id: int) -> dict[str, Any] | None:
+    if not 0 < document_id <= MAX_ID:
+        return None
     row = s.get(ArchiveDocument, document_id)
     if row is None or row.customer_no != customer_no:
         return None

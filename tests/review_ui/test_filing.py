@@ -86,6 +86,7 @@ def test_the_filed_pdf_originals_and_manifest_download_unchanged(
         ("/customers/..%2F..%2Fetc/documents", "Not Found"),
         ("/customers/c20261120001/documents", "格式不对"),
         (f"{BASE}/999999/pdf", "没有编号为 999999 的归档文件"),
+        (f"{BASE}/{10**30}/manifest", "的清单"),
         (f"{BASE}/{{doc}}/originals/0", "原件序号必须从 1 开始"),
         (f"{BASE}/{{doc}}/originals/2", "第 2 个原件"),
         (f"{BASE}/{{doc}}/../../../../etc/passwd", "Not Found"),
