@@ -296,6 +296,9 @@ def cmd_backup(args: argparse.Namespace, settings: Settings) -> ExitCode:
     except BackupError as exc:
         print(f"dossier: 备份失败：{exc}", file=sys.stderr)
         return ExitCode.BACKUP_FAILED
+    except OSError as exc:  # a full disk, a directory we may not write
+        print(f"dossier: 备份失败：{exc.strerror or exc}：{exc.filename or args.path}", file=sys.stderr)
+        return ExitCode.BACKUP_FAILED
     print(
         f"备份完成：{summary.path}  文件 {summary.files} 个（{summary.bytes} 字节，"
         f"其中硬链接 {summary.linked} 个），"
@@ -318,6 +321,9 @@ def cmd_restore(args: argparse.Namespace, settings: Settings) -> ExitCode:
         return ExitCode.RESTORE_REFUSED
     except BackupError as exc:
         print(f"dossier: 恢复失败：{exc}", file=sys.stderr)
+        return ExitCode.BACKUP_FAILED
+    except OSError as exc:
+        print(f"dossier: 恢复失败：{exc.strerror or exc}：{exc.filename or args.path}", file=sys.stderr)
         return ExitCode.BACKUP_FAILED
     aside = f"；原有目录已移至 {summary.set_aside}" if summary.set_aside else ""
     print(
@@ -410,6 +416,22 @@ def cmd_personal_data_erase(args: argparse.Namespace, settings: Settings) -> Exi
     return ExitCode.OK
 
 
+def cmd_sample_record(args: argparse.Namespace, settings: Settings) -> ExitCode:
+    from intake.lifecycle.maintenance import SampleError, record_sample_result_by_archive_no
+    from intake.vocabulary import sample_result_name
+
+    ctx = open_context(settings)
+    try:
+        record_sample_result_by_archive_no(
+            ctx, args.quarter, args.archive_no, args.result, args.note, actor=args.actor
+        )
+    except SampleError as exc:
+        print(f"dossier: {exc}", file=sys.stderr)
+        return ExitCode.USAGE
+    print(f"{args.quarter} {args.archive_no}：{sample_result_name(args.result)}")
+    return ExitCode.OK
+
+
 def _add_maintenance_commands(sub: Any) -> None:
     p = sub.add_parser("personal-data", help="data-subject requests (004): erase a consignee's personal data")
     pd_sub = p.add_subparsers(dest="personal_data_command", required=True)
@@ -432,6 +454,13 @@ def _add_maintenance_commands(sub: Any) -> None:
     listing = sample_sub.add_parser("list", help="list a quarter's sample with results (or every sample)")
     listing.add_argument("--quarter", help="e.g. 2026-Q4 (default: every quarter, without rows)")
     listing.set_defaults(func=cmd_sample_list)
+    rec = sample_sub.add_parser("record", help="record the result of re-checking one sampled record")
+    rec.add_argument("--quarter", required=True, help="e.g. 2026-Q4")
+    rec.add_argument("--archive-no", required=True, help="the sampled record's archive number (归档编号)")
+    rec.add_argument("--result", required=True, help="passed|failed, or 合格|不合格")
+    rec.add_argument("--note", help="what was wrong (required when failed)")
+    rec.add_argument("--actor", default="cli", help="who re-checked it (default: cli)")
+    rec.set_defaults(func=cmd_sample_record)
     p = sub.add_parser("backup", help="back up the database and the data dir (consistent while running)")
     p.add_argument("path", metavar="PATH", help="a new or empty directory outside the data dir")
     p.set_defaults(func=cmd_backup)

@@ -500,8 +500,10 @@ class Manifest:
 def read_manifest(backup_dir: Path) -> Manifest:
     """The manifest of a backup; BackupInvalidError when there is none (an unfinished backup) or it is bad."""
     backup_dir = backup_dir.absolute()
-    if not backup_dir.is_dir():
+    if not backup_dir.exists():
         raise BackupInvalidError(f"备份目录不存在：{backup_dir}")
+    if not backup_dir.is_dir():
+        raise BackupInvalidError(f"备份路径不是目录：{backup_dir}")
     path = backup_dir / MANIFEST
     if path.is_symlink() or not path.is_file():
         raise BackupInvalidError(f"备份不完整：缺少 {MANIFEST}（备份可能没有写完）：{backup_dir}")

@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from intake.vocabulary import SAMPLE_RESULTS
 from storage.models import ArchiveRecord, AuditSample, AuditSampleItem, RecordField, SampleResult
 from storage.repository import audit
 
@@ -31,6 +32,7 @@ MAX_SEED = 2**31 - 1  # fits every backend's INTEGER
 ARCHIVE_TZ = ZoneInfo("Asia/Shanghai")
 _QUARTER_RE = re.compile(r"(\d{4})-Q([1-4])")
 NOTE_MAX = 2000
+_CODE_OF_NAME = {name: code for code, name in SAMPLE_RESULTS.items()}  # 合格 → passed: clerks type names
 
 
 class SampleError(ValueError):
@@ -146,7 +148,7 @@ def record_result(
     if item is None or item.sample.quarter != quarter.label:
         raise SampleError(f"{quarter.label} 的抽查样本中没有编号为 {item_id} 的记录")
     try:
-        outcome = SampleResult(result)
+        outcome = SampleResult(_CODE_OF_NAME.get(str(result).strip(), str(result).strip()))
     except ValueError:
         raise SampleError(f"抽查结果无效：{result!r}（应为 合格 或 不合格）") from None
     if outcome == SampleResult.PENDING:
@@ -166,6 +168,20 @@ def record_result(
         before=before, after={"result": outcome.value, "note": note},
     )  # fmt: skip
     return item
+
+
+def item_id_of(s: Session, quarter: Quarter, archive_no: str) -> int:
+    """The sample item of an archive number in the quarter's sample (the CLI names records by number)."""
+    query = (
+        select(AuditSampleItem.id)
+        .join(AuditSample, AuditSample.id == AuditSampleItem.sample_id)
+        .join(ArchiveRecord, ArchiveRecord.id == AuditSampleItem.record_id)
+        .where(AuditSample.quarter == quarter.label, ArchiveRecord.archive_no == archive_no.strip())
+    )
+    item_id = s.scalar(query)
+    if item_id is None:
+        raise SampleError(f"{quarter.label} 的抽查样本中没有归档编号 {archive_no}")
+    return item_id
 
 
 @dataclass(frozen=True, slots=True)

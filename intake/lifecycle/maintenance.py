@@ -34,6 +34,7 @@ __all__ = [
     "personal_data_preview",
     "personal_data_requests",
     "record_sample_result",
+    "record_sample_result_by_archive_no",
     "restore",
     "sample_of",
     "samples",
@@ -132,6 +133,16 @@ def record_sample_result(
     """Record 合格/不合格 (with a note) for one sampled record; an audit event keeps the value before."""
     period = sampling.parse_quarter(quarter)
     with ctx.sessions.begin() as s:
+        sampling.record_result(s, period, item_id, result, note, actor=actor)
+
+
+def record_sample_result_by_archive_no(
+    ctx: Context, quarter: str, archive_no: str, result: str, note: str | None, *, actor: str
+) -> None:
+    """The same, naming the record by its archive number (the command line)."""
+    period = sampling.parse_quarter(quarter)
+    with ctx.sessions.begin() as s:
+        item_id = sampling.item_id_of(s, period, archive_no)
         sampling.record_result(s, period, item_id, result, note, actor=actor)
 
 

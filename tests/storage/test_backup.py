@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import threading
 import uuid
 from collections.abc import Callable, Iterator
@@ -278,3 +279,38 @@ def test_a_missing_pg_dump_is_a_clear_error(
     monkeypatch.setenv("PATH", str(tmp_path / "empty-bin"))
     with pytest.raises(BackupError, match="未找到 pg_dump"):
         back_up(settings, tmp_path / "backup")
+
+
+def test_a_pg_dump_older_than_the_server_is_a_clear_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, settings_for: SettingsFor
+) -> None:
+    settings = settings_for(tmp_path / "data")
+    if settings.database_url.startswith("sqlite"):
+        pytest.skip("pg_dump is used for PostgreSQL only")
+    open_context(settings)
+    fake = tmp_path / "old-bin" / "pg_dump"
+    fake.parent.mkdir()
+    fake.write_text("#!/bin/sh\necho 'pg_dump (PostgreSQL) 9.6.24'\n")
+    fake.chmod(0o755)
+    monkeypatch.setenv("PATH", str(fake.parent))
+    with pytest.raises(BackupError, match=r"pg_dump 版本 9 低于数据库服务器版本"):
+        back_up(settings, tmp_path / "backup")
+
+
+def test_the_cli_names_a_backup_path_it_cannot_use(
+    source: Context, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("DOSSIER_DATA_DIR", str(source.settings.data_dir))
+    monkeypatch.setenv("DOSSIER_DATABASE_URL", source.settings.database_url)
+    a_file = tmp_path / "not-a-dir"
+    a_file.write_text("x")
+    assert main(["backup", str(a_file)]) == ExitCode.BACKUP_FAILED
+    assert "不是目录" in capsys.readouterr().err
+    assert main(["restore", str(a_file)]) == ExitCode.BACKUP_INVALID
+    assert "不是目录" in capsys.readouterr().err
+    locked = tmp_path / "locked"
+    locked.mkdir(mode=0o500)
+    if os.access(locked / "x", os.W_OK) or os.geteuid() == 0:
+        return  # root writes anywhere: nothing more to show here
+    assert main(["backup", str(locked / "b")]) == ExitCode.BACKUP_FAILED
+    assert "备份失败" in capsys.readouterr().err

@@ -175,5 +175,15 @@ def test_the_cli_draws_and_lists(
     assert all(no in listed for no in expected)
     assert main(["sample", "list"]) == ExitCode.OK
     assert "2026-Q4" in capsys.readouterr().out
+    record = ["sample", "record", "--quarter", "2026-Q4", "--archive-no"]
+    assert main([*record, expected[0], "--result", "合格"]) == ExitCode.OK
+    assert main([*record, expected[1], "--result", "不合格"]) == ExitCode.USAGE
+    assert "须填写说明" in capsys.readouterr().err
+    assert main([*record, expected[1], "--result", "failed", "--note", "缺页"]) == ExitCode.OK
+    assert main([*record, "GD-nope", "--result", "passed"]) == ExitCode.USAGE
+    assert "没有归档编号 GD-nope" in capsys.readouterr().err
+    assert main(["sample", "list", "--quarter", "2026-Q4"]) == ExitCode.OK
+    listed = capsys.readouterr().out
+    assert "合格 1，不合格 1" in listed and "说明：缺页" in listed
     assert main(["sample", "list", "--quarter", "2026-Q1"]) == ExitCode.USAGE
     assert "尚未抽样" in capsys.readouterr().err
