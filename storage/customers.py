@@ -11,7 +11,7 @@ until the first transaction ends; SQLite serialises writers with BEGIN IMMEDIATE
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
@@ -286,13 +286,13 @@ def dormancy_candidates(s: Session, cutoff: date) -> list[Customer]:
 # ------------------------------------------------------------------------------------------------- reading
 
 
-def _archived_counts() -> Any:
-    """Archived dossiers per customer, as a subquery to join."""
+def _archived_count() -> Any:
+    """The customer's archived dossiers, as a correlated subquery (ix_dossiers_customer_id answers it)."""
     return (
-        select(Dossier.customer_id.label("customer_id"), func.count(Dossier.id).label("dossiers"))
-        .where(Dossier.status == DossierStatus.ARCHIVED, Dossier.customer_id.is_not(None))
-        .group_by(Dossier.customer_id)
-        .subquery()
+        select(func.count(Dossier.id))
+        .where(Dossier.customer_id == Customer.id, Dossier.status == DossierStatus.ARCHIVED)
+        .correlate(Customer)
+        .scalar_subquery()
     )
 
 
@@ -314,8 +314,7 @@ def _iso(value: date | None) -> str | None:
 
 def listing(s: Session, page: int = 1, *, statuses: Sequence[CustomerStatus] | None = None) -> PageOf:
     """Customers newest first (by id: numbers only grow), with their count of archived dossiers."""
-    counts = _archived_counts()
-    query = select(Customer, counts.c.dossiers).outerjoin(counts, counts.c.customer_id == Customer.id)
+    query = select(Customer, _archived_count())
     total_query = select(func.count(Customer.id))
     if statuses is not None:
         query = query.where(Customer.status.in_(list(statuses)))
@@ -364,11 +363,18 @@ class LedgerRow:
 LEDGER_BATCH = 500
 
 
-def ledger_rows(
-    s: Session, *, statuses: Sequence[CustomerStatus] | None = None, batch: int = LEDGER_BATCH
-) -> Iterator[LedgerRow]:
-    """Every customer in number order, fetched `batch` rows at a time (memory stays bounded)."""
-    counts = _archived_counts()
+def ledger_batch(
+    s: Session,
+    *,
+    after: str = "",
+    limit: int = LEDGER_BATCH,
+    statuses: Sequence[CustomerStatus] | None = None,
+) -> list[LedgerRow]:
+    """The next `limit` customers in number order after number `after` (keyset paging).
+
+    The caller reads the ledger batch by batch, each in its own short transaction: one long read would hold
+    SQLite's write lock (every transaction begins IMMEDIATE, storage/db.py) for the whole export.
+    """
     query = (
         select(
             Customer.customer_no,
@@ -378,13 +384,15 @@ def ledger_rows(
             Customer.status,
             Customer.first_archived_on,
             Customer.last_archived_on,
-            counts.c.dossiers,
+            _archived_count(),
         )
-        .outerjoin(counts, counts.c.customer_id == Customer.id)
+        .where(Customer.customer_no > after)
         .order_by(Customer.customer_no)
+        .limit(limit)
     )
     if statuses is not None:
         query = query.where(Customer.status.in_(list(statuses)))
-    for row in s.execute(query.execution_options(yield_per=batch)):
-        no, name, tax_id, values, status, first, last, dossiers = row
-        yield LedgerRow(no, name, tax_id, values or {}, status.value, first, last, int(dossiers or 0))
+    return [
+        LedgerRow(no, name, tax_id, values or {}, status.value, first, last, int(dossiers or 0))
+        for no, name, tax_id, values, status, first, last, dossiers in s.execute(query).all()
+    ]

@@ -1,7 +1,7 @@
 """The customer ledger (客户信息台账, seed 003) written as XLSX or CSV, one customer per row, streamed.
 
-The rows come from storage.customers.ledger_rows a batch at a time; the XLSX is written with openpyxl's
-write-only workbook and the CSV line by line, so a ledger of any length is written in bounded memory.
+The rows come a batch at a time (storage.customers.ledger_batch, each batch in its own transaction); the XLSX
+is written with openpyxl's write-only workbook and the CSV line by line, so any ledger fits in bounded memory.
 The columns and their widths are fixed in advance (a streamed sheet cannot be measured after the fact): each
 width is sized for what the column holds, so the sheet opens readable in Excel without resizing.
 Level-1 values (the bank account) pass through `level1`, so a role that may not see them gets them masked.

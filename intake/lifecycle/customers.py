@@ -232,23 +232,34 @@ def customer_page(ctx: Context, customer_no: str, *, role: Role) -> CustomerPage
 # ---------------------------------------------------------------------------------------------- the ledger
 
 
+def ledger_rows(ctx: Context, *, role: Role | None = None) -> Iterator[store.LedgerRow]:
+    """Every customer the role may read, in number order, a batch per short transaction (bounded memory;
+    writers are never held up for the length of an export or of a slow download)."""
+    statuses, after, limit = _statuses_for(role), "", store.LEDGER_BATCH
+    while True:
+        with ctx.sessions() as s:
+            batch = store.ledger_batch(s, after=after, limit=limit, statuses=statuses)
+        yield from batch
+        if len(batch) < limit:
+            return
+        after = batch[-1].customer_no
+
+
 def export_ledger(
     ctx: Context, target: Path, fmt: str, *, level1: Mask | None = None, role: Role | None = None
 ) -> int:
     """Write the ledger to `target` as xlsx or csv; returns the number of customers written."""
     if fmt not in ledger.FORMATS:
         raise ValueError(f"未知的台账格式 {fmt!r}：只支持 xlsx 或 csv")
-    with ctx.sessions() as s:
-        rows = store.ledger_rows(s, statuses=_statuses_for(role))
-        if fmt == "xlsx":
-            return ledger.write_xlsx(rows, target, level1)
-        return ledger.write_csv(rows, target, level1)
+    rows = ledger_rows(ctx, role=role)
+    if fmt == "xlsx":
+        return ledger.write_xlsx(rows, target, level1)
+    return ledger.write_csv(rows, target, level1)
 
 
 def ledger_csv(ctx: Context, *, level1: Mask | None = None, role: Role | None = None) -> Iterator[str]:
-    """The ledger as CSV chunks, read while they are sent (its own session, closed at the end)."""
-    with ctx.sessions() as s:
-        yield from ledger.csv_chunks(store.ledger_rows(s, statuses=_statuses_for(role)), level1)
+    """The ledger as CSV chunks, read while they are sent."""
+    return ledger.csv_chunks(ledger_rows(ctx, role=role), level1)
 
 
 # ------------------------------------------------------------------------------------------------ dormancy

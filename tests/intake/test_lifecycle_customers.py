@@ -263,7 +263,10 @@ def test_dormancy_cutoff_handles_the_leap_day() -> None:
     assert customers.dormancy_cutoff(date(2026, 11, 30)) == date(2023, 11, 30)
 
 
-def test_the_ledger_opens_back_in_openpyxl_and_as_csv(ctx: Context, tmp_path: Path) -> None:
+def test_the_ledger_opens_back_in_openpyxl_and_as_csv(
+    ctx: Context, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("storage.customers.LEDGER_BATCH", 1)  # one customer per transaction: batches join
     number = archive_overriding_blockers(ctx, _seed(ctx, "R-1"), date(2026, 11, 23))
     other_tax = "91440300MA5F00001" + uscc_check_char("91440300MA5F00001")
     other = archive_overriding_blockers(ctx, _seed(ctx, "R-5", tax_id=other_tax), date(2026, 11, 24))

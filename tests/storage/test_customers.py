@@ -172,7 +172,9 @@ def test_listing_and_ledger_rows_count_archived_dossiers(tx: Tx) -> None:
         listing = store.listing(s, 1)
         rows = {r["customer_no"]: r for r in listing.rows}
         active_only = {r["customer_no"] for r in store.listing(s, 1, statuses=[CustomerStatus.ACTIVE]).rows}
-        ledger = {r.customer_no: r for r in store.ledger_rows(s, batch=2)}
+        ledger = {r.customer_no: r for r in store.ledger_batch(s, limit=10_000)}
+        first, second = store.ledger_batch(s, limit=1), store.ledger_batch(s, limit=1, after=number)
+        assert first[0].customer_no < second[0].customer_no and second[0].customer_no > number
         dossiers = store.dossiers_of(s, customer_id)
     assert rows[number]["dossiers"] == 2 and rows[number]["name"] == "计数公司"
     assert listing.rows.index(rows[other_number]) < listing.rows.index(rows[number])  # newest first
