@@ -129,9 +129,10 @@ def differences(archived: Mapping[str, Any], current: Mapping[str, str]) -> list
 
 
 def _customer_for(s: Session, dossier_id: str, values: Mapping[str, str]) -> Customer | None:
-    """The customer of the dossier's tax number as it stands now (a correction may have changed it)."""
-    customer = store.by_tax_key(s, store.tax_key(values.get("tax_id")))
-    return customer if customer is not None else store.of_dossier(s, dossier_id)
+    """The customer of the dossier's tax number as it stands now: a correction may have made it another
+    customer's, or a new one's (None); without a tax number, the customer it was linked to."""
+    key = store.tax_key(values.get("tax_id"))
+    return store.by_tax_key(s, key) if key else store.of_dossier(s, dossier_id)
 
 
 def compare(s: Session, dossier_id: str) -> Comparison | None:

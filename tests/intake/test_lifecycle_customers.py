@@ -25,7 +25,7 @@ from intake.lifecycle.checking import NoticePolicy, check_and_save
 from intake.lifecycle.context import Context, open_context
 from intake.lifecycle.finishing import finish_dossier
 from intake.lifecycle.reading import page_image_path
-from intake.lifecycle.review import DecisionError, approve, override_finding
+from intake.lifecycle.review import DecisionError, approve, correct_field, override_finding
 from intake.settings import Settings
 from ocr.types import DocType
 from storage import repository as repo
@@ -35,6 +35,7 @@ from storage.models import (
     CustomerHistory,
     CustomerStatus,
     DossierStatus,
+    Field,
     FindingRow,
     FindingStatus,
     Role,
@@ -353,3 +354,25 @@ def test_the_daily_beat_task_marks_dormant_customers(tmp_path: Path) -> None:
     assert app.conf.beat_schedule["dormant-customers"]["task"] == "workers.tasks.mark_dormant_customers"
     assert app.tasks["workers.tasks.mark_dormant_customers"].apply().get() == 1  # as of today
     assert _customer(ctx, number).status == CustomerStatus.DORMANT
+
+
+def test_a_corrected_tax_number_moves_the_dossier_to_another_customer(ctx: Context) -> None:
+    first = archive_overriding_blockers(ctx, _seed(ctx, "R-1"), date(2026, 11, 23))
+    second = _seed(ctx, "R-2")
+    finish_dossier(ctx, second)  # linked to the first customer before review
+    other = "92330106MA2J12345" + uscc_check_char("92330106MA2J12345")
+    with ctx.sessions() as s:
+        tax_fields = s.scalars(
+            select(Field.id).where(Field.dossier_id == second, Field.name == "tax_id")
+        ).all()
+    for field_id in tax_fields:  # the reviewer reads the number again on the originals
+        correct_field(ctx, field_id, other, actor="reviewer", reason="对照原件")
+
+    assert customers.customer_comparison(ctx, second) is None  # a new customer: nothing to compare with
+    number = archive_overriding_blockers(ctx, second, date(2026, 11, 24))
+
+    assert number == "C20261124001" != first
+    moved_to = _customer(ctx, number)
+    with ctx.sessions() as s:
+        assert repo.get_dossier(s, second).customer_id == moved_to.id  # linked again at approval
+    assert moved_to.tax_id == other and _customer(ctx, first).last_archived_on == date(2026, 11, 23)
