@@ -53,6 +53,9 @@ def test_the_customer_documents_page_lists_every_archive_record(login: Login, ar
         assert f'data-archive-no="{row["archive_no"]}"' in html
         assert row["pdf_name"] in html
     assert "GD20261120001-01" in html and "营业执照" in html and "记录" in html and "第 1 版" in html
+    # the dossier-level archive list leads here (staff, who may not read the files, get no link)
+    assert f'href="{BASE}"' in login("auditor").get("/archive").get_data(as_text=True)
+    assert f'href="{BASE}"' not in login("staff").get("/archive").get_data(as_text=True)
 
 
 def test_the_filed_pdf_originals_and_manifest_download_unchanged(
