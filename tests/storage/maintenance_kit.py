@@ -9,23 +9,55 @@ consignee's ID card); every blocker is overridden and the dossier approved throu
 from __future__ import annotations
 
 import io
+import uuid
+from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
 
+import pytest
 from PIL import Image
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from intake.lifecycle.checking import NoticePolicy, check_and_save
 from intake.lifecycle.context import Context
 from intake.lifecycle.reading import page_image_path
 from intake.lifecycle.register import register_uploads
 from intake.lifecycle.review import approve, override_finding
+from intake.settings import Settings
 from storage import repository as repo
+from storage.db import make_engine
 from storage.models import DossierStatus, FindingRow, FindingStatus
 from tests.review_ui.conftest import READINGS
 from tests.workers.pages import tiny_page
 
 RECEIVED = date(2026, 11, 20)
+BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.services)]
+SettingsFor = Callable[[Path], Settings]
+
+
+@pytest.fixture(params=BACKENDS)
+def settings_for(request: pytest.FixtureRequest) -> Iterator[SettingsFor]:
+    """Settings of a data dir; on PostgreSQL each call also creates an empty database, dropped at the end
+    (whole databases, not schemas: pg_dump and pg_restore work on databases)."""
+    if request.param == "sqlite":
+        yield lambda data_dir: Settings.for_data_dir(data_dir)
+        return
+    url: str = request.getfixturevalue("pg_url")
+    admin = make_engine(url, isolation_level="AUTOCOMMIT")
+    made: list[str] = []
+
+    def make(data_dir: Path) -> Settings:
+        name = f"bk_{uuid.uuid4().hex[:12]}"
+        with admin.connect() as conn:
+            conn.execute(text(f"CREATE DATABASE {name}"))
+        made.append(name)
+        return Settings.for_data_dir(data_dir, database_url=url.rsplit("/", 1)[0] + f"/{name}")
+
+    yield make
+    with admin.connect() as conn:
+        for name in made:
+            conn.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+    admin.dispose()
 
 
 def upload(ctx: Context, folder: Path, reference: str, *, consignee_scan: Path | None = None) -> str:

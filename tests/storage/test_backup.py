@@ -11,8 +11,6 @@ import hashlib
 import json
 import os
 import threading
-import uuid
-from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -32,36 +30,10 @@ from storage.backup import (
     verify_backup,
 )
 from storage.contract_json import dossier_json
-from storage.db import make_engine
 from storage.models import ArchiveRecord, AuditEvent, Dossier, StoredFile
-from tests.storage.maintenance_kit import archived_dossier, upload
+from tests.storage.maintenance_kit import SettingsFor, archived_dossier, settings_for, upload
 
-BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.services)]
-SettingsFor = Callable[[Path], Settings]
-
-
-@pytest.fixture(params=BACKENDS)
-def settings_for(request: pytest.FixtureRequest) -> Iterator[SettingsFor]:
-    """Settings of a data dir; on PostgreSQL each call also creates an empty database, dropped at the end."""
-    if request.param == "sqlite":
-        yield lambda data_dir: Settings.for_data_dir(data_dir)
-        return
-    url: str = request.getfixturevalue("pg_url")
-    admin = make_engine(url, isolation_level="AUTOCOMMIT")
-    made: list[str] = []
-
-    def make(data_dir: Path) -> Settings:
-        name = f"bk_{uuid.uuid4().hex[:12]}"
-        with admin.connect() as conn:
-            conn.execute(text(f"CREATE DATABASE {name}"))
-        made.append(name)
-        return Settings.for_data_dir(data_dir, database_url=url.rsplit("/", 1)[0] + f"/{name}")
-
-    yield make
-    with admin.connect() as conn:
-        for name in made:
-            conn.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-    admin.dispose()
+__all__ = ["settings_for"]  # the backend fixture, shared with the other maintenance tests through the kit
 
 
 def _file_hashes(data_dir: Path) -> dict[str, str]:

@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
+import subprocess
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import make_url, select
 
 from intake.cli import ExitCode, main
 from intake.lifecycle.context import Context, open_context
@@ -22,20 +23,39 @@ from intake.lifecycle.maintenance import (
 )
 from intake.lifecycle.reading import page_image_path
 from intake.lifecycle.review import correct_field
-from intake.settings import Settings
 from storage import audit_chain
 from storage.models import ArchiveDocument, AuditEvent, Field, Page, PersonalDataRequest, StoredFile
 from storage.repository import NotFoundError
 from tests.review_ui.conftest import CONSIGNEE_ID
-from tests.storage.maintenance_kit import archive, archived_dossier, read_without_ocr, upload
+from tests.storage.maintenance_kit import (
+    SettingsFor,
+    archive,
+    archived_dossier,
+    read_without_ocr,
+    settings_for,
+    upload,
+)
 from tests.workers.pages import tiny_page
+
+__all__ = ["settings_for"]  # the backend fixture (SQLite, PostgreSQL), from the kit
 
 MISREAD_ID = "110101199003071239"  # what the reader saw before the reviewer corrected it
 
 
 @pytest.fixture
-def ctx(tmp_path: Path) -> Context:
-    return open_context(Settings.for_data_dir(tmp_path / "data"))
+def ctx(tmp_path: Path, settings_for: SettingsFor) -> Context:
+    return open_context(settings_for(tmp_path / "data"))
+
+
+def _database_text(ctx: Context) -> str:
+    """Every row of the database as SQL text (SQLite's iterdump, PostgreSQL's pg_dump --data-only)."""
+    url = make_url(ctx.settings.database_url)
+    ctx.sessions.kw["bind"].dispose()
+    if url.get_backend_name() == "sqlite":
+        return "\n".join(sqlite3.connect(ctx.settings.database_path).iterdump())
+    dsn = url.set(drivername="postgresql").render_as_string(hide_password=False)
+    done = subprocess.run(["pg_dump", "--data-only", "-d", dsn], capture_output=True, text=True, check=True)
+    return done.stdout
 
 
 def _pages(ctx: Context, dossier_id: str) -> list[Page]:
@@ -132,8 +152,7 @@ def test_the_consignees_data_is_gone_and_the_chain_still_verifies(ctx: Context, 
     assert personal_data_requests(ctx, dossier_id)[0]["requester"] == "张三（收货人本人）"
 
     # nowhere in the database: not in fields, lines, findings, search index or old audit payloads
-    ctx.sessions.kw["bind"].dispose()
-    dump = "\n".join(sqlite3.connect(ctx.settings.database_path).iterdump())
+    dump = _database_text(ctx)
     assert (
         CONSIGNEE_ID not in dump
         and MISREAD_ID not in dump
@@ -183,6 +202,7 @@ def test_the_cli_erases_and_names_bad_arguments(
 ) -> None:
     dossier_id = archived_dossier(ctx, tmp_path / "in", "R-1")
     monkeypatch.setenv("DOSSIER_DATA_DIR", str(ctx.settings.data_dir))
+    monkeypatch.setenv("DOSSIER_DATABASE_URL", ctx.settings.database_url)
     args = ["personal-data", "erase", "--requester", "张三", "--reason", "本人申请"]
     assert main([*args, "--dossier", "nope"]) == ExitCode.USAGE
     assert "档案不存在" in capsys.readouterr().err
