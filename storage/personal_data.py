@@ -77,6 +77,7 @@ class Erasure:
     originals: list[str] = field(default_factory=list)  # sha256 of originals to delete from the store
     kept_originals: list[dict[str, str]] = field(default_factory=list)  # {"file", "why"}
     filed_documents: int = 0
+    filed_document_ids: list[int] = field(default_factory=list)  # ArchiveDocument ids whose files went
     customer_values: int = 0  # consignee values removed from the customer's archived values
     files_to_delete: list[Path] = field(default_factory=list)  # page images, filed PDFs and their originals
 
@@ -91,6 +92,7 @@ class Erasure:
             "originals_deleted": len(self.originals),
             "originals_kept": self.kept_originals,
             "filed_documents": self.filed_documents,
+            "filed_document_ids": self.filed_document_ids,
             "customer_values": self.customer_values,
             "files_deleted": len(self.files_to_delete),
         }
@@ -272,6 +274,7 @@ def _filed(s: Session, dossier_id: str, data_dir: Path, done: Erasure) -> None:
     )
     for row in s.scalars(query):
         done.filed_documents += 1
+        done.filed_document_ids.append(row.id)
         relatives = [row.pdf_path, *(str(o.get("path", "")) for o in row.originals if isinstance(o, Mapping))]
         for relative in relatives:
             path = filed_path(data_dir, relative) if relative else None
@@ -357,6 +360,15 @@ def delete_files(store: FileStore, done: Erasure, *, still_unreferenced: Callabl
 def unreferenced(s: Session, sha: str) -> bool:
     """No dossier file and no change request's evidence names this content any more."""
     return not _referred_elsewhere(s, sha, file_id=-1)
+
+
+def erased_document_ids(s: Session) -> set[int]:
+    """Archived documents whose filed files an erasure removed on purpose: an archive check should report
+    them as erased (the request says by whom and why), not as missing."""
+    ids: set[int] = set()
+    for done in s.scalars(select(PersonalDataRequest.done).where(PersonalDataRequest.kind == ERASE)):
+        ids.update(int(i) for i in (done or {}).get("filed_document_ids", []) if isinstance(i, int))
+    return ids
 
 
 def requests_of(s: Session, dossier_id: str) -> list[PersonalDataRequest]:

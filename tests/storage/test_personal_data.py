@@ -25,6 +25,7 @@ from intake.lifecycle.reading import page_image_path
 from intake.lifecycle.review import correct_field
 from storage import audit_chain
 from storage.models import ArchiveDocument, AuditEvent, Field, Page, PersonalDataRequest, StoredFile
+from storage.personal_data import erased_document_ids
 from storage.repository import NotFoundError
 from tests.review_ui.conftest import CONSIGNEE_ID
 from tests.storage.maintenance_kit import (
@@ -144,6 +145,8 @@ def test_the_consignees_data_is_gone_and_the_chain_still_verifies(ctx: Context, 
     assert event.after is not None and event.after["fields"] == 2
     assert verified.intact, verified.broken
     assert {d.doc_type for d in filed} >= {"consignee_id", "business_license"}
+    with ctx.sessions() as s:
+        assert erased_document_ids(s) == {d.id for d in filed if d.doc_type == "consignee_id"}
     for document in filed:  # the ID copy's filed PDF and its originals are gone, the others are kept
         exists = (ctx.settings.data_dir / document.pdf_path).is_file()
         assert exists == (document.doc_type != "consignee_id"), document.pdf_path
