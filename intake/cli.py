@@ -346,7 +346,7 @@ def _print_sample(view: Any) -> None:
         note = f"  说明：{row.note}" if row.note else ""
         print(
             f"  {row.position:>3}. {row.archive_no}  {row.customer_no}  {row.customer_name}  "
-            f"归档日期 {row.archived_at:%Y-%m-%d}  {sample_result_name(row.result)}{checked}{note}"
+            f"归档日期 {row.archived_on:%Y-%m-%d}  {sample_result_name(row.result)}{checked}{note}"
         )
 
 

@@ -194,6 +194,7 @@ class SampleRow:
     customer_no: str
     customer_name: str
     archived_at: datetime
+    archived_on: date  # the archive's calendar day (Asia/Shanghai), the one the quarter is made of
     dossier_id: str
     result: str
     note: str | None
@@ -222,6 +223,7 @@ def rows_of(s: Session, sample: AuditSample) -> list[SampleRow]:
             customer_no=record.customer_no,
             customer_name=customer_name or "",
             archived_at=record.archived_at,
+            archived_on=record.archived_at.astimezone(ARCHIVE_TZ).date(),
             dossier_id=record.dossier_id,
             result=item.result.value,
             note=item.note,

@@ -94,6 +94,7 @@ def test_the_same_seed_and_quarter_give_the_same_sample(ctx: Context, tmp_path: 
     expected = random.Random(20261).sample([f"GD2026{n:06d}" for n in range(40)], 6)
     assert [r.archive_no for r in drawn.rows] == expected  # the documented procedure, reproducible by hand
     assert all(r.customer_name.startswith("客户") and r.result == "pending" for r in drawn.rows)
+    assert all(parse_quarter("2026-Q4").first_day <= r.archived_on < date(2027, 1, 1) for r in drawn.rows)
 
     other = open_context(Settings.for_data_dir(tmp_path / "again"))  # the same records elsewhere
     _quarter_of_records(other, 40)
