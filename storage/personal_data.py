@@ -40,6 +40,7 @@ from storage.models import (
     ChangeRequest,
     Customer,
     CustomerHistory,
+    DossierStatus,
     Field,
     FindingRow,
     Page,
@@ -58,6 +59,7 @@ TEXT_VALUE_FIELDS = frozenset({"consignee_name", "consignee_id_number", "consign
 MIN_VALUE_LENGTH = 2  # a one-character value would blank unrelated text
 REDACTED = audit_chain.REDACTED
 ERASE = "erase"
+BEING_READ = (DossierStatus.RECEIVED, DossierStatus.READING, DossierStatus.CHECKING)
 
 
 class ErasureError(ValueError):
@@ -155,6 +157,8 @@ def erase_consignee(
 ) -> Erasure:
     """Erase the consignee's personal data of one dossier, in the caller's transaction (see the module)."""
     dossier = get_dossier(s, dossier_id)
+    if dossier.status in BEING_READ:  # the reader would write the ID copy's fields back
+        raise ErasureError("该档案正在识别中，请识别完成后再删除个人信息")
     pages = list(s.scalars(select(Page).where(Page.dossier_id == dossier_id).order_by(Page.id)))
     id_pages = [p for p in pages if p.doc_type == CONSIGNEE_DOC]
     id_page_ids = {p.id for p in id_pages}

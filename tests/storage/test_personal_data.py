@@ -189,6 +189,9 @@ def test_an_original_another_dossier_holds_is_kept_and_said_so(ctx: Context, tmp
 
 def test_bad_requests_are_refused_in_chinese(ctx: Context, tmp_path: Path) -> None:
     dossier_id = archived_dossier(ctx, tmp_path / "in", "R-1")
+    being_read = upload(ctx, tmp_path / "in", "R-reading")
+    with pytest.raises(ErasureError, match="正在识别中"):
+        erase_personal_data(ctx, being_read, requester="张三", reason="本人申请", operator="administrator")
     with pytest.raises(ErasureError, match="请填写删除原因"):
         erase_personal_data(ctx, dossier_id, requester="张三", reason="  ", operator="administrator")
     with pytest.raises(ErasureError, match="请填写提出请求的人"):
