@@ -37,6 +37,7 @@ class ExitCode(IntEnum):
     RESTORE_REFUSED = 12  # `dossier restore`: the data dir or database holds data and --force was not given
     ARCHIVE_DAMAGED = 20  # `dossier archive verify`: a filed PDF, original or manifest is missing or altered
     AUDIT_BROKEN = 30  # `dossier audit verify`: an audit entry changed, deleted or inserted around the chain
+    SEARCH_TIMEOUT = 40  # `dossier search`: stopped at its time budget
 
 
 def _date(text: str) -> date:
@@ -624,6 +625,72 @@ def _add_history_command(customers_sub: Any) -> None:
     p.set_defaults(func=cmd_customer_history)
 
 
+# ---- search (issue 11)
+def cmd_search(args: argparse.Namespace, settings: Settings) -> ExitCode:
+    """Search customers, dossiers and page text as /search does (values unmasked: the operator's console);
+    `--reindex` rebuilds the index (after migration 0005 on a database that already holds dossiers)."""
+    from storage import search
+
+    ctx = open_context(settings)
+    if args.reindex:
+        with ctx.sessions.begin() as s:
+            count = search.reindex_all(s)
+        print(f"检索索引已重建：{count} 条（客户、档案记录、页面）")
+        return ExitCode.OK
+    if not args.query:
+        print("dossier: 请给出检索词 QUERY，或用 --reindex 重建索引", file=sys.stderr)
+        return ExitCode.USAGE
+    try:
+        with ctx.sessions() as s:
+            results = search.search(s, " ".join(args.query), page=args.page, parameter="QUERY")
+    except search.SearchTimeout as exc:
+        print(f"dossier: {exc}", file=sys.stderr)
+        return ExitCode.SEARCH_TIMEOUT
+    except search.SearchError as exc:
+        print(f"dossier: {exc}", file=sys.stderr)
+        return ExitCode.USAGE
+    if args.json:
+        out = {"q": results.query.text, "page": results.page, "has_next": results.has_next}
+        out["results"] = [hit.as_json() for hit in results.hits]
+        print(json.dumps(out, ensure_ascii=False, indent=2))
+        return ExitCode.OK
+    found = f"第 {results.page} 页，{len(results.hits)} 条（{results.elapsed_ms:.0f} 毫秒）"
+    print(f"检索“{results.query.text}”：{found}")
+    if not results.full_text:
+        print("（检索词太短，只检索了客户和档案的名称，没有检索页面全文；请多输入几个字）")
+    for hit in results.hits:
+        where = hit.as_json()["kind_name"]
+        if hit.kind == "page":
+            where += f"：{hit.file_name} 第 {hit.page_no} 页"
+        customer = f"{hit.customer_name or '（未识别名称）'} {hit.customer_no or '（尚未归档）'}"
+        print(f"  {customer}  [{where}]" + ("  精确匹配" if hit.exact else ""))
+        print(f"      {hit.snippet}" + (f"  档案 {hit.dossier_id}" if hit.dossier_id else ""))
+    if results.has_next:
+        print(f"（还有更多结果：--page {results.page + 1}）")
+    return ExitCode.OK
+
+
+def _search_page(text: str) -> int:
+    from storage.search import SearchError, parse_page
+
+    try:
+        return parse_page(text, parameter="--page")
+    except SearchError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _add_search_command(sub: Any) -> None:
+    p = sub.add_parser("search", help="search customers, dossiers and the text of read pages")
+    p.add_argument("query", nargs="*", metavar="QUERY", help="name (part), number, tax number, account, text")
+    p.add_argument("--page", type=_search_page, default=1, help="result page (20 a page, 1-50)")
+    p.add_argument("--json", action="store_true", help="print the results as JSON")
+    p.add_argument("--reindex", action="store_true", help="rebuild the search index from the database")
+    p.set_defaults(func=cmd_search)
+
+
+# ---- end search
+
+
 def parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(prog="dossier", description="客户建档资料 — Dossier Intake")
     ap.add_argument("-v", "--verbose", action="store_true", help="log progress and errors to stderr")
@@ -642,6 +709,7 @@ def parser() -> argparse.ArgumentParser:
     _add_archive_commands(sub)
     _add_audit_commands(sub)
     _add_maintenance_commands(sub)
+    _add_search_command(sub)
     return ap
 
 

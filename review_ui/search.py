@@ -35,6 +35,7 @@ LONG_NUMBER = re.compile(r"\d{15,}[\dXx]?")  # bank accounts (16-19 digits), ID 
 class Row:
     """One result as shown: whose, where, and the snippet in (text, is_match) pieces."""
 
+    hit: search.Hit
     kind: str
     kind_name: str
     exact: bool
@@ -83,6 +84,7 @@ def _row(hit: search.Hit, masker: Masker, terms: list[str]) -> Row:
     if masker.active:
         snippet = LONG_NUMBER.sub(lambda m: mask(m.group()) or "", snippet)
     return Row(
+        hit=hit,
         kind=hit.kind,
         kind_name=search_kind_name(hit.kind),
         exact=hit.exact,
@@ -131,14 +133,8 @@ def _row_json(row: Row) -> dict[str, Any]:
             spans.append([at, at + len(text)])
         at += len(text)
     return {
-        "kind": row.kind,
-        "kind_name": row.kind_name,
-        "exact": row.exact,
-        "customer": {"customer_no": row.customer_no, "name": row.customer_name},
-        "dossier_id": row.dossier_id,
-        "file": row.file_name,
-        "page": row.page_no,
-        "snippet": row.snippet,
+        **row.hit.as_json(),
+        "snippet": row.snippet,  # masked for staff
         "highlights": spans,
         "links": {"customer": row.customer_url, "dossier": row.dossier_url},
     }

@@ -4,11 +4,17 @@ Chinese has no spaces between words: a word index cannot find 南海 in 佛山�
 kept in `search_documents` (one row per customer, dossier and read page) and matched as a substring:
 
 - SQLite: the FTS5 trigram index `search_fts` (migration 0005; triggers keep it in step) answers terms of
-  three or more characters. A term of one or two characters has no trigram; it is matched with LIKE over the
-  customer and dossier rows only (a bounded set: one short row each), never over page text, which would be a
-  scan of every page. The bench (tests/bench/search.py) measures both paths.
-- PostgreSQL: ILIKE on `body`, served by the pg_trgm GIN index for three or more characters; one or two
-  characters take the same bounded customer/dossier path.
+  three or more characters as phrases. A two-character term has no trigram of its own; it is expanded
+  through the index's vocabulary (`search_fts_vocab`) to the trigrams that begin with it (every body ends
+  with a newline, so every occurrence begins one) and answered by the index too, page text included. A
+  one-character term (or a two-character one too common to expand) only filters the index's candidates, or,
+  alone, searches the names of customers and dossiers (a scan of the covering index on kind and title) —
+  never a scan of every page.
+- PostgreSQL: ILIKE on `body`, served by the pg_trgm GIN index for three or more characters; pg_trgm has no
+  trigram for a shorter term, so a query of only one- or two-character terms searches names only (as above).
+- Results come in two parts so that a phrase found on thousands of pages costs no more than one result
+  page: the ranked head (exact numbers, customers, dossiers) is sorted; pages follow newest first in the
+  index's own order and the database stops after one result page. tests/bench/search.py measures it.
 - Numbers (customer number, tax number, bank account, reference) are also kept normalised — upper case,
   spaces and dashes removed — in `search_keys`; a query shaped like a number is normalised the same way, so
   `9144 0605-ma4w` finds 91440605MA4W…; an exact key match ranks first.
@@ -39,24 +45,30 @@ from typing import Any
 from sqlalchemy import (
     Connection,
     Integer,
+    Select,
+    String,
     and_,
     case,
     column,
     delete,
     event,
+    false,
     func,
     insert,
     inspect,
+    literal,
+    literal_column,
     or_,
     select,
-    text,
+    union_all,
 )
+from sqlalchemy import table as sa_table
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
-from intake.vocabulary import field_name
+from intake.vocabulary import field_name, search_kind_name
 from storage.models import (
     Customer,
     CustomerStatus,
@@ -79,6 +91,7 @@ TIME_BUDGET_S = 2.0
 SNIPPET_BEFORE = 24
 SNIPPET_AFTER = 56
 MIN_TRIGRAM = 3
+MAX_EXPANSIONS = 300  # trigrams a two-character term may stand for
 PROGRESS_EVERY = 200  # SQLite VM steps between two looks at the clock
 
 KINDS = ("customer", "dossier", "page")
@@ -142,11 +155,11 @@ class Query:
         return not self.terms
 
 
-def parse_query(raw: str | None) -> Query:
+def parse_query(raw: str | None, *, parameter: str = "q") -> Query:
     """Parse the `q` parameter; an over-long query is refused with a Chinese message naming the parameter."""
     raw = raw or ""
     if len(raw) > MAX_QUERY_CHARS:
-        raise SearchError(f"检索词过长：参数 q 最多 {MAX_QUERY_CHARS} 个字符，收到 {len(raw)} 个。")
+        raise SearchError(f"检索词过长：参数 {parameter} 最多 {MAX_QUERY_CHARS} 个字符，收到 {len(raw)} 个。")
     folded = " ".join(fold(raw).split())
     key = None
     if folded and _KEY_SHAPED.fullmatch(folded) and any(c.isdigit() for c in folded):
@@ -208,7 +221,7 @@ def _write(conn: Connection, docs: Sequence[_Doc]) -> None:
             "ref": d.ref,
             "kind": d.kind,
             "title": d.title[:200],
-            "body": d.body,
+            "body": d.body if d.body.endswith("\n") else d.body + "\n",  # see _expand
             "customer_id": d.customer_id,
             "dossier_id": d.dossier_id,
             "page_id": d.page_id,
@@ -432,6 +445,19 @@ class Hit:
     page_no: int | None
     snippet: str
 
+    def as_json(self) -> dict[str, Any]:
+        """The hit for `/api/search` and `dossier search --json` (the caller masks level-1 values first)."""
+        return {
+            "kind": self.kind,
+            "kind_name": search_kind_name(self.kind),
+            "exact": self.exact,
+            "customer": {"customer_no": self.customer_no, "name": self.customer_name},
+            "dossier_id": self.dossier_id,
+            "file": self.file_name,
+            "page": self.page_no,
+            "snippet": self.snippet,
+        }
+
 
 @dataclass(frozen=True)
 class Results:
@@ -449,10 +475,6 @@ def _like(term: str) -> str:
     return "%" + _ESCAPE_LIKE.sub(r"\\\1", term) + "%"
 
 
-def _fts_phrase(terms: Sequence[str]) -> str:
-    return " AND ".join('"' + t.replace('"', '""') + '"' for t in terms)
-
-
 def search(
     s: Session,
     raw: str | None,
@@ -461,100 +483,241 @@ def search(
     per_page: int = PER_PAGE,
     budget_s: float = TIME_BUDGET_S,
     hide_dormant: bool = False,
+    parameter: str = "q",
 ) -> Results:
     """Search customers, dossiers and page text; exact numbers first, then customers, dossiers, pages.
 
+    Two queries, so that a phrase on thousands of pages costs no more than a page of results: the ranked
+    head (exact numbers, then customers — names starting with the query first, shorter names first —, then
+    dossiers; at most MAX_PAGE × MAX_PER_PAGE rows, which are short) is sorted; the pages follow, newest
+    first, in the order the index yields them (FTS5 rowid order, or the primary key on PostgreSQL), so the
+    database stops after one result page. Only the rows shown are joined to their dossier and customer.
+
     `hide_dormant` leaves out everything of dormant customers (002: narrower access; the roles that may not
-    open a dormant customer should not find it either). Raises SearchError (Chinese message) for a refused
-    query and SearchTimeout past the time budget.
+    open a dormant customer should not find it either). Raises SearchError (Chinese message naming
+    `parameter`) for a refused query and SearchTimeout past the time budget.
     """
     started = time.perf_counter()
-    query = parse_query(raw)
+    query = parse_query(raw, parameter=parameter)
     page = min(max(page, 1), MAX_PAGE)
     per_page = min(max(per_page, 1), MAX_PER_PAGE)
-    long_terms = [t for t in query.terms if len(t) >= MIN_TRIGRAM]
-    full_text = bool(long_terms)
     if query.empty:
         return Results(query, [], page, per_page, has_next=False, full_text=True)
-
     conn = s.connection()
-    d = SearchDocument.__table__.c
-    key_match = (
-        d.id.in_(select(SearchKey.document_id).where(SearchKey.key == query.key)) if query.key else None
-    )
-    conditions: list[Any] = []
-    if _dialect(conn) == "sqlite":
-        if long_terms:
-            fts = text("SELECT rowid FROM search_fts WHERE search_fts MATCH :fts").bindparams(
-                fts=_fts_phrase(long_terms)
-            )
-            conditions.append(d.id.in_(fts.columns(column("rowid", Integer))))
-        conditions += [d.body.like(_like(t), escape="\\") for t in query.terms if len(t) < MIN_TRIGRAM]
-    else:
-        conditions += [d.body.ilike(_like(t), escape="\\") for t in query.terms]
-    if not full_text:
-        conditions.append(d.kind.in_(("customer", "dossier")))
-    text_match = and_(*conditions)
-    where = or_(key_match, text_match) if key_match is not None else text_match
-    if hide_dormant:
-        where = and_(where, or_(Customer.id.is_(None), Customer.status != CustomerStatus.DORMANT))
-
-    first = query.terms[0]
-    tier = case(
-        *([(key_match, 0)] if key_match is not None else []),
-        (and_(d.kind == "customer", d.title.like(_ESCAPE_LIKE.sub(r"\\\1", first) + "%", escape="\\")), 1),
-        (d.kind == "customer", 2),
-        (d.kind == "dossier", 3),
-        else_=4,
-    )
-    owner_id = func.coalesce(d.customer_id, Dossier.customer_id)
-    stmt = (
-        select(
-            d.kind,
-            d.customer_id,
-            d.dossier_id,
-            d.file_name,
-            d.page_no,
-            d.title,
-            d.body,
-            tier.label("tier"),
-            Customer.id.label("owner_id"),
-            Customer.customer_no.label("owner_no"),
-            Customer.name.label("owner_name"),
-            Customer.status.label("owner_status"),
-            Dossier.customer_no.label("dossier_customer_no"),
-        )
-        .select_from(SearchDocument.__table__)
-        .outerjoin(Dossier, Dossier.id == d.dossier_id)
-        .outerjoin(Customer, Customer.id == owner_id)
-        .where(where)
-        .order_by(tier, func.length(d.title), d.id.desc())
-        .limit(per_page + 1)
-        .offset((page - 1) * per_page)
-    )
+    offset, wanted = (page - 1) * per_page, per_page + 1
     with _time_budget(s, budget_s):
-        rows = conn.execute(stmt).all()
-    has_next = len(rows) > per_page
-    rows = rows[:per_page]
-    names = _record_names(conn, [r.dossier_id for r in rows if r.owner_id is None and r.dossier_id])
-    terms = [*query.terms, *([query.key] if query.key else [])]
-    hits = [
-        Hit(
-            kind=r.kind,
-            exact=r.tier == 0,
-            customer_no=r.owner_no or r.dossier_customer_no,
-            customer_name=r.owner_name or r.title or names.get(r.dossier_id or "", ""),
-            customer_status=str(r.owner_status) if r.owner_status is not None else None,
-            customer_id=r.owner_id,
-            dossier_id=r.dossier_id,
-            file_name=r.file_name,
-            page_no=r.page_no,
-            snippet=snippet(r.body, terms),
-        )
-        for r in rows
-    ]
+        plan = _plan(conn, query)
+        full_text = not plan.names_only
+        head = conn.execute(_head_query(conn, query, plan, hide_dormant=hide_dormant)).all()
+        chosen = [(row.id, row.tier) for row in head[offset : offset + wanted]]
+        if len(chosen) < wanted and full_text and not plan.nothing:
+            skip = max(0, offset - len(head))
+            pages = (
+                _pages_query(conn, plan, hide_dormant=hide_dormant).limit(wanted - len(chosen)).offset(skip)
+            )
+            chosen += [(doc_id, 4) for doc_id in conn.execute(pages).scalars()]
+        has_next = len(chosen) > per_page
+        hits = _hits(conn, query, chosen[:per_page])
     elapsed = (time.perf_counter() - started) * 1000
     return Results(query, hits, page, per_page, has_next, full_text, elapsed)
+
+
+_DOCS = SearchDocument.__table__
+_FTS = sa_table("search_fts", column("rowid", Integer))
+_FTS_MATCH = literal_column("search_fts").op("MATCH")
+_VOCAB = sa_table("search_fts_vocab", column("term", String))
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """How a query is matched on this backend (see the module docstring).
+
+    `fts`: the FTS5 query (SQLite) when the index can answer; `filters`: terms matched with LIKE/ILIKE on
+    the body of the index's candidates; `names_only`: no term the index can answer, so only the names of
+    customers and dossiers are searched (a bounded scan of a covering index), never page text; `nothing`:
+    a two-character term that no indexed text contains.
+    """
+
+    fts: str | None
+    filters: tuple[str, ...]
+    names_only: bool
+    nothing: bool = False
+
+
+def _plan(conn: Connection, query: Query) -> _Plan:
+    if _dialect(conn) != "sqlite":
+        long_terms = [t for t in query.terms if len(t) >= MIN_TRIGRAM]
+        return _Plan(None, query.terms, names_only=not long_terms)
+    parts: list[str] = []
+    filters: list[str] = []
+    for term in query.terms:
+        if len(term) >= MIN_TRIGRAM:
+            parts.append(_fts_quote(term))
+        elif len(term) == MIN_TRIGRAM - 1:
+            expansions = _expand(conn, term)
+            if expansions is None:  # too common to expand: matched on the candidates, or by name
+                filters.append(term)
+            elif not expansions:
+                return _Plan(None, (), names_only=False, nothing=True)
+            else:
+                parts.append("(" + " OR ".join(_fts_quote(x) for x in expansions) + ")")
+        else:
+            filters.append(term)
+    if not parts:
+        return _Plan(None, tuple(filters), names_only=True)
+    return _Plan(" AND ".join(parts), tuple(filters), names_only=False)
+
+
+def _expand(conn: Connection, term: str) -> list[str] | None:
+    """The indexed trigrams that begin with a two-character term (FTS5 vocabulary, a range on the term);
+    every body ends with a newline, so each occurrence of the term begins one. None when there are more
+    than MAX_EXPANSIONS (a term so common that the candidates are better found otherwise)."""
+    low = term.lower()  # the trigram tokenizer folds case
+    rows = conn.execute(
+        select(_VOCAB.c.term)
+        .where(_VOCAB.c.term >= low, _VOCAB.c.term < low + "\U0010ffff")
+        .limit(MAX_EXPANSIONS + 1)
+    ).scalars()
+    found = list(rows)
+    return None if len(found) > MAX_EXPANSIONS else found
+
+
+def _fts_quote(term: str) -> str:
+    return '"' + term.replace('"', '""') + '"'
+
+
+def _text_match(conn: Connection, plan: _Plan) -> Any:
+    """The SQL condition on a document: the index's match (SQLite FTS5, or ILIKE served by pg_trgm on
+    PostgreSQL) and every filter term in its body; only names when the plan says so."""
+    d = _DOCS.c
+    if plan.nothing:
+        return false()
+    if plan.names_only:
+        return and_(*(d.title.ilike(_like(t), escape="\\") for t in plan.filters))
+    conditions = [d.body.ilike(_like(t), escape="\\") for t in plan.filters]
+    if plan.fts is not None:
+        conditions.append(d.id.in_(select(_FTS.c.rowid).where(_FTS_MATCH(plan.fts))))
+    return and_(*conditions)
+
+
+def _visible(stmt: Select[Any], *, hide_dormant: bool) -> Select[Any]:
+    """Leave out the documents of dormant customers (theirs, or their dossiers' and pages')."""
+    if not hide_dormant:
+        return stmt
+    d = _DOCS.c
+    owner = func.coalesce(d.customer_id, Dossier.customer_id)
+    return (
+        stmt.outerjoin(Dossier, Dossier.id == d.dossier_id)
+        .outerjoin(Customer, Customer.id == owner)
+        .where(or_(Customer.id.is_(None), Customer.status != CustomerStatus.DORMANT))
+    )
+
+
+def _head_query(conn: Connection, query: Query, plan: _Plan, *, hide_dormant: bool) -> Select[Any]:
+    """Exact numbers, then customers and dossiers, ranked (tier 0-3), at most MAX_PAGE × MAX_PER_PAGE + 1.
+
+    The exact numbers are a UNION branch of their own, not an OR: an OR with the text condition would keep
+    PostgreSQL from using either index and scan every body.
+    """
+    d = _DOCS.c
+    prefix = _ESCAPE_LIKE.sub(r"\\\1", query.terms[0]) + "%"
+    tier = case(
+        (and_(d.kind == "customer", d.title.like(prefix, escape="\\")), 1),
+        (d.kind == "customer", 2),
+        else_=3,
+    )
+    named: Select[Any] = select(d.id, tier.label("tier"), func.length(d.title).label("size")).where(
+        _text_match(conn, plan), d.kind.in_(("customer", "dossier"))
+    )
+    branches = [_visible(named.select_from(_DOCS), hide_dormant=hide_dormant)]
+    if query.key:
+        exact = (
+            select(d.id, literal(0).label("tier"), literal(0).label("size"))
+            .select_from(_DOCS.join(SearchKey, SearchKey.document_id == d.id))
+            .where(SearchKey.key == query.key)
+        )
+        branches.insert(0, _visible(exact, hide_dormant=hide_dormant))
+    ranked = union_all(*branches).subquery()
+    best = (
+        select(ranked.c.id, func.min(ranked.c.tier).label("tier"), func.min(ranked.c.size).label("size"))
+        .group_by(ranked.c.id)
+        .subquery()
+    )
+    return (
+        select(best.c.id, best.c.tier)
+        .order_by(best.c.tier, best.c.size, best.c.id.desc())
+        .limit(MAX_PAGE * MAX_PER_PAGE + 1)
+    )
+
+
+def _pages_query(conn: Connection, plan: _Plan, *, hide_dormant: bool) -> Select[Any]:
+    """Pages containing every term, newest first, in the index's own order (no sort of all matches)."""
+    d = _DOCS.c
+    if plan.fts is not None:
+        filters = [d.body.ilike(_like(t), escape="\\") for t in plan.filters]
+        stmt = (
+            select(d.id)
+            .select_from(_FTS.join(_DOCS, d.id == _FTS.c.rowid))
+            .where(_FTS_MATCH(plan.fts), d.kind == "page", *filters)
+            .order_by(_FTS.c.rowid.desc())
+        )
+    else:
+        stmt = select(d.id).select_from(_DOCS).where(d.kind == "page", _text_match(conn, plan))
+        stmt = stmt.order_by(d.id.desc())
+    return _visible(stmt, hide_dormant=hide_dormant)
+
+
+def _hits(conn: Connection, query: Query, chosen: Sequence[tuple[int, int]]) -> list[Hit]:
+    """The chosen documents, in the chosen order, named by their customer (or the name on the record)."""
+    if not chosen:
+        return []
+    d = _DOCS.c
+    owner_id = func.coalesce(d.customer_id, Dossier.customer_id)
+    rows = {
+        r.id: r
+        for r in conn.execute(
+            select(
+                d.id,
+                d.kind,
+                d.dossier_id,
+                d.file_name,
+                d.page_no,
+                d.title,
+                d.body,
+                Customer.id.label("owner_id"),
+                Customer.customer_no.label("owner_no"),
+                Customer.name.label("owner_name"),
+                Customer.status.label("owner_status"),
+                Dossier.customer_no.label("dossier_customer_no"),
+            )
+            .select_from(_DOCS)
+            .outerjoin(Dossier, Dossier.id == d.dossier_id)
+            .outerjoin(Customer, Customer.id == owner_id)
+            .where(d.id.in_([doc_id for doc_id, _ in chosen]))
+        )
+    }
+    names = _record_names(conn, [r.dossier_id for r in rows.values() if r.owner_id is None and r.dossier_id])
+    terms = [*query.terms, *([query.key] if query.key else [])]
+    hits = []
+    for doc_id, tier in chosen:
+        r = rows.get(doc_id)
+        if r is None:  # deleted meanwhile
+            continue
+        hits.append(
+            Hit(
+                kind=r.kind,
+                exact=tier == 0,
+                customer_no=r.owner_no or r.dossier_customer_no,
+                customer_name=r.owner_name or r.title or names.get(r.dossier_id or "", ""),
+                customer_status=str(r.owner_status) if r.owner_status is not None else None,
+                customer_id=r.owner_id,
+                dossier_id=r.dossier_id,
+                file_name=r.file_name,
+                page_no=r.page_no,
+                snippet=snippet(r.body, terms),
+            )
+        )
+    return hits
 
 
 def _record_names(conn: Connection, dossier_ids: Sequence[str]) -> dict[str, str]:

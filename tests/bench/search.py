@@ -30,6 +30,7 @@ from stdnum import luhn
 from stdnum.cn import uscc
 
 from intake.settings import sqlite_url
+from intake.types import RECORD_FIELDS
 from storage import search
 from storage.db import make_engine, make_session_factory, migrate
 from storage.models import (
@@ -257,14 +258,7 @@ def fill(engine: Engine, customers: int, pages: int, rng: random.Random) -> list
                         "value": f[name] if name != "customer_name" else f["name"],
                     }
                     for d, f in zip(dossier_ids, chunk, strict=True)
-                    for name in (
-                        "customer_name",
-                        "tax_id",
-                        "bank_name",
-                        "bank_account",
-                        "tax_address",
-                        "tax_phone",
-                    )
+                    for name in RECORD_FIELDS
                 ],
             )
             file_ids = s.scalars(

@@ -44,7 +44,9 @@ def test_a_two_character_name_finds_the_dossier_with_a_highlight(login: Login, s
     assert f'href="/dossiers/{seeded.dossier_id}"' in html
     assert "<mark>明达</mark>" in html and NAME in html
     assert "尚未归档" in html  # not archived: no customer number yet
-    assert "输入三个字以上还会检索页面全文" in html
+    assert "页面全文：1-business_license.jpg 第 1 页" in html  # two characters reach page text (SQLite)
+    short = login("administrator").get("/search?q=达").get_data(as_text=True)
+    assert "检索词太短，只检索了客户和档案的名称" in short and "<mark>达</mark>" in short
 
 
 def test_page_text_names_the_file_and_page(login: Login, seeded: Seeded) -> None:

@@ -6,7 +6,8 @@ default parser, FTS5's unicode61) cannot find 南海 inside 佛山市南海区; 
 instead, each in its own DDL:
 
 - SQLite: an external-content FTS5 table `search_fts` with the trigram tokenizer (SQLite >= 3.34), kept in
-  step with `search_documents` by three triggers.
+  step with `search_documents` by three triggers, and its vocabulary `search_fts_vocab` (fts5vocab), through
+  which a two-character term is expanded to the trigrams that begin with it.
 - PostgreSQL: the pg_trgm extension (in postgresql-contrib; Debian's `postgresql` package ships it) and a GIN
   index `ix_search_trgm_body` on `body`, which ILIKE '%…%' uses. The extension is created in `public` when
   that schema exists (so it outlives any one application schema), else in the current schema; creating it
@@ -35,6 +36,8 @@ TIMESTAMP = sa.DateTime(timezone=True)
 SQLITE_FTS = [
     "CREATE VIRTUAL TABLE search_fts USING fts5("
     "body, content='search_documents', content_rowid='id', tokenize='trigram')",
+    # the indexed trigrams, for two-character terms (storage.search._expand)
+    "CREATE VIRTUAL TABLE search_fts_vocab USING fts5vocab(search_fts, row)",
     "CREATE TRIGGER search_fts_ai AFTER INSERT ON search_documents BEGIN "
     "INSERT INTO search_fts(rowid, body) VALUES (new.id, new.body); END",
     "CREATE TRIGGER search_fts_ad AFTER DELETE ON search_documents BEGIN "
@@ -90,7 +93,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_search_documents")),
         sa.UniqueConstraint("ref", name=op.f("uq_search_documents_ref")),
     )
-    op.create_index("ix_search_documents_kind", "search_documents", ["kind"], unique=False)
+    op.create_index("ix_search_documents_kind_title", "search_documents", ["kind", "title"], unique=False)
     op.create_index(
         op.f("ix_search_documents_customer_id"), "search_documents", ["customer_id"], unique=False
     )
@@ -128,6 +131,7 @@ def downgrade() -> None:
     if bind.dialect.name == "sqlite":
         for trigger in ("search_fts_ai", "search_fts_ad", "search_fts_au"):
             op.execute(f"DROP TRIGGER IF EXISTS {trigger}")
+        op.execute("DROP TABLE IF EXISTS search_fts_vocab")
         op.execute("DROP TABLE IF EXISTS search_fts")
     elif bind.dialect.name == "postgresql":
         op.execute("DROP INDEX IF EXISTS ix_search_trgm_body")
@@ -137,5 +141,5 @@ def downgrade() -> None:
     op.drop_index(op.f("ix_search_documents_page_id"), table_name="search_documents")
     op.drop_index(op.f("ix_search_documents_dossier_id"), table_name="search_documents")
     op.drop_index(op.f("ix_search_documents_customer_id"), table_name="search_documents")
-    op.drop_index("ix_search_documents_kind", table_name="search_documents")
+    op.drop_index("ix_search_documents_kind_title", table_name="search_documents")
     op.drop_table("search_documents")
