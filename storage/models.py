@@ -557,49 +557,6 @@ class SearchKey(Base):
     key: Mapped[str] = mapped_column(String(64), index=True)
 
 
-
-
-class SearchDocument(Base):
-    """What the search finds: one row per customer, dossier and read page, with the text to search in `body`.
-
-    The text is matched by substring (Chinese has no word spaces): on SQLite through an FTS5 trigram index
-    (`search_fts`, kept in step by triggers), on PostgreSQL through a pg_trgm GIN index on `body`; both are
-    created by migration 0005 in the dialect's own DDL and are not part of these models (storage/search.py
-    names them for the schema comparison). `ref` (``c:<customer id>``, ``d:<dossier id>``, ``p:<page id>``)
-    makes re-indexing an upsert. Deleting the customer, dossier or page deletes its row.
-    """
-
-    __tablename__ = "search_documents"
-    __table_args__ = (Index("ix_search_documents_kind", "kind"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    ref: Mapped[str] = mapped_column(String(64), unique=True)
-    kind: Mapped[str] = mapped_column(String(16))  # customer | dossier | page
-    customer_id: Mapped[int | None] = mapped_column(
-        ForeignKey("customers.id", ondelete="CASCADE"), index=True
-    )
-    dossier_id: Mapped[str | None] = mapped_column(ForeignKey("dossiers.id", ondelete="CASCADE"), index=True)
-    page_id: Mapped[int | None] = mapped_column(ForeignKey("pages.id", ondelete="CASCADE"), index=True)
-    file_name: Mapped[str | None] = mapped_column(String(500))
-    page_no: Mapped[int | None]
-    title: Mapped[str] = mapped_column(String(200), default="")  # the customer's name when indexed
-    body: Mapped[str] = mapped_column(Text, default="")
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
-
-
-class SearchKey(Base):
-    """A normalised identifier of a search document (customer number, tax number, bank account, reference):
-    upper case, spaces and dashes removed, so an exact number typed any way is found by a B-tree lookup."""
-
-    __tablename__ = "search_keys"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    document_id: Mapped[int] = mapped_column(
-        ForeignKey("search_documents.id", ondelete="CASCADE"), index=True
-    )
-    key: Mapped[str] = mapped_column(String(64), index=True)
-
-
 # ---- audit samples and data-subject requests (migration 0006)
 
 
