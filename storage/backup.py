@@ -45,6 +45,7 @@ from typing import Any
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, create_engine, inspect, make_url, text
 from sqlalchemy.engine import URL
+from sqlalchemy.exc import SQLAlchemyError
 
 from intake.settings import Settings
 from storage.db import alembic_config, make_engine
@@ -224,7 +225,7 @@ def _walk(directory: Path) -> Iterator[Path]:
 
 def _copy_hashing(source: Path, target: Path) -> tuple[str, int]:
     """Copy in chunks to a temp file beside target, then rename: the target is never seen half written."""
-    fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=".tmp-restore-")
+    fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=".tmp-copy-")
     tmp = Path(tmp_name)
     try:
         digest = hashlib.sha256()
@@ -367,8 +368,23 @@ def _dump_postgresql(url: URL, target: Path) -> tuple[dict[str, int], str | None
 # ------------------------------------------------------------------------------------------------ backup
 
 
+@contextlib.contextmanager
+def _database_errors(what: str) -> Iterator[None]:
+    """A database that cannot be reached or read is the user's problem to fix: say so in Chinese."""
+    try:
+        yield
+    except (sqlite3.Error, SQLAlchemyError) as exc:
+        first = (str(getattr(exc, "orig", None) or exc).strip().splitlines() or [""])[0]
+        raise BackupError(f"{what}时无法访问数据库：{first[:300]}") from exc
+
+
 def create_backup(settings: Settings, backup_dir: Path) -> BackupSummary:
     """Back up the database and the data dir into `backup_dir` (new, or an empty directory)."""
+    with _database_errors("备份"):
+        return _create_backup(settings, backup_dir)
+
+
+def _create_backup(settings: Settings, backup_dir: Path) -> BackupSummary:
     backup_dir = backup_dir.absolute()
     _check_apart(backup_dir, settings.data_dir)
     if backup_dir.is_symlink() or (backup_dir.exists() and not backup_dir.is_dir()):
@@ -601,6 +617,13 @@ def restore_backup(
     progress: Callable[[str], None] | None = None,
 ) -> RestoreSummary:
     """Verify, then restore the database and the data dir's directories; verify what was restored."""
+    with _database_errors("恢复"):
+        return _restore_backup(settings, backup_dir, force=force, progress=progress)
+
+
+def _restore_backup(
+    settings: Settings, backup_dir: Path, *, force: bool, progress: Callable[[str], None] | None
+) -> RestoreSummary:
     say = progress or (lambda _message: None)
     backup_dir = backup_dir.absolute()
     _check_apart(backup_dir, settings.data_dir)

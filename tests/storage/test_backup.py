@@ -286,3 +286,11 @@ def test_the_cli_names_a_backup_path_it_cannot_use(
         return  # root writes anywhere: nothing more to show here
     assert main(["backup", str(locked / "b")]) == ExitCode.BACKUP_FAILED
     assert "备份失败" in capsys.readouterr().err
+
+
+def test_an_unreachable_database_is_a_clear_error(tmp_path: Path) -> None:
+    settings = Settings.for_data_dir(
+        tmp_path / "data", database_url="postgresql+psycopg://nobody@127.0.0.1:1/none?connect_timeout=2"
+    )
+    with pytest.raises(BackupError, match="无法访问数据库"):
+        back_up(settings, tmp_path / "backup")
