@@ -186,9 +186,21 @@ def _forget(session: Session, transaction: Any) -> None:
         session.info.pop(_UNCHAINED, None)
 
 
+# Built once: the commit hook runs on every writing transaction (the statements' compiled forms are cached).
+_HEAD = cast(Table, AuditChainHead.__table__)
+_LOCK_HEAD = select(_HEAD.c.seq, _HEAD.c.hash).where(_HEAD.c.id == HEAD_ID).with_for_update()
+_SET_CHAIN = (
+    update(_EVENTS)
+    .where(_EVENTS.c.id == bindparam("_id"))
+    .values(seq=bindparam("seq"), prev_hash=bindparam("prev_hash"), hash=bindparam("hash"))
+    .values(payload_sha256=bindparam("payload_sha256"))
+)
+_MOVE_HEAD = update(_HEAD).where(_HEAD.c.id == HEAD_ID).values(seq=bindparam("seq"), hash=bindparam("hash"))
+
+
 def _chain(s: Session, entries: list[AuditEvent]) -> None:
-    head_query = select(AuditChainHead.seq, AuditChainHead.hash).where(AuditChainHead.id == HEAD_ID)
-    head = s.execute(head_query.with_for_update()).one_or_none()
+    connection = s.connection()
+    head = connection.execute(_LOCK_HEAD).one_or_none()
     if head is None:
         raise RuntimeError("audit chain head missing: run the migrations (storage.db.migrate)")
     seq, prev = int(head.seq), str(head.hash)
@@ -204,17 +216,8 @@ def _chain(s: Session, entries: list[AuditEvent]) -> None:
             {"_id": entry.id, "seq": seq, "prev_hash": prev, "hash": digest, "payload_sha256": payload}
         )
         prev = digest
-    table = _EVENTS
-    statement = (
-        update(table)
-        .where(table.c.id == bindparam("_id"))
-        .values(seq=bindparam("seq"), prev_hash=bindparam("prev_hash"), hash=bindparam("hash"))
-        .values(payload_sha256=bindparam("payload_sha256"))
-    )
-    s.connection().execute(statement, rows)
-    s.connection().execute(
-        update(AuditChainHead).where(AuditChainHead.id == HEAD_ID).values(seq=seq, hash=prev)
-    )
+    connection.execute(_SET_CHAIN, rows)
+    connection.execute(_MOVE_HEAD, {"seq": seq, "hash": prev})
     for entry, row in zip(entries, rows, strict=True):
         for key in ("seq", "prev_hash", "hash", "payload_sha256"):
             set_committed_value(entry, key, row[key])
