@@ -99,7 +99,7 @@ KEY_FIELDS = ("tax_id", "bank_account", "approval_no")
 """Fields whose values are identifiers: kept normalised in search_keys for an exact lookup."""
 
 DIALECT_ONLY_TABLES = ("search_fts",)
-DIALECT_ONLY_INDEXES = ("ix_search_trgm_body",)
+DIALECT_ONLY_INDEXES = ("ix_search_trgm_named", "ix_search_trgm_pages")
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u200b-\u200f\u2028-\u202e\ufeff\ud800-\udfff]")
 _KEY_SEPARATORS = re.compile(r"[\s\-‐‑‒–—－_]+")
@@ -526,6 +526,9 @@ _DOCS = SearchDocument.__table__
 _FTS = sa_table("search_fts", column("rowid", Integer))
 _FTS_MATCH = literal_column("search_fts").op("MATCH")
 _VOCAB = sa_table("search_fts_vocab", column("term", String))
+# Written inline (not bound) so that PostgreSQL matches them to the partial trigram indexes' predicates.
+_PAGE = _DOCS.c.kind == literal_column("'page'")
+_NAMED = _DOCS.c.kind != literal_column("'page'")
 
 
 @dataclass(frozen=True)
@@ -586,6 +589,16 @@ def _fts_quote(term: str) -> str:
     return '"' + term.replace('"', '""') + '"'
 
 
+def _contains(conn: Connection, column: Any, term: str) -> Any:
+    """`column` contains `term`, ignoring case where the term has any. SQLite's LIKE already ignores ASCII
+    case; on PostgreSQL ILIKE is several times slower than LIKE on Chinese text, and pointless for a term of
+    Chinese characters and digits, so LIKE is used for those (pg_trgm's index serves both)."""
+    pattern = _like(term)
+    if _dialect(conn) == "sqlite" or term.lower() == term.upper():
+        return column.like(pattern, escape="\\")
+    return column.ilike(pattern, escape="\\")
+
+
 def _text_match(conn: Connection, plan: _Plan) -> Any:
     """The SQL condition on a document: the index's match (SQLite FTS5, or ILIKE served by pg_trgm on
     PostgreSQL) and every filter term in its body; only names when the plan says so."""
@@ -593,8 +606,8 @@ def _text_match(conn: Connection, plan: _Plan) -> Any:
     if plan.nothing:
         return false()
     if plan.names_only:
-        return and_(*(d.title.ilike(_like(t), escape="\\") for t in plan.filters))
-    conditions = [d.body.ilike(_like(t), escape="\\") for t in plan.filters]
+        return and_(*(_contains(conn, d.title, t) for t in plan.filters))
+    conditions = [_contains(conn, d.body, t) for t in plan.filters]
     if plan.fts is not None:
         conditions.append(d.id.in_(select(_FTS.c.rowid).where(_FTS_MATCH(plan.fts))))
     return and_(*conditions)
@@ -627,7 +640,7 @@ def _head_query(conn: Connection, query: Query, plan: _Plan, *, hide_dormant: bo
         else_=3,
     )
     named: Select[Any] = select(d.id, tier.label("tier"), func.length(d.title).label("size")).where(
-        _text_match(conn, plan), d.kind.in_(("customer", "dossier"))
+        _text_match(conn, plan), _NAMED
     )
     branches = [_visible(named.select_from(_DOCS), hide_dormant=hide_dormant)]
     if query.key:
@@ -654,15 +667,15 @@ def _pages_query(conn: Connection, plan: _Plan, *, hide_dormant: bool) -> Select
     """Pages containing every term, newest first, in the index's own order (no sort of all matches)."""
     d = _DOCS.c
     if plan.fts is not None:
-        filters = [d.body.ilike(_like(t), escape="\\") for t in plan.filters]
+        filters = [_contains(conn, d.body, t) for t in plan.filters]
         stmt = (
             select(d.id)
             .select_from(_FTS.join(_DOCS, d.id == _FTS.c.rowid))
-            .where(_FTS_MATCH(plan.fts), d.kind == "page", *filters)
+            .where(_FTS_MATCH(plan.fts), _PAGE, *filters)
             .order_by(_FTS.c.rowid.desc())
         )
     else:
-        stmt = select(d.id).select_from(_DOCS).where(d.kind == "page", _text_match(conn, plan))
+        stmt = select(d.id).select_from(_DOCS).where(_PAGE, _text_match(conn, plan))
         stmt = stmt.order_by(d.id.desc())
     return _visible(stmt, hide_dormant=hide_dormant)
 

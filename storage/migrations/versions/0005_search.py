@@ -8,10 +8,12 @@ instead, each in its own DDL:
 - SQLite: an external-content FTS5 table `search_fts` with the trigram tokenizer (SQLite >= 3.34), kept in
   step with `search_documents` by three triggers, and its vocabulary `search_fts_vocab` (fts5vocab), through
   which a two-character term is expanded to the trigrams that begin with it.
-- PostgreSQL: the pg_trgm extension (in postgresql-contrib; Debian's `postgresql` package ships it) and a GIN
-  index `ix_search_trgm_body` on `body`, which ILIKE '%…%' uses. The extension is created in `public` when
-  that schema exists (so it outlives any one application schema), else in the current schema; creating it
-  needs CREATE on the database (pg_trgm is a trusted extension since PostgreSQL 13). The downgrade keeps it.
+- PostgreSQL: the pg_trgm extension (in postgresql-contrib; Debian's `postgresql` package ships it) and two
+  partial GIN indexes on `body`, which LIKE/ILIKE '%…%' use: `ix_search_trgm_named` (customers and dossiers)
+  and `ix_search_trgm_pages` (pages), so that a phrase on thousands of pages does not make the small ranked
+  part of a search read the pages' postings. The extension is created in `public` when that schema exists
+  (so it outlives any one application schema), else in the current schema; creating it needs CREATE on the
+  database (pg_trgm is a trusted extension since PostgreSQL 13). The downgrade keeps it.
 
 Existing rows are indexed by `dossier search --reindex`, not here (the text is normalised in Python).
 
@@ -121,9 +123,12 @@ def upgrade() -> None:
             op.execute(statement)
     elif bind.dialect.name == "postgresql":
         schema = _pg_trgm_schema(bind)
-        op.execute(
-            f'CREATE INDEX ix_search_trgm_body ON search_documents USING gin (body "{schema}".gin_trgm_ops)'
-        )
+        for name, where in (
+            ("ix_search_trgm_named", "kind <> 'page'"),
+            ("ix_search_trgm_pages", "kind = 'page'"),
+        ):
+            ops = f'"{schema}".gin_trgm_ops'
+            op.execute(f"CREATE INDEX {name} ON search_documents USING gin (body {ops}) WHERE {where}")
 
 
 def downgrade() -> None:
@@ -134,7 +139,8 @@ def downgrade() -> None:
         op.execute("DROP TABLE IF EXISTS search_fts_vocab")
         op.execute("DROP TABLE IF EXISTS search_fts")
     elif bind.dialect.name == "postgresql":
-        op.execute("DROP INDEX IF EXISTS ix_search_trgm_body")
+        op.execute("DROP INDEX IF EXISTS ix_search_trgm_named")
+        op.execute("DROP INDEX IF EXISTS ix_search_trgm_pages")
     op.drop_index(op.f("ix_search_keys_key"), table_name="search_keys")
     op.drop_index(op.f("ix_search_keys_document_id"), table_name="search_keys")
     op.drop_table("search_keys")
