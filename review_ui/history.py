@@ -3,7 +3,8 @@
 Thin: each view checks the role, translates the form into an intake.lifecycle.changes call and renders.
 - /customers/<客户编号>/history (everyone; dormant customers only administrators and auditors): every change
   with date (Asia/Shanghai), person, reason, field, before → after, and the requests with their state;
-  staff see level-1 values (bank accounts, ID numbers) masked, here and in the CSV.
+  staff see level-1 values (bank accounts, ID numbers) masked, here and in the CSV, also where a reason
+  quotes one.
 - /customers/<客户编号>/history.csv: the whole history, streamed, UTF-8 with BOM, Chinese headings.
 - POST …/changes (administrators): a request with new values, reason and evidence scans (the app's upload
   limits apply); POST …/changes/<id>/approve|reject (reviewers; never the requester, the lifecycle checks).
@@ -37,7 +38,7 @@ from intake.lifecycle import changes as lifecycle
 from intake.lifecycle.customers import CustomerAccessError, CustomerNotFoundError
 from review_ui import actions
 from review_ui.auth import ADMIN, EVERYONE, READERS, role_required
-from review_ui.masking import LEVEL1_FIELDS, mask
+from review_ui.masking import LEVEL1_FIELDS, Masker
 from storage.models import Role
 
 history = Blueprint("history", __name__, url_prefix="/customers")
@@ -74,9 +75,11 @@ def _refused(customer_no: str, exc: Exception) -> NoReturn:
     abort(404, f"没有客户编号为 {customer_no} 的客户")
 
 
-def _masked(name: str, value: str | None) -> str | None:
-    """Level-1 values as this reader may see them (staff: masked)."""
-    return mask(value) if current_user.role == Role.STAFF and name in LEVEL1_FIELDS else value
+def _masker(customer_no: str) -> Masker:
+    """Staff see level-1 values masked, by field and wherever free text (a reason) quotes one of them."""
+    staff = current_user.role == Role.STAFF
+    known = lifecycle.known_values(actions.ctx(), customer_no, LEVEL1_FIELDS) if staff else set()
+    return Masker(known, active=staff)
 
 
 def _page_arg() -> int:
@@ -95,7 +98,7 @@ def _render(customer_no: str, page: int = 1, status: int = 200) -> Any:
         render_template(
             "history.html",
             v=view,
-            show=_masked,
+            m=_masker(customer_no),
             changeable=lifecycle.CHANGEABLE,
             can_request=current_user.role == Role.ADMINISTRATOR,
             can_decide=current_user.role == Role.REVIEWER,
@@ -116,9 +119,11 @@ def page(customer_no: str) -> Any:
 def history_csv(customer_no: str) -> Response:
     """Streamed: rows are read and sent a batch at a time."""
     number = _number(customer_no)
-    staff_mask = _level1 if current_user.role == Role.STAFF else None
     try:
-        chunks = lifecycle.history_csv(actions.ctx(), number, role=current_user.role, mask=staff_mask)
+        masker = _masker(number)
+        chunks = lifecycle.history_csv(
+            actions.ctx(), number, role=current_user.role, mask=masker.field if masker.active else None
+        )
     except (CustomerNotFoundError, CustomerAccessError) as exc:
         _refused(number, exc)
     response = Response(stream_with_context(chunks), mimetype="text/csv")
@@ -128,10 +133,6 @@ def history_csv(customer_no: str) -> Response:
         f"attachment; filename=history-{number}.csv; filename*=UTF-8''{quote(name)}"
     )
     return response
-
-
-def _level1(name: str, value: str | None) -> str | None:
-    return mask(value) if name in LEVEL1_FIELDS else value
 
 
 @history.post("/<customer_no>/changes")

@@ -44,7 +44,8 @@ CSV_HEADINGS = ("变更日期", "字段", "变更前", "变更后", "变更人",
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 Mask = Callable[[str, str | None], str | None]
-"""(field code, value) → the value as this reader may see it (level-1 masking for staff)."""
+"""(field code, value) → the value as this reader may see it (level-1 masking for staff); free text (a reason)
+is passed with the field code "reason"."""
 
 
 class ChangeConflictError(ValueError):
@@ -180,6 +181,21 @@ def reject_request(
     s.flush()
 
 
+def values_of_fields(s: Session, customer_id: int, fields: frozenset[str]) -> set[str]:
+    """Every value these fields of the customer have had or were asked to take (history and requests): what
+    free text about the customer may quote, so a reader who must not see them can have them masked."""
+    query = select(CustomerHistory.before, CustomerHistory.after).where(
+        CustomerHistory.customer_id == customer_id, CustomerHistory.field.in_(sorted(fields))
+    )
+    found = {value for row in s.execute(query) for value in row if value}
+    requested = select(ChangeRequest.fields).where(ChangeRequest.customer_id == customer_id)
+    for changes in s.scalars(requested):
+        for name, change in (changes or {}).items():
+            if name in fields and isinstance(change, dict):
+                found.update(str(v) for v in (change.get("before"), change.get("after")) if v)
+    return found
+
+
 def tax_id_taken(s: Session, key: str, customer_id: int) -> str | None:
     """The customer number of another customer holding this tax number, if any."""
     query = select(Customer.customer_no).where(Customer.tax_id == key, Customer.id != customer_id)
@@ -299,7 +315,7 @@ def history_csv_chunks(rows: Iterator[HistoryRow], mask: Mask | None = None) -> 
                 show(row.field, row.before),
                 show(row.field, row.after),
                 _cell(row.actor),
-                _cell(row.reason or ""),
+                show("reason", row.reason),
                 row.source,
             )
         )

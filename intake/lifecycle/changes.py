@@ -297,6 +297,14 @@ def customer_history(ctx: Context, customer_no: str, *, role: Role | None, page:
         )
 
 
+def known_values(ctx: Context, customer_no: str, fields: frozenset[str]) -> set[str]:
+    """Every value the customer's `fields` hold, held or were asked to take: for masking free text."""
+    with ctx.sessions() as s:
+        customer = _readable(store.customer_by_number(s, customer_no), customer_no, None)
+        now = {str(v) for k, v in (customer.values or {}).items() if k in fields and v}
+        return now | store.values_of_fields(s, customer.id, fields)
+
+
 def history_csv(
     ctx: Context, customer_no: str, *, role: Role | None, mask: store.Mask | None
 ) -> Iterator[str]:
