@@ -38,6 +38,8 @@ from storage.repository import audit
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 HISTORY_PER_PAGE = 50
+REQUESTS_SHOWN = 100
+"""Change requests listed on the history page; every decided one is in the history and the audit trail."""
 CSV_BATCH = 500
 """History rows fetched per round trip while exporting: memory stays flat for a customer of any age."""
 CSV_HEADINGS = ("变更日期", "字段", "变更前", "变更后", "变更人", "变更原因", "来源")
@@ -202,13 +204,15 @@ def tax_id_taken(s: Session, key: str, customer_id: int) -> str | None:
     return s.scalar(query)
 
 
-def requests_of(s: Session, customer_id: int) -> list[ChangeRequest]:
-    """The customer's requests, those awaiting approval first, then newest first (with their evidence)."""
+def requests_of(s: Session, customer_id: int, limit: int = REQUESTS_SHOWN) -> list[ChangeRequest]:
+    """The customer's requests, those awaiting approval first, then newest first (with their evidence); at
+    most `limit` (those awaiting approval are few: one per field at a time)."""
     awaiting = ChangeRequest.status == ChangeRequestStatus.AWAITING_APPROVAL
     query = (
         select(ChangeRequest)
         .where(ChangeRequest.customer_id == customer_id)
         .order_by(awaiting.desc(), ChangeRequest.requested_at.desc(), ChangeRequest.id.desc())
+        .limit(limit)
     )
     requests = list(s.scalars(query))
     for request in requests:
