@@ -1,5 +1,7 @@
 # Dossier Intake: one image for the web UI, the Celery workers and beat (docker-compose.yml picks the command).
-FROM python:3.11-slim
+# bookworm: its postgresql-client (15) matches the postgres:15 server of docker-compose.yml, so that
+# `dossier backup` (pg_dump) can dump it; pg_dump refuses a newer server.
+FROM python:3.11-slim-bookworm
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
@@ -9,7 +11,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 
 RUN apt-get update \
     && apt-get install -y --no-install-recommends \
-        tesseract-ocr tesseract-ocr-chi-sim fonts-noto-cjk libgl1 libglib2.0-0 \
+        tesseract-ocr tesseract-ocr-chi-sim fonts-noto-cjk libgl1 libglib2.0-0 postgresql-client \
     && rm -rf /var/lib/apt/lists/*
 
 RUN useradd --create-home --uid 1000 dossier \
