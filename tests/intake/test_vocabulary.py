@@ -19,7 +19,7 @@ from intake import vocabulary
 from intake.checks import check_dossier
 from intake.checks import messages as msg
 from intake.checks.config import DEFAULT_REQUIRED_FIELDS, DEFAULT_SEVERITIES
-from intake.cli import _summary
+from intake.cli.reading import _summary
 from intake.record import RECORD_SOURCES
 from intake.types import RECORD_FIELDS, CheckContext, Severity
 from ocr.fields import labels as field_labels

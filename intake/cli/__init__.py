@@ -1,0 +1,40 @@
+"""The ``dossier`` command: ``dossier process PATH... [--pickup-date] [--as-of] [--json]`` and friends.
+
+Thin: reads the Settings once (main), opens the context (intake.lifecycle), calls the lifecycle or a worker
+runner, prints. One module per group of commands; nothing but the console script imports this package.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+
+from intake.cli import archive, maintenance, reading, ui
+from intake.cli.common import ExitCode
+from intake.settings import Settings
+
+__all__ = ["ExitCode", "main", "parser"]
+
+
+def parser() -> argparse.ArgumentParser:
+    ap = argparse.ArgumentParser(prog="dossier", description="客户建档资料 — Dossier Intake")
+    ap.add_argument("-v", "--verbose", action="store_true", help="log progress and errors to stderr")
+    sub = ap.add_subparsers(dest="command", required=True)
+    reading.add_process_command(sub)
+    reading._add_worker_commands(sub)
+    ui._add_ui_commands(sub)
+    archive._add_customer_commands(sub)
+    archive._add_archive_commands(sub)
+    archive._add_audit_commands(sub)
+    maintenance._add_maintenance_commands(sub)
+    archive._add_search_command(sub)
+    return ap
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)  # a usage error exits with ExitCode.USAGE (argparse's 2)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, stream=sys.stderr)
+    settings = Settings.from_env()  # the one read of the environment; every command gets this object
+    return int(args.func(args, settings))
