@@ -79,7 +79,8 @@ def cmd_archive_verify(args: argparse.Namespace, settings: Settings) -> ExitCode
     if check.damaged:
         print(f"归档文件校验未通过：{check.documents} 份中 {check.damaged} 份有问题", file=sys.stderr)
         return ExitCode.ARCHIVE_DAMAGED
-    print(f"归档文件校验通过：{check.documents} 份 PDF、原件与清单齐全且未被改动")
+    erased = f"（其中 {check.erased} 份已按个人信息删除申请删除）" if check.erased else ""
+    print(f"归档文件校验通过：{check.documents} 份 PDF、原件与清单齐全且未被改动{erased}")
     return ExitCode.OK
 
 

@@ -38,6 +38,7 @@ from storage import review
 from storage.filing import FilingError, Original, SourceDocument, SourcePage
 from storage.filing_pdf import PdfPage, Word
 from storage.models import ArchiveDocument, ArchiveRecord, Role
+from storage.personal_data import erased_document_ids
 
 __all__ = [
     "CATEGORIES",
@@ -306,6 +307,7 @@ class ArchiveCheck:
     documents: int  # archived documents checked
     problems: list[str]  # the first MAX_PROBLEMS, in Chinese
     damaged: int  # documents with at least one problem
+    erased: int = 0  # documents whose files a data-subject erasure removed on purpose (not damage)
 
 
 MAX_PROBLEMS = 1000  # enough to act on; a wholly lost archive must not fill memory with messages
@@ -313,13 +315,18 @@ MAX_PROBLEMS = 1000  # enough to act on; a wholly lost archive must not fill mem
 
 def verify_archive(ctx: Context) -> ArchiveCheck:
     """Re-hash every filed PDF and original against its archive record and manifest (an audit's check that
-    the electronic archive is complete and unaltered)."""
-    documents = damaged = 0
+    the electronic archive is complete and unaltered). A document whose files a data-subject erasure removed
+    is counted as erased: its request says who asked and why, so its absence is not damage."""
+    documents = damaged = erased = 0
     problems: list[str] = []
     with ctx.sessions() as s:
+        gone = erased_document_ids(s)
         for row in store.all_documents(s):
             documents += 1
+            if row["id"] in gone:
+                erased += 1
+                continue
             found = store.check_filed(ctx.settings.data_dir, row)
             damaged += bool(found)
             problems.extend(found[: MAX_PROBLEMS - len(problems)])
-    return ArchiveCheck(documents, problems, damaged)
+    return ArchiveCheck(documents, problems, damaged, erased)

@@ -15,6 +15,7 @@ from sqlalchemy import make_url, select
 
 from intake.cli import ExitCode, main
 from intake.lifecycle.context import Context, open_context
+from intake.lifecycle.filing import verify_archive
 from intake.lifecycle.maintenance import (
     ErasureError,
     erase_personal_data,
@@ -153,6 +154,9 @@ def test_the_consignees_data_is_gone_and_the_chain_still_verifies(ctx: Context, 
         copies = [(ctx.settings.data_dir / o["path"]).is_file() for o in document.originals]
         assert copies and all(c == (document.doc_type != "consignee_id") for c in copies)
     assert personal_data_requests(ctx, dossier_id)[0]["requester"] == "张三（收货人本人）"
+    check = verify_archive(ctx)  # the erased ID copy is accounted for, not reported as a damaged archive
+    assert (check.damaged, check.problems) == (0, [])
+    assert check.erased == sum(d.doc_type == "consignee_id" for d in filed) >= 1
 
     # nowhere in the database: not in fields, lines, findings, search index or old audit payloads
     dump = _database_text(ctx)
