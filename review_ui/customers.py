@@ -22,6 +22,7 @@ from werkzeug.exceptions import HTTPException
 from intake.lifecycle import customers as lifecycle
 from review_ui import actions
 from review_ui.auth import EVERYONE, role_required
+from review_ui.errors import error_page
 from review_ui.masking import LEVEL1_FIELDS, mask
 from storage.models import Role
 
@@ -33,7 +34,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 @customers.errorhandler(HTTPException)
 def _error(exc: HTTPException) -> tuple[str, int]:
     """A Chinese page for the refusals of these views (the description says what was wrong)."""
-    return render_template("customer_error.html", code=exc.code, message=exc.description), exc.code or 500
+    return error_page(exc, [("customers.index", "返回客户列表")])
 
 
 def _staff() -> bool:

@@ -23,6 +23,7 @@ from intake.lifecycle import customers as customer_lifecycle
 from intake.lifecycle import filing as lifecycle
 from review_ui import actions
 from review_ui.auth import READERS, role_required
+from review_ui.errors import error_page
 
 filing = Blueprint("filing", __name__, url_prefix="/customers/<customer_no>/documents")
 CUSTOMER_NO = re.compile(r"C\d{11}")
@@ -32,7 +33,7 @@ WHAT = {"pdf": "归档 PDF", "manifest": "清单"}
 @filing.errorhandler(HTTPException)
 def _error(exc: HTTPException) -> tuple[str, int]:
     """A Chinese page for the refusals of these views (the description says what was wrong)."""
-    return render_template("filing_error.html", code=exc.code, message=exc.description), exc.code or 500
+    return error_page(exc, [("customers.index", "返回客户列表"), ("ui.archive", "归档记录")])
 
 
 def _checked(customer_no: str) -> str:

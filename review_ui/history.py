@@ -38,6 +38,7 @@ from intake.lifecycle import changes as lifecycle
 from intake.lifecycle.customers import CustomerAccessError, CustomerNotFoundError
 from review_ui import actions
 from review_ui.auth import ADMIN, EVERYONE, READERS, role_required
+from review_ui.errors import error_page
 from review_ui.masking import LEVEL1_FIELDS, Masker
 from storage.models import Role
 
@@ -60,7 +61,7 @@ def _error(exc: HTTPException) -> tuple[str, int]:
     if isinstance(exc, RequestEntityTooLarge):
         limit = current_app.config.get("MAX_CONTENT_LENGTH") or 0
         message = f"上传的证明材料过大：一次最多 {limit // 2**20} MB"
-    return render_template("customer_error.html", code=exc.code, message=message), exc.code or 500
+    return error_page(exc, [("customers.index", "返回客户列表")], message)
 
 
 def _number(customer_no: str) -> str:

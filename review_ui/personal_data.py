@@ -18,6 +18,7 @@ from intake.lifecycle import maintenance
 from intake.lifecycle.maintenance import ErasureError
 from review_ui import actions
 from review_ui.auth import ADMIN, role_required
+from review_ui.errors import error_page
 from storage.repository import NotFoundError
 
 personal_data = Blueprint("personal_data", __name__)
@@ -26,7 +27,7 @@ DOSSIER_ID = re.compile(r"[0-9a-f]{32}")
 
 @personal_data.errorhandler(HTTPException)
 def _error(exc: HTTPException) -> tuple[str, int]:
-    return render_template("samples_error.html", code=exc.code, message=exc.description), exc.code or 500
+    return error_page(exc, [("samples.index", "返回抽查列表")])
 
 
 def _preview(dossier_id: str) -> dict[str, int]:

@@ -20,6 +20,7 @@ from intake.lifecycle.maintenance import SampleError
 from intake.vocabulary import SAMPLE_RESULTS, sample_result_name
 from review_ui import actions
 from review_ui.auth import AUDIT, role_required
+from review_ui.errors import error_page
 from storage.sampling import DEFAULT_RATE, Quarter
 
 samples = Blueprint("samples", __name__, url_prefix="/samples")
@@ -27,7 +28,7 @@ samples = Blueprint("samples", __name__, url_prefix="/samples")
 
 @samples.errorhandler(HTTPException)
 def _error(exc: HTTPException) -> tuple[str, int]:
-    return render_template("samples_error.html", code=exc.code, message=exc.description), exc.code or 500
+    return error_page(exc, [("samples.index", "返回抽查列表")])
 
 
 def _previous_quarter(today: date) -> str:
