@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import asdict
 from pathlib import Path
+from typing import Any
 
 from flask import Blueprint, abort, jsonify, request, send_file
 from flask_login import current_user
@@ -19,8 +20,9 @@ from intake.lifecycle.review import Decided, DecisionError
 from review_ui import actions, queries
 from review_ui.auth import ADMIN, DECIDERS, EVERYONE, READERS, role_required
 from review_ui.customers import comparison_json
+from review_ui.errors import chinese_reason
 from review_ui.masking import Masker
-from review_ui.views import _date, _int
+from review_ui.views import _date
 from storage import queries as stored
 from storage import repository as repo
 from storage.contract_json import dossier_json
@@ -32,17 +34,29 @@ OPENAPI = Path(__file__).resolve().parent / "static" / "openapi.json"
 
 @api.errorhandler(HTTPException)
 def _json_error(exc: HTTPException) -> tuple[Response, int]:
-    return jsonify(error=exc.name, detail=exc.description), exc.code or 500
+    """{"error": Chinese reason, "detail": the same}: scripts and the page scripts show `error` as it is."""
+    text = chinese_reason(exc)
+    return jsonify(error=text, detail=text), exc.code or 500
 
 
 @api.errorhandler(repo.NotFoundError)
 def _not_found(exc: repo.NotFoundError) -> tuple[Response, int]:
-    return jsonify(error="Not Found", detail=str(exc)), 404
+    return jsonify(error="找不到该记录", detail=str(exc)), 404
 
 
 @api.errorhandler(DecisionError)
 def _refused(exc: DecisionError) -> tuple[Response, int]:
-    return jsonify(error="Conflict", detail=str(exc)), 409
+    return jsonify(error=str(exc), detail=str(exc)), 409
+
+
+def _body() -> dict[str, Any]:
+    """The JSON object of a write request: absent is {}, anything else (not JSON, a list, a number) a 400."""
+    if not request.get_data(cache=True):
+        return {}
+    body = request.get_json(silent=True, force=True)
+    if not isinstance(body, dict):
+        abort(400, '请求内容应为 JSON 对象，例如 {"value": "…"}')
+    return body
 
 
 def _staff() -> bool:
@@ -59,7 +73,7 @@ def openapi() -> Response:
 def upload() -> tuple[Response, int]:
     files = [(f.filename or "upload", f.stream) for f in request.files.getlist("files") if f.filename]
     if not files:
-        abort(400, "no files")
+        abort(400, "请至少选择一个文件")
     dossier_id = actions.store_upload(
         files,
         reference=request.form.get("reference", "").strip(),
@@ -122,11 +136,17 @@ def fields(dossier_id: str) -> Response:
 @api.post("/fields/<int:field_id>/correction")
 @role_required(*DECIDERS)
 def correction(field_id: int) -> Response:
-    body = request.get_json(silent=True) or {}
-    if not isinstance(body.get("value"), str):
-        abort(400, "value (string) is required")
+    queries.record_id(field_id)
+    body = _body()
+    value = body.get("value")
+    if not isinstance(value, str) or len(value) > 2000:
+        abort(400, "缺少参数 value（文本，最多 2000 个字符）")
     corrected = lifecycle.correct_field(
-        actions.ctx(), field_id, body["value"], actor=current_user.name, reason=body.get("reason")
+        actions.ctx(),
+        field_id,
+        value,
+        actor=current_user.name,
+        reason=queries.text_arg(body.get("reason"), "reason"),
     )
     with actions.ctx().sessions() as s:
         data = stored.review_data(s, corrected.dossier_id)
@@ -139,15 +159,15 @@ def correction(field_id: int) -> Response:
 @api.post("/dossiers/<dossier_id>/decision")
 @role_required(*DECIDERS)
 def decision(dossier_id: str) -> Response:
-    body = request.get_json(silent=True) or {}
+    body = _body()
     out = lifecycle.decide(
         actions.ctx(),
         dossier_id,
-        str(body.get("decision", "")),
+        queries.text_arg(body.get("decision"), "decision", limit=40) or "",
         actor=current_user.name,
         today=actions.today(),
-        reason=body.get("reason"),
-        copies=int(body.get("copies") or 1),
+        reason=queries.text_arg(body.get("reason"), "reason"),
+        copies=queries.parse_int(body.get("copies"), 1, name="copies", high=queries.MAX_COPIES) or 1,
     )
     return jsonify(_decided_json(out))
 
@@ -164,10 +184,10 @@ def _decided_json(out: Decided) -> dict[str, str | None]:
 @api.post("/findings/<int:finding_id>/override")
 @role_required(*ADMIN)
 def override(finding_id: int) -> Response:
-    body = request.get_json(silent=True) or {}
-    dossier_id = lifecycle.override_finding(
-        actions.ctx(), finding_id, actor=current_user.name, reason=str(body.get("reason") or "")
-    )
+    queries.record_id(finding_id)
+    body = _body()
+    reason = queries.text_arg(body.get("reason"), "reason") or ""
+    dossier_id = lifecycle.override_finding(actions.ctx(), finding_id, actor=current_user.name, reason=reason)
     return jsonify({"dossier_id": dossier_id, "finding_id": finding_id, "status": "overridden"})
 
 
@@ -186,12 +206,12 @@ def queue() -> Response:
 @role_required(*EVERYONE)
 def dashboard() -> Response:
     with actions.ctx().sessions() as s:
-        return jsonify(queries.dashboard(s, actions.today(), _int(request.args.get("page"), 1) or 1))
+        return jsonify(queries.dashboard(s, actions.today(), queries.page_arg(request.args)))
 
 
 @api.get("/archive")
 @role_required(*EVERYONE)
 def archive() -> Response:
     with actions.ctx().sessions() as s:
-        listing = stored.archive_records(s, request.args.get("q", ""), _int(request.args.get("page"), 1) or 1)
+        listing = stored.archive_records(s, request.args.get("q", ""), queries.page_arg(request.args))
     return jsonify({"page": listing.page, "total": listing.total, "records": listing.rows})

@@ -36,7 +36,7 @@ from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from intake.lifecycle import changes as lifecycle
 from intake.lifecycle.customers import CustomerAccessError, CustomerNotFoundError
-from review_ui import actions
+from review_ui import actions, queries
 from review_ui.auth import ADMIN, EVERYONE, READERS, role_required
 from review_ui.errors import error_page
 from review_ui.masking import LEVEL1_FIELDS, Masker
@@ -44,7 +44,6 @@ from storage.models import Role
 
 history = Blueprint("history", __name__, url_prefix="/customers")
 CUSTOMER_NO = re.compile(r"C\d{11}")
-MAX_PAGE_DIGITS = 6
 MIMETYPES = {
     "jpeg": "image/jpeg",
     "png": "image/png",
@@ -84,10 +83,8 @@ def _masker(customer_no: str) -> Masker:
 
 
 def _page_arg() -> int:
-    raw = request.args.get("page", "1").strip() or "1"
-    if not raw.isdigit() or int(raw) < 1 or len(raw) > MAX_PAGE_DIGITS:
-        abort(400, f"参数 page 必须是正整数，收到的是“{raw[:40]}”")
-    return int(raw)
+    """The page number, through the review UI's one bounded parser (a Chinese 400 when bad)."""
+    return queries.page_arg(request.args)
 
 
 def _render(customer_no: str, page: int = 1, status: int = 200) -> Any:
@@ -167,6 +164,7 @@ def request_change(customer_no: str) -> Any:
 
 def _decide(customer_no: str, request_id: int, decision: str) -> Any:
     number = _number(customer_no)
+    queries.record_id(request_id)
     reason = request.form.get("reason", "")
     try:
         if decision == "approve":
@@ -203,6 +201,8 @@ def reject(customer_no: str, request_id: int) -> Any:
 @role_required(*READERS)  # staff never see scans: they show level-1 data in clear
 def evidence(customer_no: str, request_id: int, evidence_id: int) -> Response:
     number = _number(customer_no)
+    queries.record_id(request_id)
+    queries.record_id(evidence_id)
     try:
         found = lifecycle.evidence_file(
             actions.ctx(), number, request_id, evidence_id, role=current_user.role

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
+from flask import abort
 from sqlalchemy.orm import Session
 
 from intake.vocabulary import role_name
@@ -16,22 +17,69 @@ from storage import queries as q
 from storage.models import DossierStatus
 from storage.queries import AT_RISK_DAYS, IN_PROGRESS, PageOf, QueueFilter, ReviewData
 
+MAX_PAGE = 10_000  # no list has that many pages; a bigger number is a typo or a probe
+MAX_DAYS = 3650  # ten years either way: beyond that a deadline filter means nothing
+MAX_ID = 2**63 - 1  # SQLite's integer range: a larger id would overflow in the driver (a 500), not miss
+MAX_COPIES = 20
+
 
 def queue_filter(args: Mapping[str, str]) -> QueueFilter:
-    """From query-string arguments (the HTML queue and the JSON API take the same ones)."""
+    """From query-string arguments (the HTML queue and the JSON API take the same ones); bad ones: a 400."""
+    status = args.get("status", DossierStatus.AWAITING_REVIEW.value)
+    if status and status not in {s.value for s in DossierStatus}:
+        abort(400, f"参数 status 不是已知的档案状态：“{status[:40]}”")
     return QueueFilter(
-        status=args.get("status", DossierStatus.AWAITING_REVIEW.value),
-        reviewer=args.get("reviewer", ""),
-        days_left=parse_int(args.get("days_left")),
-        page=parse_int(args.get("page"), 1) or 1,
+        status=status,
+        reviewer=args.get("reviewer", "")[:200],
+        days_left=parse_int(args.get("days_left"), None, name="days_left", low=-MAX_DAYS, high=MAX_DAYS),
+        page=page_arg(args),
     )
 
 
-def parse_int(value: str | None, default: int | None = None) -> int | None:
-    try:
-        return int(value) if value not in (None, "") else default
-    except ValueError:
+def parse_int(
+    value: object, default: int | None = None, *, name: str = "参数", low: int = 1, high: int = MAX_PAGE
+) -> int | None:
+    """The one integer parser of the review UI: empty means `default`, anything else must be an integer in
+    [low, high] or the request is refused with a Chinese 400 — a silent fallback hid typos, and an unbounded
+    number reached SQLite as an overflow (a 500).
+    """
+    if value is None or value == "":
         return default
+    wanted = f"正整数（1 到 {high}）" if low == 1 else f"{low} 到 {high} 之间的整数"
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        abort(400, f"参数 {name} 必须是{wanted}")
+    raw = value.strip() if isinstance(value, str) else str(value)
+    if len(raw) > 12 or not raw.removeprefix("-").isdigit():
+        abort(400, f"参数 {name} 必须是{wanted}，收到的是“{raw[:20]}”")
+    number = int(raw)
+    if not low <= number <= high:
+        abort(400, f"参数 {name} 必须是{wanted}，收到的是 {number}")
+    return number
+
+
+def page_arg(args: Mapping[str, str], name: str = "page") -> int:
+    """A 1-based page number from the query string (1 when absent), at most MAX_PAGE."""
+    return parse_int(args.get(name), 1, name=name, low=1, high=MAX_PAGE) or 1
+
+
+def record_id(value: int) -> int:
+    """A database id from the URL: beyond SQLite's 64-bit range it cannot exist, so a 404, not an overflow."""
+    if not 0 < value <= MAX_ID:
+        abort(404, f"没有编号为 {str(value)[:24]} 的记录")
+    return value
+
+
+def text_arg(value: object, name: str, *, required: bool = False, limit: int = 2000) -> str | None:
+    """A free-text value from a JSON body or form: a string (or absent), never a list or an object."""
+    if value is None or value == "":
+        if required:
+            abort(400, f"缺少参数 {name}（文本）")
+        return None
+    if not isinstance(value, str):
+        abort(400, f"参数 {name} 应为文本")
+    if len(value) > limit:
+        abort(400, f"参数 {name} 过长：最多 {limit} 个字符")
+    return value
 
 
 def urgency(days: int | None) -> str:

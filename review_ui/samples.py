@@ -18,7 +18,7 @@ from werkzeug.wrappers import Response
 from intake.lifecycle import maintenance
 from intake.lifecycle.maintenance import SampleError
 from intake.vocabulary import SAMPLE_RESULTS, sample_result_name
-from review_ui import actions
+from review_ui import actions, queries
 from review_ui.auth import AUDIT, role_required
 from review_ui.errors import error_page
 from storage.sampling import DEFAULT_RATE, Quarter
@@ -88,6 +88,7 @@ def sample(quarter: str, error: str | None = None) -> Any:
 @samples.post("/<quarter>/items/<int:item_id>")
 @role_required(*AUDIT)
 def record(quarter: str, item_id: int) -> Response | tuple[Any, int]:
+    queries.record_id(item_id)
     result = request.form.get("result", "")
     note = request.form.get("note", "")
     try:

@@ -8,6 +8,7 @@ from typing import Any
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
+from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
 from intake.lifecycle import customers as customer_lifecycle
@@ -15,16 +16,23 @@ from intake.lifecycle import review as lifecycle
 from intake.lifecycle.review import DecisionError
 from review_ui import actions, auth, queries
 from review_ui.auth import ADMIN, AUDIT, DECIDERS, EVERYONE, READERS, role_required
+from review_ui.errors import chinese_reason, error_page
 from review_ui.masking import Masker
 from storage import queries as stored
 from storage import repository as repo
 from storage import users as user_store
-from storage.models import DossierStatus, Role
+from storage.models import Role
 
 ui = Blueprint("ui", __name__)
 
 
-_int = queries.parse_int
+_int = queries.parse_int  # the one bounded parser (a bad value is a Chinese 400)
+
+
+@ui.errorhandler(HTTPException)
+def _error(exc: HTTPException) -> tuple[str, int]:
+    """A Chinese page for every refusal of these views, with the reason; never Werkzeug's English page."""
+    return error_page(exc, [("ui.home", "返回首页")], chinese_reason(exc))
 
 
 def _date(value: str | None) -> date | None:
@@ -93,8 +101,6 @@ def progress(dossier_id: str) -> Any:
 @role_required(*READERS)
 def queue() -> Any:
     f = queries.queue_filter(request.args)
-    if f.status and f.status not in {s.value for s in DossierStatus}:
-        abort(400)
     with actions.ctx().sessions() as s:
         listing = queries.review_queue(s, f, actions.today())
         reviewers = user_store.reviewer_names(s)
@@ -105,7 +111,7 @@ def queue() -> Any:
 @role_required(*EVERYONE)
 def dashboard() -> Any:
     with actions.ctx().sessions() as s:
-        data = queries.dashboard(s, actions.today(), _int(request.args.get("page"), 1) or 1)
+        data = queries.dashboard(s, actions.today(), queries.page_arg(request.args))
     return render_template("dashboard.html", data=data)
 
 
@@ -134,6 +140,7 @@ def review(dossier_id: str) -> Any:
 @ui.route("/dossiers/<dossier_id>/pages/<int:page_id>/image")
 @role_required(*READERS)  # staff never see page images: they show level-1 data in clear
 def page_image(dossier_id: str, page_id: int) -> Response:
+    queries.record_id(page_id)
     path = lifecycle.page_image_file(actions.ctx(), dossier_id, page_id)
     if path is None:
         abort(404)
@@ -143,6 +150,7 @@ def page_image(dossier_id: str, page_id: int) -> Response:
 @ui.route("/fields/<int:field_id>/correct", methods=["POST"])
 @role_required(*DECIDERS)
 def correct(field_id: int) -> Response:
+    queries.record_id(field_id)
     try:
         corrected = lifecycle.correct_field(
             actions.ctx(),
@@ -173,7 +181,7 @@ def decide(dossier_id: str) -> Response:
             actor=current_user.name,
             today=actions.today(),
             reason=request.form.get("reason", "").strip() or None,
-            copies=_int(request.form.get("copies"), 1) or 1,
+            copies=_int(request.form.get("copies"), 1, name="copies", high=queries.MAX_COPIES) or 1,
         )
     except repo.NotFoundError:
         abort(404)
@@ -190,6 +198,7 @@ def decide(dossier_id: str) -> Response:
 @ui.route("/findings/<int:finding_id>/override", methods=["POST"])
 @role_required(*ADMIN)
 def override(finding_id: int) -> Response:
+    queries.record_id(finding_id)
     try:
         dossier_id = lifecycle.override_finding(
             actions.ctx(), finding_id, actor=current_user.name, reason=request.form.get("reason", "")
@@ -219,7 +228,7 @@ def assign(dossier_id: str) -> Response:
 def archive() -> Any:
     q = request.args.get("q", "").strip()
     with actions.ctx().sessions() as s:
-        listing = stored.archive_records(s, q, _int(request.args.get("page"), 1) or 1)
+        listing = stored.archive_records(s, q, queries.page_arg(request.args))
     return render_template("archive.html", listing=listing, q=q)
 
 
