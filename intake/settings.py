@@ -20,6 +20,9 @@ table lists every variable.
 - `DOSSIER_WORKER_MAX_MEMORY_KB`: a Celery worker process is replaced after using this much memory
   (default: never).
 - `DOSSIER_SECRET_KEY`: signs the review UI's sessions (default: a random key kept in `work/secret_key`).
+- `DOSSIER_SESSION_IDLE_MINUTES` / `DOSSIER_SESSION_MAX_HOURS`: a review UI session ends after this long
+  without a request / this long after sign-in, whatever the activity (default 30 / 12).
+- `DOSSIER_SECURE_COOKIES`: `1` when served over HTTPS (behind a TLS proxy): cookies get the `Secure` flag.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ from pathlib import Path
 
 DEFAULT_DATA_DIR = Path("data")
 DEFAULT_ENGINE = "rapidocr"
+TRUE_VALUES = frozenset({"1", "true", "yes", "on"})
 
 
 def default_workers() -> int:
@@ -50,6 +54,9 @@ class Settings:
     visibility_timeout: int = 3600
     worker_max_memory_kb: int | None = None
     secret_key: str | None = field(default=None, repr=False)
+    session_idle_minutes: float = 30.0
+    session_max_hours: float = 12.0
+    secure_cookies: bool = False
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] = os.environ) -> Settings:
@@ -66,6 +73,9 @@ class Settings:
             visibility_timeout=int(environ.get("DOSSIER_VISIBILITY_TIMEOUT") or 3600),
             worker_max_memory_kb=int(environ.get("DOSSIER_WORKER_MAX_MEMORY_KB") or 0) or None,
             secret_key=environ.get("DOSSIER_SECRET_KEY") or None,
+            session_idle_minutes=float(environ.get("DOSSIER_SESSION_IDLE_MINUTES") or 30.0),
+            session_max_hours=float(environ.get("DOSSIER_SESSION_MAX_HOURS") or 12.0),
+            secure_cookies=(environ.get("DOSSIER_SECURE_COOKIES") or "").strip().lower() in TRUE_VALUES,
         )
 
     @classmethod

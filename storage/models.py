@@ -312,15 +312,48 @@ class AuditEvent(Base):
     redacted_at: Mapped[datetime | None]  # personal values in before/after removed (data-subject request)
 
 
+def user_name_key(name: str) -> str:
+    """The form of a user name that must be unique: " Rev" and "rev" are the same person to a clerk."""
+    return name.strip().casefold()
+
+
+def _name_key_default(context: Any) -> str:
+    return user_name_key(str(context.get_current_parameters()["name"]))
+
+
 class User(Base):
+    """A review UI account.
+
+    `name_key` (the stripped, case-folded name) is unique, so "Admin" and "admin" cannot coexist.
+    `failed_logins`/`locked_until` throttle password guessing across processes and restarts;
+    `session_version` is copied into the session cookie at sign-in and bumped to revoke every session of the
+    user (sign-out, password change, deactivation, role change).
+    """
+
     __tablename__ = "users"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(100), unique=True)
+    name_key: Mapped[str] = mapped_column(String(100), unique=True, default=_name_key_default)
     password_hash: Mapped[str] = mapped_column(String(300))
     role: Mapped[Role] = mapped_column(_str_enum(Role))
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    failed_logins: Mapped[int] = mapped_column(default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    session_version: Mapped[int] = mapped_column(default=1)
+    last_login_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+
+class LoginThrottle(Base):
+    """Failed sign-ins per client address (key "addr:<ip>"), in the database so all processes agree."""
+
+    __tablename__ = "login_throttle"
+
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    failures: Mapped[int] = mapped_column(default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
 
 class CustomerStatus(StrEnum):

@@ -101,7 +101,7 @@ def main(argv: list[str] | None = None) -> int:
         from storage.models import Role
 
         with ctx.sessions.begin() as s:
-            add_user(s, "reviewer", "pw", Role.REVIEWER)
+            add_user(s, "reviewer", "bench-reviewer-pw", Role.REVIEWER)
         started = time.perf_counter()
         fill(ctx, args.dossiers, random.Random(1))
         seeded = seed_dossier(ctx, reference="BENCH", pickup=date(2026, 12, 10))
@@ -109,7 +109,7 @@ def main(argv: list[str] | None = None) -> int:
         app = create_app(ctx, start_reading=lambda *_: None, today=lambda: TODAY)
         client = app.test_client()
         token = csrf_of(client.get("/login").get_data(as_text=True))
-        client.post("/login", data={"name": "reviewer", "password": "pw", "csrf_token": token})
+        client.post("/login", data={"name": "reviewer", "password": "bench-reviewer-pw", "csrf_token": token})
         pages = {
             "queue": "/queue",
             "queue (filtered, page 5)": "/queue?status=awaiting_review&reviewer=reviewer&days_left=10&page=5",

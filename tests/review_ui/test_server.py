@@ -188,12 +188,12 @@ def test_approve_is_refused_with_open_blockers_then_archives(
         r = admin.post(
             f"/api/findings/{finding_id}/override",
             json={"reason": "纸质件已核"},
-            headers=_basic("administrator"),
+            headers={**_basic("administrator"), "X-CSRFToken": _token(admin)},  # a cookie: CSRF whatever else
         )
         assert r.status_code == 200
     out = admin.post(
         f"/api/dossiers/{seeded.dossier_id}/decision", json={"decision": "approve", "copies": 2},
-        headers=_basic("administrator"),
+        headers={**_basic("administrator"), "X-CSRFToken": _token(admin)},
     )  # fmt: skip
     assert out.status_code == 200, out.get_json()
     body = out.get_json()
