@@ -8,6 +8,7 @@ import base64
 import re
 from collections.abc import Callable, Iterator
 from itertools import product
+from pathlib import Path
 
 import pytest
 from flask import Flask
@@ -219,3 +220,53 @@ def test_archived_field_correction_is_refused_and_the_record_unchanged(
             e.action for e in s.scalars(select(AuditEvent).where(AuditEvent.dossier_id == seeded.dossier_id))
         ]
     assert "field.corrected" not in trail
+
+
+TEMPLATES = Path(__file__).resolve().parents[2] / "review_ui" / "templates"
+
+
+def test_pages_images_and_api_carry_a_strict_csp_and_are_not_cached(login: Login, seeded: Seeded) -> None:
+    client = login("reviewer")
+    for url in (
+        f"/dossiers/{seeded.dossier_id}",
+        f"/dossiers/{seeded.dossier_id}/pages/{seeded.page_ids[1]}/image",
+        f"/api/dossiers/{seeded.dossier_id}/fields",
+        "/queue",
+    ):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        csp = response.headers["Content-Security-Policy"]
+        for directive in (
+            "default-src 'self'",
+            "script-src 'self'",
+            "style-src 'self'",
+            "img-src 'self' data:",
+            "frame-ancestors 'none'",
+            "form-action 'self'",
+        ):
+            assert directive in csp, (url, directive)
+        assert "unsafe-inline" not in csp and "unsafe-eval" not in csp
+        assert response.headers["Referrer-Policy"] == "no-referrer"
+        assert {part.strip() for part in response.headers["Cache-Control"].split(",")} == {
+            "no-store",
+            "private",
+        }
+        assert (
+            "public" not in response.headers["Cache-Control"]
+            and "max-age" not in response.headers["Cache-Control"]
+        )
+    static = client.get("/static/app.js")
+    assert static.status_code == 200 and "no-store" not in (static.headers.get("Cache-Control") or "")
+    static.close()
+    assert "no-store" in client.get("/login").headers["Cache-Control"]
+
+
+def test_templates_have_no_inline_script_handler_or_style() -> None:
+    """What the CSP forbids must not be in the templates, or the UI would break silently in the browser."""
+    for template in TEMPLATES.glob("*.html"):
+        html = template.read_text(encoding="utf-8")
+        for tag in re.findall(r"<script\b[^>]*>", html):
+            assert "src=" in tag or 'type="application/json"' in tag, (template.name, tag)
+        assert not re.search(r"\son[a-z]+\s*=", html), template.name
+        assert not re.search(r"\sstyle\s*=|<style\b", html), template.name
+        assert "javascript:" not in html, template.name
