@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
-from flask import Flask, g, request
+from flask import Flask, abort, g, request
 from flask_babel import Babel
 from flask_login import current_user
 from flask_wtf.csrf import CSRFProtect, generate_csrf
@@ -55,13 +55,16 @@ def create_app(
     translations = compile_catalogs(ctx.settings.work_dir / "translations")
     app.config.update(
         SECRET_KEY=_secret_key(ctx),
-        WTF_CSRF_CHECK_DEFAULT=False,  # checked in _csrf below: basic-auth API calls are exempt
+        WTF_CSRF_CHECK_DEFAULT=False,  # checked in _csrf below: cookie-less basic-auth API calls are exempt
         WTF_CSRF_TIME_LIMIT=None,
         BABEL_DEFAULT_LOCALE="zh_CN",
         BABEL_TRANSLATION_DIRECTORIES=str(translations),
         MAX_CONTENT_LENGTH=ctx.limits.max_total_bytes,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=ctx.settings.secure_cookies,  # DOSSIER_SECURE_COOKIES: behind TLS
+        REMEMBER_COOKIE_SECURE=ctx.settings.secure_cookies,
+        REMEMBER_COOKIE_HTTPONLY=True,
     )
     app.config.update(config or {})
     app.extensions["dossier"] = {
@@ -71,14 +74,27 @@ def create_app(
     }
     Babel(app, locale_selector=lambda: "zh_CN")
     csrf.init_app(app)
-    auth.install(app, ctx.sessions)
+    auth.install(
+        app,
+        ctx.sessions,
+        idle=timedelta(minutes=ctx.settings.session_idle_minutes),
+        max_age=timedelta(hours=ctx.settings.session_max_hours),
+    )
 
     @app.before_request
     def _csrf() -> None:
         if request.method not in WRITE_METHODS:
             return
-        if request.path.startswith("/api/") and auth.basic_credentials() is not None:
-            return  # scripts with HTTP basic auth: no browser session to ride, so no CSRF token
+        if (
+            request.path.startswith("/api/")
+            and not auth.has_session_cookie(app)
+            and auth.basic_credentials() is not None
+        ):
+            # A script with HTTP basic auth and no cookie: no browser session to ride, so no CSRF token;
+            # with a cookie, the token is required whatever other headers say.
+            if current_user.is_authenticated and g.get("basic_auth"):
+                return
+            abort(401)
         csrf.protect()
 
     @app.context_processor

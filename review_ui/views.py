@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from werkzeug.exceptions import HTTPException
@@ -21,7 +21,7 @@ from review_ui.masking import Masker
 from storage import queries as stored
 from storage import repository as repo
 from storage import users as user_store
-from storage.models import Role
+from storage.models import Role, utcnow
 
 ui = Blueprint("ui", __name__)
 
@@ -46,18 +46,32 @@ def _date(value: str | None) -> date | None:
 def login() -> Any:
     error = None
     if request.method == "POST":
-        with actions.ctx().sessions() as s:
-            user = auth.authenticate(s, request.form.get("name", ""), request.form.get("password", ""))
+        user = None
+        with actions.ctx().sessions.begin() as s:
+            try:  # caught inside the transaction: a refusal's counted failure is committed
+                user = auth.authenticate(
+                    s,
+                    str(request.form.get("name", "")),
+                    str(request.form.get("password", "")),
+                    address=request.remote_addr,
+                )
+            except auth.SignInRefused as refused:
+                error = str(refused)
         if user is not None:
+            session.clear()  # a fresh session: nothing from before sign-in carries over
             login_user(user)
+            auth.start_session(user)
             return redirect(url_for("ui.home"))
-        error = _("Wrong name or password.")
     return render_template("login.html", error=error), 401 if error else 200
 
 
 @ui.route("/logout", methods=["POST"])
 def logout() -> Response:
+    """Sign out everywhere: the user's session version moves on, so a copied cookie stops working too."""
+    if current_user.is_authenticated:
+        auth.end_session(actions.ctx().sessions, current_user.user_id)
     logout_user()
+    session.clear()
     return redirect(url_for("ui.login"))
 
 
@@ -243,21 +257,70 @@ def audit(dossier_id: str) -> Any:
 @ui.route("/users", methods=["GET", "POST"])
 @role_required(*ADMIN)
 def users() -> Any:
+    """The accounts (role, active, locked, last sign-in) and a form to add one; a refusal is a Chinese 400."""
     c = actions.ctx()
     if request.method == "POST":
         try:
             with c.sessions.begin() as s:
                 auth.add_user(
                     s,
-                    request.form.get("name", ""),
-                    request.form.get("password", ""),
-                    Role(request.form.get("role", "")),
+                    str(request.form.get("name", "")),
+                    str(request.form.get("password", "")),
+                    _role(request.form.get("role")),
                     actor=current_user.name,
                 )
-            flash(_("User created."))
         except ValueError as exc:
-            flash(_("Not possible: %(why)s", why=str(exc)), "error")
+            return _users_page(str(exc)), 400
+        flash("用户已创建。")
         return redirect(url_for("ui.users"))
-    with c.sessions() as s:
+    return _users_page(None)
+
+
+USER_ACTIONS = frozenset({"unlock", "deactivate", "activate", "password", "role"})
+
+
+@ui.route("/users/<int:user_id>/<action>", methods=["POST"])
+@role_required(*ADMIN)
+def manage_user(user_id: int, action: str) -> Any:
+    """An administrator's change to an account, audited; the user's open sessions end where it matters."""
+    if action not in USER_ACTIONS:
+        abort(404)
+    c = actions.ctx()
+    try:
+        with c.sessions.begin() as s:
+            target = user_store.by_id(s, user_id) if 0 < user_id < 2**63 else None
+            if target is None:
+                abort(404)
+            name, actor = target.name, current_user.name
+            if action == "unlock":
+                auth.unlock(s, name, actor=actor)
+            elif action in ("deactivate", "activate"):
+                auth.set_active(s, name, active=action == "activate", actor=actor)
+            elif action == "password":
+                auth.reset_password(s, name, str(request.form.get("password", "")), actor=actor)
+            else:
+                auth.set_role(s, name, _role(request.form.get("role")), actor=actor)
+    except ValueError as exc:
+        return _users_page(str(exc)), 400
+    flash(f"用户“{name}”已更新。")
+    return redirect(url_for("ui.users"))
+
+
+def _role(value: Any) -> Role:
+    try:
+        return Role(str(value or ""))
+    except ValueError:
+        raise ValueError("请选择有效的角色。") from None
+
+
+def _users_page(error: str | None) -> str:
+    with actions.ctx().sessions() as s:
         rows = user_store.everyone(s)
-    return render_template("users.html", users=rows, roles=list(Role))
+        return render_template(
+            "users.html",
+            users=rows,
+            roles=list(Role),
+            error=error,
+            now=utcnow(),
+            is_locked=user_store.is_locked,
+        )
