@@ -23,6 +23,9 @@ table lists every variable.
 - `DOSSIER_SESSION_IDLE_MINUTES` / `DOSSIER_SESSION_MAX_HOURS`: a review UI session ends after this long
   without a request / this long after sign-in, whatever the activity (default 30 / 12).
 - `DOSSIER_SECURE_COOKIES`: `1` when served over HTTPS (behind a TLS proxy): cookies get the `Secure` flag.
+- `DOSSIER_TRUSTED_PROXIES`: how many reverse proxies stand in front of `dossier serve` (default 0); their
+  `X-Forwarded-For`/`-Proto` are then believed, so sign-in throttling counts the client's address, not the
+  proxy's (with 0, a proxy's clients would share one address and one lock).
 """
 
 from __future__ import annotations
@@ -57,6 +60,7 @@ class Settings:
     session_idle_minutes: float = 30.0
     session_max_hours: float = 12.0
     secure_cookies: bool = False
+    trusted_proxies: int = 0
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] = os.environ) -> Settings:
@@ -76,6 +80,7 @@ class Settings:
             session_idle_minutes=float(environ.get("DOSSIER_SESSION_IDLE_MINUTES") or 30.0),
             session_max_hours=float(environ.get("DOSSIER_SESSION_MAX_HOURS") or 12.0),
             secure_cookies=(environ.get("DOSSIER_SECURE_COOKIES") or "").strip().lower() in TRUE_VALUES,
+            trusted_proxies=max(0, int(environ.get("DOSSIER_TRUSTED_PROXIES") or 0)),
         )
 
     @classmethod

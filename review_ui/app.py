@@ -11,6 +11,7 @@ from flask import Flask, abort, g, request
 from flask_babel import Babel
 from flask_login import current_user
 from flask_wtf.csrf import CSRFProtect, generate_csrf
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from intake import vocabulary
 from intake.lifecycle.context import Context, open_context
@@ -52,6 +53,9 @@ def create_app(
     if ctx is None:
         ctx = open_context(Settings.from_env())
     app = Flask(__name__)
+    if ctx.settings.trusted_proxies:  # the client's address and scheme as the TLS proxy saw them
+        n = ctx.settings.trusted_proxies
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
     translations = compile_catalogs(ctx.settings.work_dir / "translations")
     app.config.update(
         SECRET_KEY=_secret_key(ctx),

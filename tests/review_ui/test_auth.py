@@ -314,3 +314,21 @@ def test_cli_manages_accounts(tmp_path: Any, monkeypatch: pytest.MonkeyPatch) ->
     assert _actions(ctx, "user:li")[1:] == [
         "user.unlocked", "user.role_changed", "user.password_reset", "user.deactivated", "user.activated",
     ]  # fmt: skip
+
+
+def test_behind_a_trusted_proxy_the_client_address_is_counted(ctx: Context) -> None:
+    from dataclasses import replace
+
+    from review_ui import create_app
+    from storage.models import LoginThrottle
+
+    proxied = create_app(replace(ctx, settings=replace(ctx.settings, trusted_proxies=1)))
+    client = proxied.test_client()
+    token = csrf_of(client.get("/login").get_data(as_text=True))
+    client.post(
+        "/login",
+        data={"name": "ghost", "password": "wrong-password", "csrf_token": token},
+        headers={"X-Forwarded-For": "203.0.113.7"},
+    )
+    with ctx.sessions() as s:
+        assert s.get(LoginThrottle, "addr:203.0.113.7") is not None
