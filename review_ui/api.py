@@ -17,7 +17,7 @@ from werkzeug.wrappers import Response
 from intake.lifecycle import customers as customer_lifecycle
 from intake.lifecycle import review as lifecycle
 from intake.lifecycle.review import Decided, DecisionError
-from review_ui import actions, queries
+from review_ui import access_log, actions, queries
 from review_ui.auth import ADMIN, DECIDERS, EVERYONE, READERS, role_required
 from review_ui.customers import comparison_json
 from review_ui.errors import chinese_reason
@@ -106,6 +106,7 @@ def dossier(dossier_id: str) -> Response:
         data = stored.review_data(s, dossier_id)
     assert data is not None
     comparison = customer_lifecycle.customer_comparison(actions.ctx(), dossier_id)
+    access_log.level1_viewed(f"dossier:{dossier_id}", dossier_id=dossier_id)
     out = Masker(queries.level1_values(data), active=_staff()).json(out)
     return jsonify({**out, "customer": comparison_json(comparison, staff=_staff())})  # an extra key
 
@@ -118,6 +119,7 @@ def fields(dossier_id: str) -> Response:
     if data is None:
         abort(404)
     masker = Masker(queries.level1_values(data), active=_staff())
+    access_log.level1_viewed(f"dossier:{dossier_id}", dossier_id=dossier_id)
     documents = [
         {
             "doc_type": doc.doc_type,

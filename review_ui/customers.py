@@ -20,7 +20,7 @@ from flask_login import current_user
 from werkzeug.exceptions import HTTPException
 
 from intake.lifecycle import customers as lifecycle
-from review_ui import actions, queries
+from review_ui import access_log, actions, queries
 from review_ui.auth import EVERYONE, role_required
 from review_ui.errors import error_page
 from review_ui.masking import LEVEL1_FIELDS, mask
@@ -69,6 +69,7 @@ def page(customer_no: str) -> Any:
     except lifecycle.CustomerAccessError:
         abort(403, f"客户 {customer_no} 已休眠（三年无归档或变更），只有档案管理员和审计员可以查看")
     values = [(name, _level1(name, value)) for name, value in data.values]
+    access_log.level1_viewed(f"customer:{customer_no}")  # unmasked for all but staff
     return render_template("customer.html", c=data.summary, values=values, dossiers=data.dossiers)
 
 

@@ -14,16 +14,19 @@ from werkzeug.wrappers import Response
 from intake.lifecycle import customers as customer_lifecycle
 from intake.lifecycle import review as lifecycle
 from intake.lifecycle.review import DecisionError
-from review_ui import actions, auth, queries
+from review_ui import access_log, actions, auth, queries
 from review_ui.auth import ADMIN, AUDIT, DECIDERS, EVERYONE, READERS, role_required
 from review_ui.errors import chinese_reason, error_page
 from review_ui.masking import Masker
 from storage import queries as stored
 from storage import repository as repo
 from storage import users as user_store
-from storage.models import Role, utcnow
+from storage.models import DossierStatus, Role, utcnow
 
 ui = Blueprint("ui", __name__)
+# A decided dossier is a record: the lifecycle refuses changes to approved/archived ones, and the page offers
+# none for those or for rejected ones; a later change to the customer's data is a change request (history).
+FROZEN_IN_UI = frozenset({DossierStatus.APPROVED, DossierStatus.ARCHIVED, DossierStatus.REJECTED})
 
 
 _int = queries.parse_int  # the one bounded parser (a bad value is a Chinese 400)
@@ -138,6 +141,8 @@ def review(dossier_id: str) -> Any:
             abort(404)
         reviewers = user_store.reviewer_names(s)
     masker = Masker(queries.level1_values(data), active=current_user.role == Role.STAFF)
+    frozen = data.dossier.status in FROZEN_IN_UI  # approved/archived/rejected: no ✓/✎, no override
+    access_log.level1_viewed(f"dossier:{dossier_id}", dossier_id=dossier_id)
     return render_template(
         "review.html",
         d=data.dossier,
@@ -145,8 +150,9 @@ def review(dossier_id: str) -> Any:
         customer=customer_lifecycle.customer_comparison(actions.ctx(), dossier_id),  # 与已归档信息的差异
         m=masker,
         reviewers=reviewers,
-        can_edit=current_user.role in DECIDERS,
-        can_override=current_user.role in ADMIN,
+        frozen=frozen,
+        can_edit=current_user.role in DECIDERS and not frozen,
+        can_override=current_user.role in ADMIN and not frozen,
         show_images=current_user.role != Role.STAFF,
     )
 
@@ -158,6 +164,7 @@ def page_image(dossier_id: str, page_id: int) -> Response:
     path = lifecycle.page_image_file(actions.ctx(), dossier_id, page_id)
     if path is None:
         abort(404)
+    access_log.level1_viewed(f"page:{page_id}", dossier_id=dossier_id)  # the image shows values in clear
     return send_file(path, mimetype="image/jpeg", max_age=0)  # level-1 data in clear: no-store (headers.py)
 
 

@@ -71,6 +71,27 @@ def audit_trail(s: Session, dossier_id: str) -> list[AuditEvent]:
     return list(s.scalars(query))
 
 
+def audit_once(
+    s: Session, actor: str, action: str, *, entity: str, since: datetime, dossier_id: str | None = None
+) -> bool:
+    """Append an event unless the same actor already has one for the same action and entity since `since`.
+
+    For access logging (issue 12): a clerk paging through one dossier's images would otherwise write an
+    event per request and bury the trail's changes; one per user, object and few minutes still says who
+    saw what and when. Returns whether an event was written.
+    """
+    recent = s.scalar(
+        select(AuditEvent.id)
+        .where(AuditEvent.actor == actor, AuditEvent.action == action, AuditEvent.entity == entity)
+        .where(AuditEvent.at >= since)
+        .limit(1)
+    )
+    if recent is not None:
+        return False
+    audit(s, actor, action, dossier_id=dossier_id, entity=entity)
+    return True
+
+
 # ------------------------------------------------------------------------------------------------- dossiers
 
 

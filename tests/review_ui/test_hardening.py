@@ -270,3 +270,67 @@ def test_templates_have_no_inline_script_handler_or_style() -> None:
         assert not re.search(r"\son[a-z]+\s*=", html), template.name
         assert not re.search(r"\sstyle\s*=|<style\b", html), template.name
         assert "javascript:" not in html, template.name
+
+
+def test_an_archived_dossiers_page_offers_no_edits_and_points_to_a_change_request(
+    app: Flask, login: Login, ctx: Context, seeded: Seeded
+) -> None:
+    review_url = f"/dossiers/{seeded.dossier_id}"
+    before = login("administrator").get(review_url).get_data(as_text=True)
+    assert 'class="edit-btn"' in before and "/override" in before  # editable while awaiting review
+    _archive(app.test_client(), ctx, seeded)
+    for role in ("administrator", "reviewer"):
+        html = login(role).get(review_url).get_data(as_text=True)
+        assert 'class="accept-btn"' not in html and 'class="edit-btn"' not in html, role
+        assert "/override" not in html and "/correct" not in html, role
+        assert 'id="frozen-notice"' in html and "已冻结" in html
+        assert 'href="/customers/C20261120001/history"' in html and "变更申请" in html
+
+
+def _views(ctx: Context) -> list[AuditEvent]:
+    with ctx.sessions() as s:
+        return list(
+            s.scalars(select(AuditEvent).where(AuditEvent.action == "level1.viewed").order_by(AuditEvent.id))
+        )
+
+
+def test_views_of_unmasked_level1_data_are_logged_once_per_user_and_object(
+    login: Login, ctx: Context, seeded: Seeded
+) -> None:
+    reviewer = login("reviewer")
+    d = seeded.dossier_id
+    for _ in range(3):  # repeated views within the window: one entry each
+        assert reviewer.get(f"/dossiers/{d}").status_code == 200
+        assert reviewer.get(f"/dossiers/{d}/pages/{seeded.page_ids[1]}/image").status_code == 200
+        assert reviewer.get(f"/api/dossiers/{d}/fields").status_code == 200
+        assert reviewer.get(f"/api/dossiers/{d}").status_code == 200
+    auditor = login("auditor")
+    assert auditor.get(f"/api/dossiers/{d}/fields").status_code == 200
+    staff = login("staff")  # masked: nothing unmasked to log
+    assert (
+        staff.get(f"/dossiers/{d}").status_code == 200 and staff.get(f"/api/dossiers/{d}").status_code == 200
+    )
+    events = _views(ctx)
+    seen = sorted((e.actor, e.entity) for e in events)
+    assert seen == sorted(
+        [
+            ("reviewer", f"dossier:{d}"),
+            ("reviewer", f"page:{seeded.page_ids[1]}"),
+            ("auditor", f"dossier:{d}"),
+        ]
+    )
+    for event in events:  # who, what, when, and never the values themselves
+        assert event.at is not None and event.dossier_id == d
+        assert event.before is None and event.after is None
+        assert FORM_ACCOUNT not in repr((event.entity, event.reason))
+
+
+def test_viewing_a_customer_page_unmasked_is_logged(
+    app: Flask, login: Login, ctx: Context, seeded: Seeded
+) -> None:
+    _archive(app.test_client(), ctx, seeded)
+    before = len(_views(ctx))
+    assert login("staff").get("/customers/C20261120001").status_code == 200
+    assert len(_views(ctx)) == before  # staff see it masked
+    assert login("auditor").get("/customers/C20261120001").status_code == 200
+    assert [(e.actor, e.entity) for e in _views(ctx)[before:]] == [("auditor", "customer:C20261120001")]
