@@ -1,0 +1,141 @@
+"""Issue 12 (S2) from outside: a real `dossier serve` over HTTP answers bad parameters with a Chinese 400
+(never a 500), sends the CSP / Referrer-Policy / no-store headers and refuses to correct an archived field.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import re
+import socket
+import subprocess
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from storage.models import Field, FindingRow
+from tests.review_ui.conftest import FORM_ACCOUNT, make_context, seed_dossier
+from tests.review_ui.test_auth_outside import DOSSIER, PASSWORD, Browser, _dossier, _free_port
+
+ADMIN = {"Authorization": "Basic " + base64.b64encode(f"admin:{PASSWORD}".encode()).decode()}
+REVIEWER = {"Authorization": "Basic " + base64.b64encode(f"rev:{PASSWORD}".encode()).decode()}
+JSON = {"Content-Type": "application/json"}
+CHINESE = re.compile(r"[\u4e00-\u9fff]")
+
+
+@dataclass(frozen=True)
+class Served:
+    port: int
+    data: Path
+    dossier_id: str
+    field_id: int
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    """A server over a data directory holding one seeded dossier (read without OCR, as in conftest.py)."""
+    data = tmp_path_factory.mktemp("served-s2")
+    env = {**os.environ, "DOSSIER_DATA_DIR": str(data)}
+    env.pop("DOSSIER_DATABASE_URL", None)
+    for name, role in [("admin", "administrator"), ("rev", "reviewer")]:
+        made = _dossier(env, "user", "add", name, "--role", role, stdin=PASSWORD + "\n")
+        assert made.returncode == 0, made.stderr
+    seeded = seed_dossier(make_context(data))
+    port = _free_port()
+    process = subprocess.Popen(
+        [DOSSIER, "serve", "--port", str(port)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                assert process.poll() is None, process.stderr.read() if process.stderr else ""
+                time.sleep(0.2)
+        yield Served(port, data, seeded.dossier_id, seeded.field_ids["application_form.bank_account"])
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/queue?status=bogus",
+        "/api/queue?page=99999999999999999999",
+        "/api/dashboard?page=99999999999999999999",
+        "/api/archive?page=abc",
+    ],
+)
+def test_the_issues_bad_parameters_are_a_chinese_400_over_http(served: Served, path: str) -> None:
+    status, _, text = Browser(served.port).request("GET", path, headers=ADMIN)
+    assert status == 400 and CHINESE.search(json.loads(text)["error"]), (path, status, text[:200])
+
+
+def test_pages_over_http_are_a_chinese_400_and_carry_the_security_headers(served: Served) -> None:
+    browser = Browser(served.port)
+    assert browser.sign_in("admin", PASSWORD)[0] == 302
+    for path in ("/queue?days_left=99999999999", "/dashboard?page=99999999999999999999", "/archive?page=-1"):
+        status, _, text = browser.request("GET", path)
+        assert status == 400 and "参数" in text, (path, status)
+    status, headers, _ = browser.request("GET", f"/dossiers/{served.dossier_id}")
+    assert status == 200
+    assert "script-src 'self'" in headers["content-security-policy"]
+    assert "frame-ancestors 'none'" in headers["content-security-policy"]
+    assert headers["referrer-policy"] == "no-referrer" and "no-store" in headers["cache-control"]
+    decisions = [
+        {"decision": "approve", "copies": "abc"},
+        {"decision": "reject", "reason": ["x"]},
+        {"decision": "reject", "reason": {"x": 1}},
+    ]
+    for body in decisions:
+        status, _, text = Browser(served.port).request(
+            "POST", f"/api/dossiers/{served.dossier_id}/decision", json.dumps(body), {**REVIEWER, **JSON}
+        )
+        assert status == 400, (body, status, text[:200])
+    for path in (f"/api/fields/{'9' * 30}/correction", "/api/fields/999999/correction"):
+        status, _, _ = Browser(served.port).request(
+            "POST", path, json.dumps({"value": "x"}), {**REVIEWER, **JSON}
+        )
+        assert status == 404, path
+
+
+def test_a_correction_of_an_archived_field_is_refused_over_http(served: Served) -> None:
+    context = make_context(served.data)
+    with context.sessions() as s:
+        blockers = list(s.scalars(select(FindingRow.id).where(FindingRow.severity == "blocker")))
+    for finding_id in blockers:
+        status, _, text = Browser(served.port).request(
+            "POST",
+            f"/api/findings/{finding_id}/override",
+            json.dumps({"reason": "纸质件已核"}),
+            {**ADMIN, **JSON},
+        )
+        assert status == 200, text[:200]
+    status, _, text = Browser(served.port).request(
+        "POST",
+        f"/api/dossiers/{served.dossier_id}/decision",
+        json.dumps({"decision": "approve"}),
+        {**ADMIN, **JSON},
+    )
+    assert status == 200, text[:200]
+    status, _, text = Browser(served.port).request(
+        "POST",
+        f"/api/fields/{served.field_id}/correction",
+        json.dumps({"value": "6222000000000000000"}),
+        {**REVIEWER, **JSON},
+    )
+    assert status == 409 and CHINESE.search(json.loads(text)["error"])
+    with context.sessions() as s:
+        assert s.get_one(Field, served.field_id).value == FORM_ACCOUNT
+    page = Browser(served.port)
+    assert page.sign_in("rev", PASSWORD)[0] == 302
+    html = page.request("GET", f"/dossiers/{served.dossier_id}")[2]
+    assert 'id="frozen-notice"' in html and 'class="edit-btn"' not in html
