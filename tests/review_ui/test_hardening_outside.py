@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from review_ui import create_app
 from storage.models import Field, FindingRow
 from tests.review_ui.conftest import FORM_ACCOUNT, make_context, seed_dossier
 from tests.review_ui.test_auth_outside import DOSSIER, PASSWORD, Browser, _dossier, _free_port
@@ -139,3 +140,35 @@ def test_a_correction_of_an_archived_field_is_refused_over_http(served: Served) 
     assert page.sign_in("rev", PASSWORD)[0] == 302
     html = page.request("GET", f"/dossiers/{served.dossier_id}")[2]
     assert 'id="frozen-notice"' in html and 'class="edit-btn"' not in html
+
+
+def test_a_fuzz_pass_over_every_route_over_http_returns_no_500(served: Served) -> None:
+    """Every route of the app's URL map, as an administrator (cookie + CSRF token for pages, Basic for the
+    API), with a huge number, an unknown id and a hostile string in each variable and query argument."""
+    rules = list(create_app(make_context(served.data)).url_map.iter_rules())  # only read: the server answers
+    browser = Browser(served.port)
+    assert browser.sign_in("admin", PASSWORD)[0] == 302
+    token = re.search(r'name="csrf-token" content="([^"]+)"', browser.request("GET", "/archive")[2])
+    assert token
+    failures, sent = [], 0
+    for rule in rules:
+        if rule.endpoint in ("static", "ui.login", "ui.logout"):
+            continue
+        for filler in ("9" * 25, "0", "%3Cscript%3E%27%22"):
+            url = re.sub(r"<(?:[a-z]+:)?[a-z_]+>", filler, rule.rule)
+            if "<" in url:
+                continue
+            query = f"?page={filler}&days_left={filler}&status={filler}&q={filler}"
+            api = url.startswith("/api/")
+            for method in sorted((rule.methods or set()) & {"GET", "POST"}):
+                client = Browser(served.port) if api else browser
+                headers = dict(ADMIN) if api else {"X-CSRFToken": token.group(1)}
+                if method == "GET":
+                    status = client.request("GET", url + query, headers=headers)[0]
+                else:
+                    body = json.dumps({"value": [filler], "reason": {"x": filler}, "copies": filler})
+                    status = client.request("POST", url, body, {**headers, **JSON})[0]
+                sent += 1
+                if status >= 500:
+                    failures.append((method, url, status))
+    assert sent > 100 and not failures, failures
