@@ -49,21 +49,8 @@ class NotFoundError(LookupError):
 # ---------------------------------------------------------------------------------------------------- audit
 
 
-def audit(
-    s: Session,
-    actor: str,
-    action: str,
-    *,
-    dossier_id: str | None = None,
-    entity: str = "",
-    before: Mapping[str, Any] | None = None,
-    after: Mapping[str, Any] | None = None,
-    reason: str | None = None,
-) -> None:
-    """Append to the tamper-evident audit trail (chained at commit, see storage.audit_chain)."""
-    audit_chain.append(
-        s, actor, action, dossier_id=dossier_id, entity=entity, before=before, after=after, reason=reason
-    )
+audit = audit_chain.append
+"""Append to the tamper-evident audit trail (chained at commit, see storage.audit_chain)."""
 
 
 def audit_trail(s: Session, dossier_id: str) -> list[AuditEvent]:

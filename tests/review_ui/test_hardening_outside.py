@@ -6,11 +6,7 @@ from __future__ import annotations
 
 import base64
 import json
-import os
 import re
-import socket
-import subprocess
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,7 +17,7 @@ from sqlalchemy import select
 from review_ui import create_app
 from storage.models import Field, FindingRow
 from tests.review_ui.conftest import FORM_ACCOUNT, make_context, seed_dossier
-from tests.review_ui.test_auth_outside import DOSSIER, PASSWORD, Browser, _dossier, _free_port
+from tests.review_ui.outside import PASSWORD, Browser, serving
 
 ADMIN = {"Authorization": "Basic " + base64.b64encode(f"admin:{PASSWORD}".encode()).decode()}
 REVIEWER = {"Authorization": "Basic " + base64.b64encode(f"rev:{PASSWORD}".encode()).decode()}
@@ -41,29 +37,9 @@ class Served:
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     """A server over a data directory holding one seeded dossier (read without OCR, as in conftest.py)."""
     data = tmp_path_factory.mktemp("served-s2")
-    env = {**os.environ, "DOSSIER_DATA_DIR": str(data)}
-    env.pop("DOSSIER_DATABASE_URL", None)
-    for name, role in [("admin", "administrator"), ("rev", "reviewer")]:
-        made = _dossier(env, "user", "add", name, "--role", role, stdin=PASSWORD + "\n")
-        assert made.returncode == 0, made.stderr
     seeded = seed_dossier(make_context(data))
-    port = _free_port()
-    process = subprocess.Popen(
-        [DOSSIER, "serve", "--port", str(port)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                assert process.poll() is None, process.stderr.read() if process.stderr else ""
-                time.sleep(0.2)
+    with serving(data) as (port, _):
         yield Served(port, data, seeded.dossier_id, seeded.field_ids["application_form.bank_account"])
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
 
 
 @pytest.mark.parametrize(
