@@ -10,7 +10,7 @@ from functools import cache
 
 from ocr.engines.base import OcrEngine, OcrEngineError
 
-ENGINES = ("rapidocr", "tesseract")
+ENGINES = ("rapidocr", "tesseract", "known-lines")  # known-lines: test-only, see its module
 DEFAULT_ENGINE = "rapidocr"
 
 
@@ -26,6 +26,10 @@ def get_engine(name: str = DEFAULT_ENGINE) -> OcrEngine:
         from ocr.engines.tesseract import TesseractEngine
 
         return TesseractEngine()
+    if name == "known-lines":
+        from ocr.engines.known_lines import KnownLinesEngine
+
+        return KnownLinesEngine()
     raise OcrEngineError(f"unknown OCR engine {name!r}; choose one of {', '.join(ENGINES)}")
 
 
