@@ -16,6 +16,7 @@ from types import MappingProxyType
 __all__ = [
     "DOC_TYPES",
     "FIELDS",
+    "INTAKE_SOURCES",
     "ROLES",
     "RULES",
     "SAMPLE_RESULTS",
@@ -25,6 +26,7 @@ __all__ = [
     "TEXT_SOURCES",
     "doc_name",
     "field_name",
+    "intake_source_name",
     "role_name",
     "rule_name",
     "sample_result_name",
@@ -148,6 +150,10 @@ SEVERITIES: Mapping[str, str] = MappingProxyType({"blocker": "阻断", "warning"
 
 TEXT_SOURCES: Mapping[str, str] = MappingProxyType({"text_layer": "文本层", "ocr": "文字识别"})
 
+INTAKE_SOURCES: Mapping[str, str] = MappingProxyType(  # storage.models.IntakeSource: how a dossier came in
+    {"web": "网页上传", "cli": "命令行", "folder": "监控文件夹"}
+)
+
 SEAL_KINDS: Mapping[str, str] = MappingProxyType(
     {  # ocr.types.SealKind
         "company": "公章",
@@ -193,6 +199,10 @@ def severity_name(code: object) -> str:
 
 def source_name(code: object) -> str:
     return _name(TEXT_SOURCES, code)
+
+
+def intake_source_name(code: object) -> str:
+    return _name(INTAKE_SOURCES, code)
 
 
 def seal_name(code: object) -> str:

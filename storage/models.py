@@ -101,6 +101,14 @@ class DossierStatus(StrEnum):
     FAILED = "failed"
 
 
+class IntakeSource(StrEnum):
+    """The way a dossier came in; Chinese names in intake.vocabulary.INTAKE_SOURCES."""
+
+    WEB = "web"
+    CLI = "cli"
+    FOLDER = "folder"
+
+
 class PageStatus(StrEnum):
     PENDING = "pending"
     READING = "reading"
@@ -160,6 +168,14 @@ class Dossier(Base):
     low_confidence: Mapped[int] = mapped_column(default=0)
     assigned_reviewer: Mapped[str | None] = mapped_column(String(100))
     notice_due_at: Mapped[datetime | None]  # the 24-hour missing-information notice is due by then
+    # The customer as the record reads it (客户名称, 税务登记号), kept here for the lists and their search
+    # (migration 0009); written with the record by storage.repository.save_outcome. Not level-1 data.
+    customer_name: Mapped[str | None] = mapped_column(String(200))
+    customer_tax_id: Mapped[str | None] = mapped_column(String(32))
+    complete_first: Mapped[bool | None]  # complete at its first check (end of reading); None: not yet checked
+    intake_source: Mapped[str | None] = mapped_column(String(16))  # IntakeSource; NULL before 0008
+    intake_name: Mapped[str | None] = mapped_column(String(500))  # a watched folder's item ("扫描/张三")
+    intake_key: Mapped[str | None] = mapped_column(String(64), unique=True)  # a folder item's identity
 
     files: Mapped[list[StoredFile]] = relationship(
         back_populates="dossier", order_by="StoredFile.position", cascade="all, delete-orphan"

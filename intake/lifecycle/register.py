@@ -14,7 +14,7 @@ from typing import BinaryIO
 from intake.files import IngestResult, ingest, ingest_uploads
 from intake.lifecycle.context import Context
 from storage import repository as repo
-from storage.models import DossierStatus
+from storage.models import DossierStatus, IntakeSource
 
 
 def register_dossier(
@@ -25,12 +25,20 @@ def register_dossier(
     pickup_date: date | None = None,
     reference: str | None = None,
     actor: str = "system",
+    source: IntakeSource = IntakeSource.CLI,
+    intake_name: str | None = None,
+    intake_key: str | None = None,
 ) -> str:
-    """Record an ingested dossier with its files, refusals and pending pages; returns the dossier id."""
+    """Record an ingested dossier with its files, refusals and pending pages; returns the dossier id.
+
+    `source` says how it came in (shown in the queue); `intake_key` is a watched folder item's identity,
+    unique, so a restarted watcher finds the dossier it registered (intake.lifecycle.watching).
+    """
     with ctx.sessions.begin() as s:
         dossier = repo.create_dossier(
             s, reference=reference or None, pickup_date=pickup_date, as_of=as_of, actor=actor
         )
+        dossier.intake_source, dossier.intake_name, dossier.intake_key = source, intake_name, intake_key
         for f in result.files:
             repo.add_file(
                 s, dossier.id, name=f.name, sha256=f.sha256, kind=f.kind, size=f.size,
@@ -70,5 +78,6 @@ def register_uploads(
     """Uploaded streams (the web UI and API): the client's names are display names only."""
     result = ingest_uploads(uploads, ctx.store, ctx.limits)
     return register_dossier(
-        ctx, result, as_of=as_of, pickup_date=pickup_date, reference=reference, actor=actor
-    )
+        ctx, result, as_of=as_of, pickup_date=pickup_date, reference=reference, actor=actor,
+        source=IntakeSource.WEB,
+    )  # fmt: skip
