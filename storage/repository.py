@@ -358,6 +358,9 @@ def save_outcome(
     findings = list(findings)
     _save_findings(s, dossier_id, findings)
     dossier.complete = completeness.complete
+    if dossier.complete_first is None:  # the first check: what the dashboard's first-submission share counts
+        dossier.complete_first = completeness.complete
+    dossier.customer_name, dossier.customer_tax_id = _customer_of(record)
     dossier.missing = list(completeness.missing)
     dossier.deadline = deadline
     dossier.notice_due_at = notice
@@ -365,6 +368,15 @@ def save_outcome(
     dossier.low_confidence = count_low_confidence(s, dossier_id)
     s.flush()
     search_index.index_dossier(s, dossier_id)
+
+
+def _customer_of(record: Mapping[str, SourcedField]) -> tuple[str | None, str | None]:
+    """客户名称 and 税务登记号 as the lists show them (clipped to their columns; empty means unread)."""
+    name, tax_id = record.get("customer_name"), record.get("tax_id")
+    return (
+        (name.value.strip()[:200] or None) if name and name.value else None,
+        (tax_id.value.strip()[:32] or None) if tax_id and tax_id.value else None,
+    )
 
 
 def _save_record(s: Session, dossier_id: str, record: Mapping[str, SourcedField]) -> None:
