@@ -1,0 +1,324 @@
+"""The coordination ceiling: how many pages a second the database, the broker and the finish step can feed.
+
+    python -m tests.bench.coordination [--workers 1,2,4,8,16] [--pages 2000] [--dossiers 250] [--per-worker 1]
+
+The real pipeline (ingest, store, claim, classify, fields, seals, save, finish with the checks), real Celery
+workers (`dossier worker`'s app) on the real Redis (127.0.0.1:6379, a random empty database) and the real
+PostgreSQL (127.0.0.1:5432, a fresh schema per run, dropped after), with the test-only `known-lines` engine: a
+page's OCR costs nothing, so what is left is the coordination. For each N (worker processes; N/per-worker
+Celery workers of `--per-worker` pool processes each, concurrency above the cores is fine):
+
+1. start the workers and wait until every one is ready;
+2. store every dossier (`register_paths`, as an upload does; counted apart), nothing queued yet;
+3. queue them all at once (`enqueue_dossier`: this is "submit") and wait until every dossier is review-ready.
+
+It prints pages/s (all pages / first submit → last review-ready), the database statements and round trips per
+page in the workers (SQLAlchemy engine events in every worker process: statements executed, plus transaction
+begins, commits/rollbacks and connection checkouts — pool_pre_ping — each a round trip of their own), the
+statements per page of storing the uploads, and the p50/p95 of submit → review-ready per dossier (from the
+audit trail's `dossier.awaiting_review` time). All dossiers are submitted at once, so latency is mostly
+queueing: p95 ≈ the time to drain the whole batch.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from collections import Counter
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[2]
+PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+REDIS = ("127.0.0.1", 6379)
+COUNTS_ENV = "BENCH_STATEMENT_COUNTS"  # the bench's own switch, read by its worker wrapper only
+
+
+# ------------------------------------------------------------------------------------ counting statements
+
+
+class StatementCounter:
+    """Statements, transactions and checkouts of every engine in this process (and its forked children)."""
+
+    def __init__(self) -> None:
+        self.counts: Counter[str] = Counter()
+        self.pid = os.getpid()
+
+    def install(self) -> None:
+        from sqlalchemy import event
+        from sqlalchemy.engine import Engine
+        from sqlalchemy.pool import Pool
+
+        def statement(*_: Any, **__: Any) -> None:
+            self._own()
+            self.counts["statements"] += 1
+
+        def named(name: str) -> Any:
+            def count(*_: Any, **__: Any) -> None:
+                self._own()
+                self.counts[name] += 1
+
+            return count
+
+        event.listen(Engine, "before_cursor_execute", statement)
+        for name in ("begin", "commit", "rollback"):
+            event.listen(Engine, name, named(name))
+        event.listen(Pool, "checkout", named("checkouts"))
+
+    def _own(self) -> None:
+        if os.getpid() != self.pid:  # a forked pool child starts its own count
+            self.pid = os.getpid()
+            self.counts = Counter()
+
+    def write(self, folder: Path) -> None:
+        (folder / f"{os.getpid()}.json").write_text(json.dumps(dict(self.counts)))
+
+
+def round_trips(counts: Counter[str]) -> int:
+    return sum(counts[k] for k in ("statements", "begin", "commit", "rollback", "checkouts"))
+
+
+def worker_child(name: str, concurrency: int) -> None:
+    """A `dossier worker` whose processes count their statements into $BENCH_STATEMENT_COUNTS/<pid>.json."""
+    from celery.signals import task_postrun, worker_process_shutdown
+
+    from intake.lifecycle.context import open_context
+    from intake.settings import Settings
+    from workers.app import app_for
+
+    folder = Path(os.environ[COUNTS_ENV])
+    counter = StatementCounter()
+    counter.install()
+    last = [0.0]
+
+    @task_postrun.connect(weak=False)
+    def flush(**_: Any) -> None:
+        if time.monotonic() - last[0] > 0.5:
+            last[0] = time.monotonic()
+            counter.write(folder)
+
+    @worker_process_shutdown.connect(weak=False)
+    def final(**_: Any) -> None:
+        counter.write(folder)
+
+    settings = Settings.from_env()
+    open_context(settings)
+    app = app_for(settings)
+    argv = ["worker", "--queues", "ocr,light", "--loglevel", "INFO", "-n", f"{name}@%h"]
+    app.worker_main([*argv, "--concurrency", str(concurrency), "--without-gossip", "--without-mingle"])
+
+
+# ------------------------------------------------------------------------------------------------- pages
+
+
+def make_pages(folder: Path, dossiers: int, pages: int) -> list[list[Path]]:
+    """`pages` known-lines pages spread over `dossiers` folders (every page different: stored by content)."""
+    from tests.workers.pages import known_lines_pages
+
+    per, extra = divmod(pages, dossiers)
+    return [
+        known_lines_pages(folder / f"d{n:04d}", per + (1 if n < extra else 0), prefix=f"档{n}")
+        for n in range(dossiers)
+    ]
+
+
+# -------------------------------------------------------------------------------------------------- a run
+
+
+def _schema(pg_url: str) -> tuple[str, str]:
+    from sqlalchemy import text
+
+    from storage.db import make_engine, migrate
+
+    schema = f"bench_{uuid.uuid4().hex[:10]}"
+    admin = make_engine(pg_url)
+    with admin.begin() as conn:
+        conn.execute(text(f"CREATE SCHEMA {schema}"))
+    admin.dispose()
+    url = f"{pg_url}?options=-csearch_path%3D{schema}"
+    migrate(url)
+    return schema, url
+
+
+def _drop(pg_url: str, schema: str) -> None:
+    from sqlalchemy import text
+
+    from storage.db import make_engine
+
+    admin = make_engine(pg_url)
+    with admin.begin() as conn:
+        conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+    admin.dispose()
+
+
+def _start_workers(n: int, per: int, env: dict[str, str], logs: Path) -> list[subprocess.Popen[bytes]]:
+    procs = []
+    for i in range(max(1, -(-n // per))):
+        concurrency = min(per, n - i * per)
+        log = (logs / f"w{i}.log").open("ab")
+        command = [sys.executable, "-m", "tests.bench.coordination", "--worker-child", f"w{i}:{concurrency}"]
+        procs.append(
+            subprocess.Popen(
+                command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+            )
+        )
+    return procs
+
+
+def _wait_ready(procs: list[subprocess.Popen[bytes]], logs: Path, timeout: float = 300) -> None:
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        texts = [(logs / f"w{i}.log").read_text(errors="replace") for i in range(len(procs))]
+        if all(" ready." in t for t in texts):
+            return
+        if any(p.poll() is not None for p in procs):
+            raise SystemExit("a worker exited:\n" + "\n".join(t[-2000:] for t in texts))
+        time.sleep(0.2)
+    raise SystemExit("workers not ready in time")
+
+
+def _stop(procs: list[subprocess.Popen[bytes]]) -> None:
+    for p in procs:
+        if p.poll() is None:
+            os.killpg(p.pid, signal.SIGTERM)
+    for p in procs:
+        try:
+            p.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            os.killpg(p.pid, signal.SIGKILL)
+            p.wait()
+
+
+def _percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))]
+
+
+def run_one(
+    n: int, per: int, folders: list[list[Path]], pg_url: str, timeout: float, counter: StatementCounter
+) -> dict[str, float]:
+    import redis
+    from sqlalchemy import select
+
+    from intake.lifecycle.context import open_context
+    from intake.lifecycle.register import register_paths
+    from intake.settings import Settings
+    from storage.models import AuditEvent, Dossier, DossierStatus
+    from workers.submit import enqueue_dossier
+
+    schema, url = _schema(pg_url)
+    db_number = random.randint(1, 15)
+    broker = f"redis://{REDIS[0]}:{REDIS[1]}/{db_number}"
+    client = redis.Redis(host=REDIS[0], port=REDIS[1], db=db_number)
+    client.flushdb()
+    work = Path(tempfile.mkdtemp(prefix=f"coord{n}-"))
+    counts_dir = work / "counts"
+    counts_dir.mkdir()
+    env = {
+        **os.environ,
+        "DOSSIER_DATABASE_URL": url,
+        "DOSSIER_BROKER_URL": broker,
+        "DOSSIER_DATA_DIR": str(work / "data"),
+        "DOSSIER_OCR_ENGINE": "known-lines",
+        "PYTHONPATH": str(ROOT),
+        COUNTS_ENV: str(counts_dir),
+    }
+    settings = Settings.from_env(env)
+    ctx = open_context(settings)
+    procs = _start_workers(n, per, env, work)
+    try:
+        _wait_ready(procs, work)
+        before = Counter(counter.counts)
+        ids = [register_paths(ctx, paths, as_of=date(2026, 1, 5)) for paths in folders]
+        stored = Counter(counter.counts)
+        stored.subtract(before)
+        submitted: dict[str, float] = {}
+        started = time.time()
+        for dossier_id in ids:
+            submitted[dossier_id] = time.time()
+            enqueue_dossier(ctx, dossier_id)
+        waiting = select(Dossier.id).where(Dossier.status != DossierStatus.AWAITING_REVIEW).limit(1)
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            with ctx.sessions() as s:
+                if s.scalar(waiting) is None:
+                    break
+            time.sleep(0.05)
+        else:
+            raise SystemExit(f"N={n}: not every dossier review-ready after {timeout} s (logs in {work})")
+        with ctx.sessions() as s:
+            ready = dict(
+                s.execute(
+                    select(AuditEvent.dossier_id, AuditEvent.at).where(
+                        AuditEvent.action == "dossier.awaiting_review"
+                    )
+                ).all()
+            )
+    finally:
+        _stop(procs)
+    worker_counts: Counter[str] = Counter()
+    for f in counts_dir.glob("*.json"):
+        worker_counts.update(json.loads(f.read_text()))
+    pages = sum(len(p) for p in folders)
+    latencies = [ready[d].timestamp() - submitted[d] for d in ids]
+    last = max(ready[d].timestamp() for d in ids)
+    ctx.sessions.kw["bind"].dispose()
+    client.flushdb()
+    _drop(pg_url, schema)
+    return {
+        "n": n,
+        "pages": pages,
+        "pages_per_s": pages / (last - started),
+        "statements_per_page": worker_counts["statements"] / pages,
+        "round_trips_per_page": round_trips(worker_counts) / pages,
+        "commits_per_page": worker_counts["commit"] / pages,
+        "store_statements_per_page": stored["statements"] / pages,
+        "p50": _percentile(latencies, 0.5),
+        "p95": _percentile(latencies, 0.95),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--workers", default="1,2,4,8,16")
+    ap.add_argument("--pages", type=int, default=2000)
+    ap.add_argument("--dossiers", type=int, default=250)
+    ap.add_argument("--per-worker", type=int, default=1, help="pool processes per Celery worker")
+    ap.add_argument("--timeout", type=float, default=1800)
+    ap.add_argument("--pg-url", default=PG_URL)
+    ap.add_argument("--worker-child", help=argparse.SUPPRESS)
+    args = ap.parse_args(argv)
+    if args.worker_child:
+        name, concurrency = args.worker_child.split(":")
+        worker_child(name, int(concurrency))
+        return 0
+    counter = StatementCounter()
+    counter.install()
+    folders = make_pages(Path(tempfile.mkdtemp(prefix="coord-pages-")), args.dossiers, args.pages)
+    print(f"{args.pages} pages in {args.dossiers} dossiers, {os.cpu_count()} cores, engine known-lines")
+    print("N  pages/s  stmts/page  round-trips/page  commits/page  store stmts/page  p50 s  p95 s")
+    for n in (int(x) for x in args.workers.split(",")):
+        r = run_one(n, args.per_worker, folders, args.pg_url, args.timeout, counter)
+        print(
+            f"{n:<2} {r['pages_per_s']:8.1f}  {r['statements_per_page']:10.1f}"
+            f"  {r['round_trips_per_page']:16.1f}"
+            f"  {r['commits_per_page']:12.2f}  {r['store_statements_per_page']:16.1f}"
+            f"  {r['p50']:5.1f}  {r['p95']:5.1f}",
+            flush=True,
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    threading.current_thread().name = "bench"
+    sys.exit(main())
