@@ -1,6 +1,9 @@
 """Databases for the storage tests: every test runs on SQLite (a temp file) and on the real PostgreSQL server.
 
-PostgreSQL tests are marked `services` and skipped (with the reason) only when the server is unreachable.
+PostgreSQL tests are marked `services`; when the server is unreachable they are skipped with the reason,
+or fail with it under DOSSIER_REQUIRE_SERVICES=1 (`make test`, CI: tests/services_guard.py). The server is
+the one of DOSSIER_TEST_PG_URL (`make test` exports the password role scripts/services.sh creates); without
+it, the same role and then a local server's trust login are tried.
 Each PostgreSQL database lives in a fresh schema `t_<random>` (search_path set per connection), dropped after.
 """
 
@@ -19,10 +22,16 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from intake.settings import sqlite_url
 from storage.db import make_engine, make_session_factory, migrate
+from tests.services_guard import unavailable
 
 PG_URLS = (
-    os.environ.get("DOSSIER_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"),
-    "postgresql+psycopg://root@127.0.0.1:5432/test",
+    (os.environ["DOSSIER_TEST_PG_URL"],)
+    if os.environ.get("DOSSIER_TEST_PG_URL")
+    else (
+        "postgresql+psycopg://dossier_test:dossier_test@127.0.0.1:5432/dossier_test",
+        "postgresql+psycopg://postgres@127.0.0.1:5432/test",
+        "postgresql+psycopg://root@127.0.0.1:5432/test",
+    )
 )
 
 STATEMENT_TIMEOUT_MS = 20_000  # a locking bug makes a test fail, not hang (and leak its schema)
@@ -44,7 +53,7 @@ def _reachable_pg_url() -> str:
             errors.append(f"{url}: {exc.orig}")
         finally:
             engine.dispose()
-    pytest.skip("PostgreSQL server unreachable: " + "; ".join(errors))
+    unavailable("PostgreSQL server unreachable: " + "; ".join(errors))
 
 
 @pytest.fixture(scope="session")

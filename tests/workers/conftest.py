@@ -1,6 +1,7 @@
 """Real servers for the worker tests: PostgreSQL in a fresh schema and Redis in a random database per run.
 
-Skipped with the reason only when a server is unreachable.
+Skipped with the reason when a server is unreachable, or failed with it under DOSSIER_REQUIRE_SERVICES=1
+(tests/services_guard.py).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from intake.lifecycle.context import Context
 from intake.settings import Settings
 from storage.db import make_engine, make_session_factory, migrate
 from storage.filestore import FileStore
+from tests.services_guard import unavailable
 from tests.storage.conftest import _reachable_pg_url
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -59,7 +61,7 @@ def services(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Services]:
     try:
         client.ping()
     except redis.ConnectionError as exc:
-        pytest.skip(f"Redis server unreachable at {REDIS_HOST}:{REDIS_PORT}: {exc}")
+        unavailable(f"Redis server unreachable at {REDIS_HOST}:{REDIS_PORT}: {exc}")
     schema = f"w_{uuid.uuid4().hex[:12]}"
     admin = make_engine(pg_url)
     with admin.begin() as conn:
