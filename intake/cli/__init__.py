@@ -11,7 +11,7 @@ import logging
 import sys
 from collections.abc import Sequence
 
-from intake.cli import archive, maintenance, reading, ui
+from intake.cli import archive, keys, maintenance, reading, ui, watch
 from intake.cli.common import ExitCode
 from intake.settings import Settings
 
@@ -30,6 +30,8 @@ def parser() -> argparse.ArgumentParser:
     archive._add_audit_commands(sub)
     maintenance._add_maintenance_commands(sub)
     archive._add_search_command(sub)
+    watch.add_watch_command(sub)
+    keys.add_keys_commands(sub)
     return ap
 
 

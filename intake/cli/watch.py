@@ -1,0 +1,115 @@
+"""`dossier watch DIR`: intake from a scanner's shared folder (intake.lifecycle.watching does the work).
+
+Reading goes the way of `dossier process` (the embedded pool, `--workers`) or, when DOSSIER_BROKER_URL is set,
+of `dossier submit --wait` (the Celery workers read; this process waits for them before moving the item).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from intake.cli.common import ExitCode, positive
+from intake.lifecycle.context import Context, open_context
+from intake.lifecycle.watching import ReadDossier, TryLaterError, WatchOptions, watch
+from intake.settings import Settings
+from ocr.engines import DEFAULT_ENGINE, ENGINES
+
+
+def seconds(text: str) -> float:
+    """A number of seconds above zero, with a Chinese error naming the value."""
+    try:
+        value = float(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"不是秒数：{text!r}") from exc
+    if not 0 < value < 86400:
+        raise argparse.ArgumentTypeError(f"应大于 0 且小于 86400 秒：{text!r}")
+    return value
+
+
+def _embedded_reader(workers: int) -> ReadDossier:
+    from workers.embedded import run_dossier
+
+    def read(ctx: Context, dossier_id: str) -> None:
+        run_dossier(ctx, dossier_id, workers=workers)
+
+    return read
+
+
+def _broker_reader() -> ReadDossier:
+    from workers.submit import BrokerUnavailableError, enqueue_dossier, wait_for
+
+    def read(ctx: Context, dossier_id: str) -> None:
+        try:
+            enqueue_dossier(ctx, dossier_id)
+        except BrokerUnavailableError as exc:
+            raise TryLaterError(f"消息队列不可用：{exc.broker_url}") from exc
+        wait_for(ctx, dossier_id)
+
+    return read
+
+
+def _report(target: Path) -> None:
+    where = "已完成" if target.parent.name == "done" else "失败"
+    print(f"{where}：{target}", flush=True)
+
+
+def cmd_watch(args: argparse.Namespace, settings: Settings) -> ExitCode:
+    root = Path(args.dir)
+    if not root.is_dir():
+        print(f"dossier: 监控文件夹不存在或不是文件夹：{root}", file=sys.stderr)
+        return ExitCode.USAGE
+    if args.poll_seconds > args.quiet_seconds:
+        print("dossier: --poll-seconds 不能大于 --quiet-seconds（否则无法判断文件是否写完）", file=sys.stderr)
+        return ExitCode.USAGE
+    ctx = open_context(settings, args.engine)
+    reader = _broker_reader() if settings.broker_url else _embedded_reader(args.workers or settings.workers)
+    opts = WatchOptions(quiet=args.quiet_seconds, poll=args.poll_seconds, once=args.once)
+    print(
+        f"监控文件夹：{root.absolute()}（每 {opts.poll:g} 秒查看一次，文件静止 {opts.quiet:g} 秒后读取）",
+        flush=True,
+    )
+    try:
+        watch(root.absolute(), ctx, reader, opts, report=_report)
+    except KeyboardInterrupt:  # a stop between two steps: the next start resumes from .processing
+        print("已停止监控。", file=sys.stderr)
+    return ExitCode.OK
+
+
+def add_watch_command(sub: Any) -> None:
+    p = sub.add_parser(
+        "watch",
+        help="read every dossier dropped into a folder (a scanner's share): sub-folders, ZIPs, loose files",
+        description=(
+            "监控文件夹：其中的每个子文件夹或 ZIP 是一份档案；散放的文件按文件名中"
+            "第一个分隔符（_ - 空格）前的部分分组。所有文件大小和修改时间在 --quiet-seconds "
+            "秒内不变后才读取；读完移入 DIR/done/ 或 DIR/failed/，旁边附说明文件。"
+            "进程中断后重新启动会从 DIR/.processing/ 继续，不会重复建档。"
+        ),
+    )
+    p.add_argument(
+        "dir", metavar="DIR", help="the watched folder (done/, failed/, .processing/ are made in it)"
+    )
+    p.add_argument(
+        "--quiet-seconds",
+        type=seconds,
+        default=10.0,
+        help="an item is taken when none of its files changed for this long (default: 10)",
+    )
+    p.add_argument(
+        "--poll-seconds", type=seconds, default=2.0, help="look at the folder this often (default: 2)"
+    )
+    p.add_argument(
+        "--once", action="store_true", help="one pass: take what is stable now, then exit (for cron, tests)"
+    )
+    p.add_argument(
+        "--workers",
+        type=positive,
+        help="embedded mode: processes reading pages (default: $DOSSIER_WORKERS or min(2, cpus))",
+    )
+    p.add_argument(
+        "--engine", choices=ENGINES, help=f"OCR engine (default: $DOSSIER_OCR_ENGINE or {DEFAULT_ENGINE})"
+    )
+    p.set_defaults(func=cmd_watch)
