@@ -16,7 +16,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from intake import vocabulary
 from intake.lifecycle.context import Context, open_context
 from intake.settings import Settings
-from review_ui import auth
+from review_ui import auth, errors
 from review_ui.headers import secure_headers
 from review_ui.i18n import compile_catalogs
 from review_ui.jobs import start_reading as default_start_reading
@@ -78,6 +78,7 @@ def create_app(
     }
     Babel(app, locale_selector=lambda: "zh_CN")
     csrf.init_app(app)
+    errors.install(app)  # every refusal in Chinese: routing 404/405, CSRF, 413, 500 (review_ui.errors)
     auth.install(
         app,
         ctx.sessions,

@@ -1,14 +1,45 @@
-"""One Chinese error page for the blueprints' refusals: the code, what was wrong, and where to go back to."""
+"""One Chinese answer for every refusal: a page in the site's layout (navigation, the code, what was wrong,
+where to go back to), or for /api/ paths a JSON object {"error", "detail"} with the Chinese reason.
+
+`install(app)` catches every HTTPException at the application level, so the refusals raised before any view
+runs (no matching URL → 404, wrong method → 405, CSRF failure, a body over MAX_CONTENT_LENGTH → 413) and an
+unhandled exception (→ 500) never show Werkzeug's English page. Blueprints keep their own handlers for their
+back links; they pass through `error_page`, which translates a description that is not Chinese.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from flask import render_template, url_for
+from flask import Flask, jsonify, render_template, request, url_for
 from werkzeug.exceptions import HTTPException
+from werkzeug.wrappers import Response
 
 ERROR_TEXT = {  # the Chinese reason when a refusal carries only Werkzeug's English description
     400: "请求的参数不对",
+    402: "请求无法处理",
+    406: "无法按请求的格式回答",
+    408: "请求超时，请重试",
+    410: "该页面或记录已不存在",
+    411: "请求缺少内容长度",
+    412: "请求的前提条件不满足",
+    414: "网址过长",
+    416: "请求的范围无效",
+    417: "请求的预期无法满足",
+    418: "请求无法处理",
+    421: "请求发错了服务器",
+    422: "请求的内容无法处理",
+    423: "该资源已被锁定",
+    424: "依赖的操作失败",
+    428: "请求缺少前提条件",
+    429: "请求过于频繁，请稍后再试",
+    431: "请求头过大",
+    451: "因法律原因无法显示",
+    501: "服务器不支持此操作",
+    502: "上游服务器出错，请稍后再试",
+    503: "服务暂时不可用，请稍后再试",
+    504: "上游服务器超时，请稍后再试",
+    505: "不支持此 HTTP 版本",
     401: "请先登录",
     403: "您的角色无权进行此操作",
     404: "找不到该页面或记录",
@@ -36,5 +67,18 @@ def error_page(
     """`back`: (endpoint, label) pairs offered as links; `message` replaces the exception's description."""
     links = [(url_for(endpoint), label) for endpoint, label in back]
     code = exc.code or 500
-    text = message if message is not None else exc.description
+    text = message if message is not None else chinese_reason(exc)
     return render_template("error.html", code=code, message=text, back=links), code
+
+
+def _app_error(exc: HTTPException) -> tuple[str | Response, int]:
+    """The app-wide answer: JSON under /api/, else the error page with a link home."""
+    if request.path.startswith("/api/"):
+        text = chinese_reason(exc)
+        return jsonify(error=text, detail=text), exc.code or 500
+    return error_page(exc, [("ui.home", "返回首页")])
+
+
+def install(app: Flask) -> None:
+    """Route every HTTPException the blueprints do not handle themselves (routing ones included) here."""
+    app.register_error_handler(HTTPException, _app_error)

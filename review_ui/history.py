@@ -56,7 +56,7 @@ MIMETYPES = {
 @history.errorhandler(HTTPException)
 def _error(exc: HTTPException) -> tuple[str, int]:
     """A Chinese page for the refusals of these views (the description says what was wrong)."""
-    message = exc.description
+    message = None  # error_page: the description when Chinese, else the Chinese text of the code
     if isinstance(exc, RequestEntityTooLarge):
         limit = current_app.config.get("MAX_CONTENT_LENGTH") or 0
         message = f"上传的证明材料过大：一次最多 {limit // 2**20} MB"
