@@ -74,7 +74,8 @@ END \$\$;
 SELECT 'CREATE DATABASE $PG_DB OWNER $PG_ROLE' WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = '$PG_DB')
 \gexec
 SQL
-as_postgres psql -X -q -v ON_ERROR_STOP=1 -d "$PG_DB" -c "CREATE EXTENSION IF NOT EXISTS pg_trgm" >/dev/null ||
+as_postgres psql -X -q -v ON_ERROR_STOP=1 -d "$PG_DB" >/dev/null \
+  -c "SET client_min_messages = warning" -c "CREATE EXTENSION IF NOT EXISTS pg_trgm" ||
   fail "could not create the pg_trgm extension in $PG_DB (package postgresql-contrib?)"
 PGPASSWORD=$PG_PASSWORD psql -X -q -h 127.0.0.1 -p "$PG_PORT" -U "$PG_ROLE" -d "$PG_DB" -c "SELECT 1" >/dev/null ||
   fail "cannot sign in as $PG_ROLE with its password on 127.0.0.1:$PG_PORT (pg_hba.conf?)"

@@ -48,7 +48,7 @@ def pytest_runtest_makereport(
     report = yield
     if report.skipped and not hasattr(report, "wasxfail") and item.get_closest_marker("services"):
         reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
-        item.config.stash[_SKIPPED].append(f"{item.nodeid}: {reason}")
+        item.config.stash[_SKIPPED].append(f"{item.nodeid}: {reason.removeprefix('Skipped: ')}")
     return report
 
 
