@@ -26,6 +26,8 @@ table lists every variable.
 - `DOSSIER_TRUSTED_PROXIES`: how many reverse proxies stand in front of `dossier serve` (default 0); their
   `X-Forwarded-For`/`-Proto` are then believed, so sign-in throttling counts the client's address, not the
   proxy's (with 0, a proxy's clients would share one address and one lock).
+- `DOSSIER_TIMEZONE`: the IANA time zone every time is shown in (review UI, exports); stored times stay UTC.
+  Default `Asia/Shanghai`, where the archive clerks work.
 """
 
 from __future__ import annotations
@@ -34,9 +36,11 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 DEFAULT_DATA_DIR = Path("data")
 DEFAULT_ENGINE = "rapidocr"
+DEFAULT_TIMEZONE = "Asia/Shanghai"
 TRUE_VALUES = frozenset({"1", "true", "yes", "on"})
 
 
@@ -61,6 +65,7 @@ class Settings:
     session_max_hours: float = 12.0
     secure_cookies: bool = False
     trusted_proxies: int = 0
+    timezone: str = DEFAULT_TIMEZONE
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] = os.environ) -> Settings:
@@ -81,6 +86,7 @@ class Settings:
             session_max_hours=float(environ.get("DOSSIER_SESSION_MAX_HOURS") or 12.0),
             secure_cookies=(environ.get("DOSSIER_SECURE_COOKIES") or "").strip().lower() in TRUE_VALUES,
             trusted_proxies=max(0, int(environ.get("DOSSIER_TRUSTED_PROXIES") or 0)),
+            timezone=checked_timezone(environ.get("DOSSIER_TIMEZONE") or DEFAULT_TIMEZONE),
         )
 
     @classmethod
@@ -106,6 +112,15 @@ class Settings:
         """Create the data directory tree; called by entry points, never on import."""
         for path in (self.data_dir, self.files_dir, self.work_dir):
             path.mkdir(parents=True, exist_ok=True)
+
+
+def checked_timezone(name: str) -> str:
+    """`name` when the system's time zone database knows it; else a Chinese error naming the variable."""
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"DOSSIER_TIMEZONE 不是已知的时区：“{name[:60]}”，例如 Asia/Shanghai") from None
+    return name
 
 
 def sqlite_url(path: Path) -> str:

@@ -14,6 +14,9 @@ from collections.abc import Mapping
 from types import MappingProxyType
 
 __all__ = [
+    "AUDIT_ACTIONS",
+    "AUDIT_ENTITIES",
+    "AUDIT_KEYS",
     "DOC_TYPES",
     "FIELDS",
     "INTAKE_SOURCES",
@@ -24,6 +27,10 @@ __all__ = [
     "SEVERITIES",
     "STATUSES",
     "TEXT_SOURCES",
+    "VALUE_TEXTS",
+    "audit_action_name",
+    "audit_entity_name",
+    "audit_key_name",
     "doc_name",
     "field_name",
     "intake_source_name",
@@ -34,6 +41,7 @@ __all__ = [
     "severity_name",
     "source_name",
     "status_name",
+    "value_text",
 ]
 
 DOC_TYPES: Mapping[str, str] = MappingProxyType(
@@ -230,3 +238,142 @@ def search_kind_name(code: object) -> str:
 
 
 # ---- end search
+
+
+# ---- the audit trail (issue 13): storage.audit_chain entries as an auditor reads them
+AUDIT_ACTIONS: Mapping[str, str] = MappingProxyType(
+    {  # every action code written to the trail; tests/intake/test_vocabulary_audit.py finds them in the code
+        "dossier.created": "建立档案",
+        "dossier.received": "档案已接收",
+        "dossier.reading": "开始读取",
+        "dossier.checking": "开始检查",
+        "dossier.awaiting_review": "进入待审核",
+        "dossier.sent_back": "退回补充",
+        "dossier.approved": "批准",
+        "dossier.rejected": "拒绝",
+        "dossier.archived": "归档",
+        "dossier.failed": "处理失败",
+        "dossier.assigned": "指派审核员",
+        "dossier.notice_scheduled": "安排补充资料通知",
+        "dossier.missing_info_notice_due": "补充资料通知到期",
+        "dossier.customer_linked": "关联已有客户",
+        "dossier.customer_no_assigned": "分配客户编号",
+        "field.corrected": "更正字段",
+        "finding.overridden": "豁免检查结果",
+        "archive.created": "建立归档记录",
+        "archive.document_filed": "归档文件入库",
+        "customer.created": "建立客户",
+        "customer.updated": "更新客户信息",
+        "customer.active": "客户恢复正常",
+        "customer.dormant": "客户转为休眠",
+        "change.requested": "提交变更申请",
+        "change.approved": "批准变更申请",
+        "change.rejected": "驳回变更申请",
+        "user.created": "创建用户",
+        "user.locked": "锁定用户",
+        "user.unlocked": "解锁用户",
+        "user.password_reset": "重置密码",
+        "user.activated": "启用用户",
+        "user.deactivated": "停用用户",
+        "user.role_changed": "更改角色",
+        "address.locked": "锁定来源地址",
+        "sample.drawn": "抽取季度抽查样本",
+        "sample.checked": "记录抽查结果",
+        "personal_data.erased": "删除个人信息",
+        "keys.rotated": "轮换数据密钥",
+        "audit.redacted": "审计记录脱敏",
+        "level1.viewed": "查看一级数据",
+    }
+)
+
+
+def audit_action_name(code: object) -> str:
+    return _name(AUDIT_ACTIONS, code)
+
+
+AUDIT_ENTITIES: Mapping[str, str] = MappingProxyType(
+    {  # the kind before the colon of an audit entry's `entity` ("field:12" → 字段 12)
+        "dossier": "档案",
+        "page": "页面",
+        "field": "字段",
+        "finding": "检查结果",
+        "archive": "归档记录",
+        "customer": "客户",
+        "user": "用户",
+        "sample": "抽查",
+        "key": "密钥",
+        "audit_event": "审计记录",
+        "personal_data_request": "个人信息删除申请",
+        "change_request": "变更申请",
+        "address": "地址",
+    }
+)
+
+
+def audit_entity_name(code: object) -> str:
+    return _name(AUDIT_ENTITIES, code)
+
+
+AUDIT_KEYS: Mapping[str, str] = MappingProxyType(
+    {  # keys of an entry's before/after that are not field codes (those read as FIELDS)
+        "status": "状态",
+        "reference": "档案参考号",
+        "as_of": "接收日期",
+        "value": "值",
+        "confidence": "置信度",
+        "corrected": "已更正",
+        "rule": "检查规则",
+        "active": "启用",
+        "role": "角色",
+        "name": "名称",
+        "locked_until": "锁定至",
+        "failed_logins": "连续失败次数",
+        "assigned_reviewer": "审核员",
+        "archive_no": "归档编号",
+        "archive_nos": "归档编号",
+        "customer_id": "客户记录",
+        "customer_no": "客户编号",
+        "copies": "归档份数",
+        "due_at": "到期时间",
+        "notice_due_at": "通知到期时间",
+        "missing": "缺少的材料",
+        "page_id": "页面",
+        "pdf_path": "归档文件",
+        "version": "版本",
+        "evidence": "证明材料",
+        "request": "申请",
+        "requester": "申请人",
+        "fields": "字段",
+        "values_removed": "删除的值",
+        "quarter": "季度",
+        "rate": "抽查比例",
+        "population": "总数",
+        "seed": "随机种子",
+        "result": "结果",
+        "note": "备注",
+        "checked_by": "复核人",
+        "event_id": "审计记录",
+        "keys": "密钥",
+        "rows": "行数",
+        "indexed": "已索引",
+        "sqlite": "数据库",
+    }
+)
+
+
+def audit_key_name(code: object) -> str:
+    """A before/after key: a field's name when it is a field code, else the audit key's name."""
+    text = "" if code is None else str(code)
+    return AUDIT_KEYS.get(text) or FIELDS.get(text) or text
+
+
+VALUE_TEXTS: Mapping[str, str] = MappingProxyType(
+    {  # coded field values as a clerk writes them (intake.identifiers.dates: an open-ended validity)
+        "long_term": "长期",
+    }
+)
+
+
+def value_text(value: object) -> str:
+    """A field value as shown: a coded value by its Chinese text, anything else as it is."""
+    return _name(VALUE_TEXTS, value)
