@@ -75,31 +75,137 @@ def red_mask(image: np.ndarray) -> np.ndarray:
 
 
 def find_blobs(image: np.ndarray, dpi: float) -> list[Blob]:
-    chroma = red_chroma(image)
-    mask = np.where(chroma >= MIN_RED_CHROMA, 255, 0).astype(np.uint8)
-    grey = cv2.cvtColor(image, cv2.COLOR_RGB2GRAY)
+    blobs = []
+    for region in red_regions(image, dpi):
+        grey: np.ndarray | None = None
+        ox, oy = region.origin
+        for x, y, w, h in region.boxes:
+            crop = region.mask[y : y + h, x : x + w]
+            if float((crop > 0).mean()) < 0.04:
+                continue
+            if grey is None:
+                grey = cv2.cvtColor(region.pixels, cv2.COLOR_RGB2GRAY)
+            box = (slice(y, y + h), slice(x, x + w))
+            blobs.append(
+                Blob(
+                    (ox + x, oy + y, ox + x + w, oy + y + h),
+                    crop,
+                    _ink(grey[box], region.chroma[box], crop),
+                    region.closed[box],
+                )
+            )
+    return [b for b in blobs if not any(o is not b and _inside(b.bbox, o.bbox) for o in blobs)]
+
+
+@dataclass(frozen=True, slots=True)
+class RedRegion:
+    """A part of the page that may hold seals, with its red ink measured at full resolution."""
+
+    origin: tuple[int, int]  # (x, y) of the region on the page
+    pixels: np.ndarray  # the page's pixels there (a view)
+    chroma: np.ndarray
+    mask: np.ndarray
+    closed: np.ndarray
+    boxes: tuple[tuple[int, int, int, int], ...]  # (x, y, w, h) in the region: seal-sized impressions
+
+
+SCOUT = 4  # the reduction of the copy red is first looked for on
+SCOUT_PAD_MM = 6  # full-resolution boxes reach this far beyond the red the reduced copy showed
+SCOUT_WHOLE = 0.4  # boxes covering more than this share of the page: the page is measured whole
+
+
+def red_regions(image: np.ndarray, dpi: float) -> list[RedRegion]:
+    """The seal-sized red impressions of the page, measured only where a cheap look found red.
+
+    Most of a page is paper and black print: a copy reduced SCOUT times shows where red ink may be (at half
+    the threshold, so thin or faded strokes that averaging dilutes still count), and only boxes round those
+    places, padded, are measured at full resolution. A page without red costs a reduced copy; a page with
+    seals costs their boxes. Red spread over much of the page (a phone photo on a red table) is measured
+    whole, as before, and the page-wide tests (`_across`) always judge against the whole page."""
     px_mm = dpi / 25.4
+    h, w = image.shape[:2]
+    boxes = _scout(image, px_mm)
+    if boxes is None:
+        boxes = [(0, 0, w, h)]
+    out = []
+    for x0, y0, x1, y1 in boxes:
+        region = _measure(image[y0:y1, x0:x1], (x0, y0), image.shape, px_mm)
+        if region is not None:
+            out.append(region)
+    return out
+
+
+def _scout(image: np.ndarray, px_mm: float) -> list[tuple[int, int, int, int]] | None:
+    """Page boxes (x0, y0, x1, y1) that may hold a seal; None when the page must be measured whole."""
+    h, w = image.shape[:2]
+    if min(h, w) < 8 * SCOUT:
+        return None
+    small = cv2.resize(image, (w // SCOUT, h // SCOUT), interpolation=cv2.INTER_AREA)
+    mask = np.where(red_chroma(small) >= MIN_RED_CHROMA // 2, 255, 0).astype(np.uint8)
+    if not mask.any():
+        return []
+    k = max(3, int(px_mm * 1.5 / SCOUT) + 2)
+    closed = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k)))
+    n, _, stats, _ = cv2.connectedComponentsWithStats(closed, connectivity=8)
+    pad = int(SCOUT_PAD_MM * px_mm)
+    least = 0.8 * MIN_SEAL_MM * px_mm / SCOUT
+    boxes = []
+    for i in range(1, n):
+        x, y, bw, bh = (int(v) for v in stats[i][:4])
+        if max(bw, bh) < least:
+            continue
+        boxes.append(
+            (
+                max(0, x * SCOUT - pad),
+                max(0, y * SCOUT - pad),
+                min(w, (x + bw) * SCOUT + pad),
+                min(h, (y + bh) * SCOUT + pad),
+            )
+        )
+    boxes = _merged(boxes)
+    if sum((x1 - x0) * (y1 - y0) for x0, y0, x1, y1 in boxes) > SCOUT_WHOLE * h * w:
+        return None
+    return boxes
+
+
+def _merged(boxes: list[tuple[int, int, int, int]]) -> list[tuple[int, int, int, int]]:
+    """Overlapping boxes joined until none overlap, so no impression is cut in two."""
+    out = list(boxes)
+    changed = True
+    while changed:
+        changed = False
+        for i, a in enumerate(out):
+            j = next((j for j in range(i + 1, len(out)) if _overlap(a, out[j])), None)
+            if j is not None:
+                b = out.pop(j)
+                out[i] = (min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3]))
+                changed = True
+                break
+    return out
+
+
+def _overlap(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def _measure(
+    pixels: np.ndarray, origin: tuple[int, int], page_shape: tuple[int, ...], px_mm: float
+) -> RedRegion | None:
+    """Red ink of one region at full resolution and its seal-sized impressions (judged against the page)."""
+    chroma = red_chroma(pixels)
+    mask = np.where(chroma >= MIN_RED_CHROMA, 255, 0).astype(np.uint8)
+    if not mask.any():
+        return None
     k = max(3, int(px_mm * 1.5))
     closed = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k)))
     n, _, stats, _ = cv2.connectedComponentsWithStats(closed, connectivity=8)
-    blobs = []
+    boxes = []
     for i in range(1, n):
-        x, y, w, h, _ = stats[i]
-        if not _seal_sized(int(w), int(h), px_mm) or _across(stats[i], image.shape, px_mm):
-            continue
-        crop = mask[y : y + h, x : x + w]
-        if float((crop > 0).mean()) < 0.04:
-            continue
-        box = (slice(y, y + h), slice(x, x + w))
-        blobs.append(
-            Blob(
-                (int(x), int(y), int(x + w), int(y + h)),
-                crop,
-                _ink(grey[box], chroma[box], crop),
-                closed[box],
-            )
-        )
-    return [b for b in blobs if not any(o is not b and _inside(b.bbox, o.bbox) for o in blobs)]
+        x, y, w, h = (int(v) for v in stats[i][:4])
+        on_page = np.array([x + origin[0], y + origin[1], w, h])
+        if _seal_sized(w, h, px_mm) and not _across(on_page, page_shape, px_mm):
+            boxes.append((x, y, w, h))
+    return RedRegion(origin, pixels, chroma, mask, closed, tuple(boxes))
 
 
 def wash_seal_ink(image: np.ndarray, dpi: float) -> np.ndarray:
@@ -109,22 +215,15 @@ def wash_seal_ink(image: np.ndarray, dpi: float) -> np.ndarray:
     channel goes to paper: seal ink, red or greyed by the scan, is; black print and blue handwriting are not
     (black under red ink keeps a dark red channel). Red
     outside seal-sized blobs (a red title, red rules) is kept."""
-    chroma = red_chroma(image)
-    mask = np.where(chroma >= MIN_RED_CHROMA, 255, 0).astype(np.uint8)
-    px_mm = dpi / 25.4
-    k = max(3, int(px_mm * 1.5))
-    closed = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k)))
-    n, _, stats, _ = cv2.connectedComponentsWithStats(closed, connectivity=8)
     out = image
-    for i in range(1, n):
-        x, y, w, h, _ = stats[i]
-        if not _seal_sized(int(w), int(h), px_mm) or _across(stats[i], image.shape, px_mm):
-            continue
-        if out is image:
-            out = image.copy()
-        box = out[y : y + h, x : x + w]  # the whole box: a ring's text and star are blobs of their own
-        paper = np.percentile(box, 95, axis=(0, 1)).astype(box.dtype)
-        box[box[..., 0] >= WASH_RED_LEVEL] = paper
+    for region in red_regions(image, dpi):
+        ox, oy = region.origin
+        for x, y, w, h in region.boxes:
+            if out is image:
+                out = image.copy()
+            box = out[oy + y : oy + y + h, ox + x : ox + x + w]  # the whole box: a ring's text and star too
+            paper = np.percentile(box, 95, axis=(0, 1)).astype(box.dtype)
+            box[box[..., 0] >= WASH_RED_LEVEL] = paper
     return out
 
 
