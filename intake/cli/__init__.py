@@ -12,16 +12,20 @@ import sys
 from collections.abc import Sequence
 
 from intake.cli import archive, keys, maintenance, reading, ui, watch
-from intake.cli.common import ExitCode
+from intake.cli.common import ChineseArgumentParser, ExitCode, accept_verbose_everywhere
 from intake.settings import Settings
 
 __all__ = ["ExitCode", "main", "parser"]
 
 
 def parser() -> argparse.ArgumentParser:
-    ap = argparse.ArgumentParser(prog="dossier", description="客户建档资料 — Dossier Intake")
-    ap.add_argument("-v", "--verbose", action="store_true", help="log progress and errors to stderr")
-    sub = ap.add_subparsers(dest="command", required=True)
+    ap = ChineseArgumentParser(
+        prog="dossier",
+        description="客户建档资料 — Dossier Intake：读取、检查、审核并归档客户建档资料。",
+        epilog="每个子命令的参数：dossier 子命令 -h（例如 dossier process -h）",
+    )
+    ap.add_argument("-v", "--verbose", action="store_true", help="把进度和错误写到标准错误输出（stderr）")
+    sub = ap.add_subparsers(dest="command", required=True, title="子命令", metavar="子命令")
     reading.add_process_command(sub)
     reading._add_worker_commands(sub)
     ui._add_ui_commands(sub)
@@ -32,6 +36,7 @@ def parser() -> argparse.ArgumentParser:
     archive._add_search_command(sub)
     watch.add_watch_command(sub)
     keys.add_keys_commands(sub)
+    accept_verbose_everywhere(ap)
     return ap
 
 

@@ -9,7 +9,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from intake.cli.common import ExitCode, date_arg
+from intake.cli.common import DATE_HELP, ExitCode, date_arg
 from intake.lifecycle.context import open_context
 from intake.settings import Settings
 from intake.vocabulary import field_name
@@ -52,20 +52,25 @@ def cmd_mark_dormant(args: argparse.Namespace, settings: Settings) -> ExitCode:
 
 
 def _add_customer_commands(sub: Any) -> None:
-    p = sub.add_parser("ledger", help="the customer ledger (客户信息台账)")
-    ledger_sub = p.add_subparsers(dest="ledger_command", required=True)
-    export = ledger_sub.add_parser("export", help="write every customer with its key fields as XLSX or CSV")
-    export.add_argument("path", metavar="PATH", help="the file to write (replaced if it exists)")
+    p = sub.add_parser("ledger", help="客户信息台账")
+    ledger_sub = p.add_subparsers(dest="ledger_command", required=True, title="子命令", metavar="子命令")
+    export = ledger_sub.add_parser("export", help="导出全部客户及其关键字段（XLSX 或 CSV）")
+    export.add_argument("path", metavar="PATH", help="要写入的文件，例如 台账.xlsx（已存在则覆盖）")
     export.add_argument(
-        "--format", type=_ledger_format, help="xlsx or csv (default: from PATH's suffix, else xlsx)"
+        "--format",
+        type=_ledger_format,
+        metavar="xlsx|csv",
+        help="文件格式：xlsx 或 csv；默认：按 PATH 的扩展名，否则 xlsx",
     )
     export.set_defaults(func=cmd_ledger_export)
-    p = sub.add_parser("customers", help="customers for life")
-    customers_sub = p.add_subparsers(dest="customers_command", required=True)
-    dormant = customers_sub.add_parser(
-        "mark-dormant", help="mark customers without archiving or change for 3 years as dormant"
+    p = sub.add_parser("customers", help="客户（终身客户编号）：变更历史、休眠")
+    customers_sub = p.add_subparsers(
+        dest="customers_command", required=True, title="子命令", metavar="子命令"
     )
-    dormant.add_argument("--as-of", type=date_arg, help="the day to judge from (default: today)")
+    dormant = customers_sub.add_parser("mark-dormant", help="把 3 年内没有归档或变更的客户标记为休眠")
+    dormant.add_argument(
+        "--as-of", type=date_arg, metavar="YYYY-MM-DD", help=f"按这一天判断（{DATE_HELP}）；默认：今天"
+    )
     dormant.set_defaults(func=cmd_mark_dormant)
     _add_history_command(customers_sub)
 
@@ -85,11 +90,9 @@ def cmd_archive_verify(args: argparse.Namespace, settings: Settings) -> ExitCode
 
 
 def _add_archive_commands(sub: Any) -> None:
-    p = sub.add_parser("archive", help="the filed archive (archive/<客户编号>/<YYYY-Qn>/)")
-    archive_sub = p.add_subparsers(dest="archive_command", required=True)
-    verify = archive_sub.add_parser(
-        "verify", help="re-hash every filed PDF, original and manifest against its archive record"
-    )
+    p = sub.add_parser("archive", help="已归档的文件（archive/<客户编号>/<YYYY-Qn>/）")
+    archive_sub = p.add_subparsers(dest="archive_command", required=True, title="子命令", metavar="子命令")
+    verify = archive_sub.add_parser("verify", help="重新计算每份归档 PDF、原件和清单的哈希，与归档记录核对")
     verify.set_defaults(func=cmd_archive_verify)
 
 
@@ -119,9 +122,9 @@ def cmd_audit_verify(args: argparse.Namespace, settings: Settings) -> ExitCode:
 
 
 def _add_audit_commands(sub: Any) -> None:
-    p = sub.add_parser("audit", help="the tamper-evident audit trail")
-    audit_sub = p.add_subparsers(dest="audit_command", required=True)
-    verify = audit_sub.add_parser("verify", help="check the hash chain and name the first broken entry")
+    p = sub.add_parser("audit", help="防篡改的审计记录")
+    audit_sub = p.add_subparsers(dest="audit_command", required=True, title="子命令", metavar="子命令")
+    verify = audit_sub.add_parser("verify", help="核对审计记录的哈希链，指出第一条不符的记录")
     verify.set_defaults(func=cmd_audit_verify)
 
 
@@ -156,9 +159,9 @@ def cmd_customer_history(args: argparse.Namespace, settings: Settings) -> ExitCo
 
 
 def _add_history_command(customers_sub: Any) -> None:
-    p = customers_sub.add_parser("history", help="a customer's change history (every earlier value)")
-    p.add_argument("customer_no", metavar="CUSTOMER_NO", help="客户编号, e.g. C20261120001")
-    p.add_argument("--csv", metavar="PATH", help="write the whole history to PATH as CSV (replaced)")
+    p = customers_sub.add_parser("history", help="客户的变更历史（每一个旧值）")
+    p.add_argument("customer_no", metavar="CUSTOMER_NO", help="客户编号，例如 C20261120001")
+    p.add_argument("--csv", metavar="PATH", help="把全部历史写入 CSV 文件 PATH（已存在则覆盖）")
     p.set_defaults(func=cmd_customer_history)
 
 
@@ -216,9 +219,13 @@ def _search_page(text: str) -> int:
 
 
 def _add_search_command(sub: Any) -> None:
-    p = sub.add_parser("search", help="search customers, dossiers and the text of read pages")
-    p.add_argument("query", nargs="*", metavar="QUERY", help="name (part), number, tax number, account, text")
-    p.add_argument("--page", type=_search_page, default=1, help="result page (20 a page, 1-50)")
-    p.add_argument("--json", action="store_true", help="print the results as JSON")
-    p.add_argument("--reindex", action="store_true", help="rebuild the search index from the database")
+    p = sub.add_parser("search", help="检索客户、档案和已读取页面的文字")
+    p.add_argument(
+        "query", nargs="*", metavar="QUERY", help="检索词：名称（部分）、客户编号、税号、账号或页面上的文字"
+    )
+    p.add_argument(
+        "--page", type=_search_page, default=1, metavar="N", help="结果页码（每页 20 条，1–50）；默认：1"
+    )
+    p.add_argument("--json", action="store_true", help="以 JSON 输出结果")
+    p.add_argument("--reindex", action="store_true", help="根据数据库重建检索索引（升级后运行一次）")
     p.set_defaults(func=cmd_search)

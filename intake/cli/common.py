@@ -1,10 +1,14 @@
-"""What every command shares: the exit codes scripts rely on, and argument types with Chinese errors."""
+"""What every command shares: the exit codes scripts rely on, argument types with Chinese errors, and a
+parser whose own words (usage, sections, -h, -v, errors) are Chinese like everything else a user sees."""
 
 from __future__ import annotations
 
 import argparse
+import re
+import sys
 from datetime import date
 from enum import IntEnum
+from typing import Any, NoReturn
 
 
 class ExitCode(IntEnum):
@@ -37,3 +41,62 @@ def positive(text: str) -> int:
     if value < 1:
         raise argparse.ArgumentTypeError(f"至少为 1：{text!r}")
     return value
+
+
+DATE_HELP = "YYYY-MM-DD，例如 2026-12-08"
+
+# argparse's own English phrases in an error message, and their Chinese
+_ERROR_PHRASES = (
+    (re.compile(r"the following arguments are required: "), "缺少必需的参数："),
+    (re.compile(r"unrecognized arguments: "), "无法识别的参数："),
+    (
+        re.compile(r"argument (\S+): invalid choice: (.*) \(choose from (.*)\)"),
+        r"参数 \1：无效的选项 \2（可选：\3）",
+    ),
+    (re.compile(r"argument (\S+): invalid (\S+) value: (.*)"), r"参数 \1：不是有效的值 \3"),
+    (re.compile(r"argument (\S+): expected one argument"), r"参数 \1：需要一个值"),
+    (re.compile(r"argument (\S+): "), r"参数 \1："),
+)
+
+
+class ChineseHelpFormatter(argparse.HelpFormatter):
+    """`用法：` instead of `usage: `."""
+
+    def add_usage(self, usage: Any, actions: Any, groups: Any, prefix: str | None = None) -> None:
+        super().add_usage(usage, actions, groups, "用法：" if prefix is None else prefix)
+
+
+class ChineseArgumentParser(argparse.ArgumentParser):
+    """The `dossier` parser and (argparse makes subparsers of the parent's class) all its subcommands'."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", ChineseHelpFormatter)
+        super().__init__(*args, **kwargs)
+        self._positionals.title = "位置参数"
+        self._optionals.title = "选项"
+        for action in self._actions:
+            if isinstance(action, argparse._HelpAction):
+                action.help = "显示本帮助并退出"
+
+    def error(self, message: str) -> NoReturn:
+        for pattern, chinese in _ERROR_PHRASES:
+            message = pattern.sub(chinese, message)
+        self.print_usage(sys.stderr)
+        self.exit(ExitCode.USAGE, f"{self.prog}：参数错误：{message}\n")
+
+
+def accept_verbose_everywhere(parser: argparse.ArgumentParser) -> None:
+    """`-v/--verbose` after any subcommand too (`dossier process -v X`), not only before it."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for sub in dict.fromkeys(action.choices.values()):
+                taken = sub._option_string_actions
+                if "--verbose" not in taken and "-v" not in taken:
+                    sub.add_argument(
+                        "-v",
+                        "--verbose",
+                        action="store_true",
+                        default=argparse.SUPPRESS,
+                        help="把进度和错误写到标准错误输出（stderr）",
+                    )
+                accept_verbose_everywhere(sub)

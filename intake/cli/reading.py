@@ -11,13 +11,14 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from intake.cli.common import ExitCode, date_arg, positive
+from intake.cli.common import DATE_HELP, ExitCode, date_arg, positive
+from intake.cli.summary import summary
 from intake.lifecycle.context import Context, open_context
 from intake.settings import Settings
-from intake.types import RECORD_FIELDS
-from intake.vocabulary import doc_name, field_name, rule_name, severity_name, source_name, status_name
 from ocr.engines import DEFAULT_ENGINE, ENGINES
 from storage.contract_json import dossier_json
+
+_summary = summary  # the name tests/intake/test_vocabulary.py imports
 
 
 def _progress_bar(*, enabled: bool) -> Any:
@@ -35,39 +36,6 @@ def _progress_bar(*, enabled: bool) -> Any:
             bar.close()
 
     return update
-
-
-def _summary(out: dict[str, Any]) -> str:
-    d = out["dossier"]
-    lines = [
-        f"档案 {d['id']}  状态: {status_name(d['status'])}  提货日期: {d.get('pickup_date') or '-'}  "
-        f"截止日期: {d.get('deadline') or '-'}",
-        "",
-        "页面:",
-    ]
-    for p in out["pages"]:
-        source = source_name(p["source"]) if p.get("source") else "-"
-        err = f"  错误: {p['error']}" if p.get("error") else ""
-        lines.append(
-            f"  {p['file']} 第{p['page']}页  {doc_name(p.get('doc_type'))}  ({source}, "
-            f"{len(p.get('fields') or {})} 个字段){err}"
-        )
-    lines += ["", "开票六要素:"]
-    for key in RECORD_FIELDS:
-        lines.append(f"  {field_name(key)}: {out['record'].get(key) or '（未读取）'}")
-    comp = out["completeness"]
-    missing = "、".join(doc_name(m) for m in comp["missing"]) or "无"
-    lines += ["", f"资料齐全: {'是' if comp['complete'] else '否'}  缺少: {missing}"]
-    if out["findings"]:
-        lines += ["", "检查结果:"]
-        lines += [
-            f"  [{severity_name(f['severity'])}] {rule_name(f['rule'])}: {f['message']}"
-            for f in out["findings"]
-        ]
-    if out["rejected_files"]:
-        lines += ["", "未能读取的文件:"]
-        lines += [f"  {r['file']}: {r['reason']}" for r in out["rejected_files"]]
-    return "\n".join(lines)
 
 
 def cmd_process(args: argparse.Namespace, settings: Settings) -> ExitCode:
@@ -95,7 +63,7 @@ def _print_dossier(ctx: Context, dossier_id: str, *, as_json: bool) -> ExitCode:
         json.dump(out, sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
     else:
-        print(_summary(out))
+        print(summary(out))
     read_ok = any(p.get("doc_type") and not p.get("error") for p in out["pages"])
     return ExitCode.OK if read_ok else ExitCode.NOTHING_READ
 
@@ -139,7 +107,7 @@ def cmd_submit(args: argparse.Namespace, settings: Settings) -> ExitCode:
 
 def _celery_app_or_error(settings: Settings) -> Any:
     if not settings.broker_url:
-        print("dossier: DOSSIER_BROKER_URL is not set (e.g. redis://127.0.0.1:6379/0)", file=sys.stderr)
+        print("dossier: 未设置消息队列 DOSSIER_BROKER_URL（例如 redis://127.0.0.1:6379/0）", file=sys.stderr)
         return None
     from workers.app import app_for
 
@@ -168,40 +136,81 @@ def cmd_beat(args: argparse.Namespace, settings: Settings) -> ExitCode:
     return ExitCode.OK
 
 
+PATH_HELP = (
+    "一份档案的扫描件，可给多个：文件夹（含子文件夹，逐个读取其中的文件）、PDF（扫描件或带文本层的电子件，"
+    "多页）、图片（JPG、PNG、TIFF 含多页、BMP）、ZIP 压缩包（可嵌套）；一次命令给出的全部文件是同一份档案，"
+    "读不了的文件列在“未能读取的文件”里并说明原因，其余照常处理"
+)
+
+
 def _dossier_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("paths", nargs="+", metavar="PATH")
+    p.add_argument("paths", nargs="+", metavar="PATH", help=PATH_HELP)
     p.add_argument(
-        "--pickup-date", type=date_arg, help="confirmed pickup date (default: as on the application form)"
+        "--pickup-date",
+        type=date_arg,
+        metavar="YYYY-MM-DD",
+        help=f"确认的提货日期（{DATE_HELP}）；建档截止日期为提货前 7 天；默认：申请表上印的预计提货日期",
     )
-    p.add_argument("--as-of", type=date_arg, help="date the dossier is received and checked (default: today)")
-    p.add_argument("--json", action="store_true", help="print the contract JSON instead of a summary")
     p.add_argument(
-        "--engine", choices=ENGINES, help=f"OCR engine (default: $DOSSIER_OCR_ENGINE or {DEFAULT_ENGINE})"
+        "--as-of",
+        type=date_arg,
+        metavar="YYYY-MM-DD",
+        help=f"接收并检查档案的日期（{DATE_HELP}），证件是否过期、是否逾期都按这一天判断；默认：今天",
+    )
+    p.add_argument(
+        "--json", action="store_true", help="输出约定格式的 JSON（../shared/contract.md）而不是给人看的摘要"
+    )
+    p.add_argument(
+        "--engine",
+        choices=ENGINES,
+        help=f"文字识别引擎（可选：{'、'.join(ENGINES)}）；"
+        f"默认：环境变量 DOSSIER_OCR_ENGINE，未设置时为 {DEFAULT_ENGINE}",
     )
 
 
 def _add_worker_commands(sub: Any) -> None:
     p = sub.add_parser(
-        "submit", help="store a dossier and queue it for the workers (embedded without a broker)"
+        "submit",
+        help="保存档案并放入队列，由工作进程读取（生产模式；未配置消息队列时在本进程读取）",
+        description="保存档案并放入 Celery 队列（DOSSIER_BROKER_URL），由 dossier worker 读取；"
+        "未配置 DOSSIER_BROKER_URL 时与 dossier process 相同。",
     )
     _dossier_options(p)
-    p.add_argument("--wait", action="store_true", help="wait until the workers are done and print the result")
-    p.add_argument("--timeout", type=float, help="with --wait: give up waiting after this many seconds")
+    p.add_argument("--wait", action="store_true", help="等待工作进程读完，然后输出结果（摘要或 --json）")
+    p.add_argument(
+        "--timeout", type=float, metavar="秒", help="与 --wait 一起用：最多等待这么多秒；默认：一直等待"
+    )
     p.set_defaults(func=cmd_submit)
-    p = sub.add_parser("worker", help="run a Celery worker ($DOSSIER_BROKER_URL)")
-    p.add_argument("--queues", default="ocr,light", help="queues to consume (default: ocr,light)")
-    p.add_argument("--concurrency", type=positive, help="worker processes (default: cpu count)")
+    p = sub.add_parser(
+        "worker",
+        help="运行 Celery 工作进程（生产模式，需要 DOSSIER_BROKER_URL）",
+        description="运行 Celery 工作进程，读取 dossier submit 和审核界面放入队列的页面。",
+    )
+    p.add_argument(
+        "--queues", default="ocr,light", metavar="队列", help="要处理的队列，逗号分隔；默认：ocr,light"
+    )
+    p.add_argument("--concurrency", type=positive, metavar="N", help="工作进程数；默认：CPU 核数")
     p.set_defaults(func=cmd_worker)
-    p = sub.add_parser("beat", help="run Celery beat: deadline reminders, missing-information notices")
+    p = sub.add_parser(
+        "beat",
+        help="运行 Celery beat：截止日期提醒、补充资料通知、休眠客户（生产模式）",
+        description="运行 Celery beat 定时任务（需要 DOSSIER_BROKER_URL）。",
+    )
     p.set_defaults(func=cmd_beat)
 
 
 def add_process_command(sub: Any) -> None:
-    p = sub.add_parser("process", help="read a dossier (files or folders) and check it, in this process")
+    p = sub.add_parser(
+        "process",
+        help="在本进程中读取并检查一份档案（文件、文件夹、PDF、图片、ZIP）",
+        description="读取一份档案的全部文件，识别每页的材料类型和字段，做一致性、完整性和期限检查，"
+        "保存到数据目录（DOSSIER_DATA_DIR），然后输出摘要（或 --json）。",
+    )
     _dossier_options(p)
     p.add_argument(
         "--workers",
         type=positive,
-        help="processes reading pages (default: $DOSSIER_WORKERS or min(2, cpus))",
+        metavar="N",
+        help="并行读取页面的进程数；默认：环境变量 DOSSIER_WORKERS，未设置时为 min(2, CPU 核数)",
     )
     p.set_defaults(func=cmd_process)

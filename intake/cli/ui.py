@@ -9,6 +9,7 @@ from typing import Any
 from intake.cli.common import ExitCode
 from intake.lifecycle.context import open_context
 from intake.settings import Settings
+from intake.vocabulary import role_name
 
 
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> ExitCode:
@@ -35,7 +36,7 @@ def _read_password() -> str:
 
         first = getpass.getpass("密码 (password): ")
         if first != getpass.getpass("再次输入 (again): "):
-            raise ValueError("passwords differ")
+            raise ValueError("两次输入的密码不一致")
         return first
     return sys.stdin.readline().rstrip("\n")
 
@@ -64,9 +65,9 @@ def cmd_user(args: argparse.Namespace, settings: Settings) -> ExitCode:
         print(f"dossier: {exc}", file=sys.stderr)
         return ExitCode.USAGE
     done = {
-        "add": f"用户 {args.name} 已创建 ({getattr(args, 'role', '')})",
+        "add": f"用户 {args.name} 已创建（{role_name(getattr(args, 'role', ''))}）",
         "password": f"用户 {args.name} 的密码已重置，其会话已失效",
-        "role": f"用户 {args.name} 的角色已改为 {getattr(args, 'role', '')}，其会话已失效",
+        "role": f"用户 {args.name} 的角色已改为 {role_name(getattr(args, 'role', ''))}，其会话已失效",
         "deactivate": f"用户 {args.name} 已停用，其会话已失效",
         "activate": f"用户 {args.name} 已启用",
         "unlock": f"用户 {args.name} 已解锁",
@@ -79,30 +80,36 @@ ROLES = ["administrator", "reviewer", "staff", "auditor"]
 
 
 def _add_ui_commands(sub: Any) -> None:
-    p = sub.add_parser("serve", help="run the review UI (and, without a broker, the embedded workers)")
-    p.add_argument("--host", default="127.0.0.1")
-    p.add_argument("--port", type=int, default=8000)
-    p.set_defaults(func=cmd_serve)
-    p = sub.add_parser("user", help="manage review UI users")
-    user_sub = p.add_subparsers(dest="user_command", required=True)
-    add = user_sub.add_parser("add", help="create a user; the password is read from a prompt or stdin")
-    add.add_argument("name")
-    add.add_argument("--role", required=True, choices=ROLES)
-    add.set_defaults(func=cmd_user)
-    password = user_sub.add_parser(
-        "password", help="reset a password (prompt or stdin); ends the user's sessions"
+    p = sub.add_parser(
+        "serve",
+        help="运行审核界面（未配置消息队列时，上传的档案也在本进程中读取）",
+        description="运行审核界面（Web）。未设置 DOSSIER_BROKER_URL 时，上传的档案在本进程中读取。",
     )
-    password.add_argument("name")
+    p.add_argument("--host", default="127.0.0.1", help="监听的地址；默认：127.0.0.1（只允许本机访问）")
+    p.add_argument("--port", type=int, default=8000, help="监听的端口；默认：8000")
+    p.set_defaults(func=cmd_serve)
+    p = sub.add_parser("user", help="管理审核界面的用户（创建、重置密码、改角色、停用、启用、解锁）")
+    user_sub = p.add_subparsers(dest="user_command", required=True, title="子命令", metavar="子命令")
+    name_help = "用户名（不区分大小写，不能重名）"
+    role_help = "角色：administrator 档案管理员、reviewer 审核员、staff 业务人员、auditor 审计员"
+    add = user_sub.add_parser(
+        "add", help="创建用户；密码从提示输入或标准输入读取（至少 10 个字符，不含用户名）"
+    )
+    add.add_argument("name", metavar="NAME", help=name_help)
+    add.add_argument("--role", required=True, choices=ROLES, help=role_help)
+    add.set_defaults(func=cmd_user)
+    password = user_sub.add_parser("password", help="重置密码（提示输入或标准输入）；该用户的会话随即失效")
+    password.add_argument("name", metavar="NAME", help=name_help)
     password.set_defaults(func=cmd_user)
-    role = user_sub.add_parser("role", help="change a user's role; ends the user's sessions")
-    role.add_argument("name")
-    role.add_argument("role", choices=ROLES)
+    role = user_sub.add_parser("role", help="更改用户的角色；该用户的会话随即失效")
+    role.add_argument("name", metavar="NAME", help=name_help)
+    role.add_argument("role", metavar="ROLE", choices=ROLES, help=role_help)
     role.set_defaults(func=cmd_user)
     for command, text in [
-        ("deactivate", "deactivate a user; ends the user's sessions"),
-        ("activate", "reactivate a user"),
-        ("unlock", "lift a lock-out after repeated wrong passwords"),
+        ("deactivate", "停用用户；该用户的会话随即失效"),
+        ("activate", "重新启用用户"),
+        ("unlock", "解除因多次输错密码造成的锁定"),
     ]:
         q = user_sub.add_parser(command, help=text)
-        q.add_argument("name")
+        q.add_argument("name", metavar="NAME", help=name_help)
         q.set_defaults(func=cmd_user)
