@@ -15,7 +15,15 @@ from intake.vocabulary import role_name
 from review_ui.masking import LEVEL1_FIELDS
 from storage import queries as q
 from storage.models import DossierStatus
-from storage.queries import AT_RISK_DAYS, IN_PROGRESS, PageOf, QueueFilter, ReviewData
+from storage.queries import (
+    AT_RISK_DAYS,
+    BUCKET_LABELS,
+    IN_PROGRESS,
+    MAX_QUERY_CHARS,
+    PageOf,
+    QueueFilter,
+    ReviewData,
+)
 
 MAX_PAGE = 10_000  # no list has that many pages; a bigger number is a typo or a probe
 MAX_DAYS = 3650  # ten years either way: beyond that a deadline filter means nothing
@@ -33,7 +41,30 @@ def queue_filter(args: Mapping[str, str]) -> QueueFilter:
         reviewer=args.get("reviewer", "")[:200],
         days_left=parse_int(args.get("days_left"), None, name="days_left", low=-MAX_DAYS, high=MAX_DAYS),
         page=page_arg(args),
+        q=search_arg(args),
     )
+
+
+def search_arg(args: Mapping[str, str], name: str = "q") -> str:
+    """A customer search of the lists (name fragment, tax/customer number): at most MAX_QUERY_CHARS
+    characters, no control characters; anything else is a Chinese 400 naming the parameter."""
+    value = args.get(name, "")
+    if not isinstance(value, str):
+        abort(400, f"参数 {name} 应为文本")
+    value = value.strip()
+    if len(value) > MAX_QUERY_CHARS:
+        abort(400, f"参数 {name} 过长：最多 {MAX_QUERY_CHARS} 个字符，收到 {len(value)} 个")
+    if any(ord(ch) < 32 or ord(ch) == 127 for ch in value):
+        abort(400, f"参数 {name} 含有控制字符，请只输入客户名称、税务登记号或编号")
+    return value
+
+
+def bucket_arg(args: Mapping[str, str], name: str = "bucket") -> str:
+    """A deadline bucket of the dashboard (逾期, ≤ 2 天, 本周, 更晚, 无截止日期) or empty for all."""
+    value = args.get(name, "")
+    if value and value not in BUCKET_LABELS:
+        abort(400, f"参数 {name} 不是已知的截止日期分组：“{str(value)[:40]}”")
+    return value
 
 
 def parse_int(
@@ -118,8 +149,8 @@ def review_queue(s: Session, f: QueueFilter, today: date) -> PageOf:
     return PageOf([_shown(row) for row in listing.rows], listing.total, listing.page, listing.per_page)
 
 
-def dashboard(s: Session, today: date, page: int = 1) -> dict[str, Any]:
-    data = q.dashboard(s, today, page)
+def dashboard(s: Session, today: date, page: int = 1, bucket: str = "") -> dict[str, Any]:
+    data = q.dashboard(s, today, page, bucket)
     return {**data, "dossiers": [_shown(row) for row in data["dossiers"]]}
 
 

@@ -14,7 +14,7 @@ from werkzeug.wrappers import Response
 from intake.lifecycle import customers as customer_lifecycle
 from intake.lifecycle import review as lifecycle
 from intake.lifecycle.review import DecisionError
-from review_ui import access_log, actions, auth, queries
+from review_ui import access_log, actions, auth, charts, queries
 from review_ui.auth import ADMIN, AUDIT, DECIDERS, EVERYONE, READERS, role_required
 from review_ui.errors import chinese_reason, error_page
 from review_ui.masking import Masker
@@ -127,9 +127,18 @@ def queue() -> Any:
 @ui.route("/dashboard")
 @role_required(*EVERYONE)
 def dashboard() -> Any:
+    """Open dossiers against their deadlines (one bucket of them with ?bucket=…), with the three charts."""
+    bucket = queries.bucket_arg(request.args)
     with actions.ctx().sessions() as s:
-        data = queries.dashboard(s, actions.today(), queries.page_arg(request.args))
-    return render_template("dashboard.html", data=data)
+        data = queries.dashboard(s, actions.today(), queries.page_arg(request.args), bucket)
+    pictures = {
+        "deadlines": charts.deadline_chart(
+            data["by_deadline"], lambda key: url_for("ui.dashboard", bucket=key)
+        ),
+        "intake": charts.intake_chart(data["intake"]["days"]),
+        "first": charts.first_submission_chart(data["intake"]),
+    }
+    return render_template("dashboard.html", data=data, charts=pictures, buckets=stored.BUCKET_LABELS)
 
 
 @ui.route("/dossiers/<dossier_id>")
@@ -154,6 +163,7 @@ def review(dossier_id: str) -> Any:
         can_edit=current_user.role in DECIDERS and not frozen,
         can_override=current_user.role in ADMIN and not frozen,
         show_images=current_user.role != Role.STAFF,
+        today=actions.today(),  # the heading's days left
     )
 
 
@@ -247,7 +257,7 @@ def assign(dossier_id: str) -> Response:
 @ui.route("/archive")
 @role_required(*EVERYONE)
 def archive() -> Any:
-    q = request.args.get("q", "").strip()
+    q = queries.search_arg(request.args)
     with actions.ctx().sessions() as s:
         listing = stored.archive_records(s, q, queries.page_arg(request.args))
     return render_template("archive.html", listing=listing, q=q)

@@ -13,13 +13,15 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
+from intake.checks.doubtful import doubt_reasons
 from intake.grouping import runs
 from storage.contract_json import pages_in_order
 from storage.models import (
     ArchiveRecord,
+    Customer,
     Dossier,
     DossierStatus,
     FindingRow,
@@ -31,6 +33,8 @@ from storage.repository import LOW_CONFIDENCE_BELOW
 
 PER_PAGE = 50
 AT_RISK_DAYS = 3
+MAX_QUERY_CHARS = 50  # a name fragment or a tax number (18 characters) with room to spare
+LIKE_ESCAPE = "\\"
 CLOSED = (DossierStatus.ARCHIVED, DossierStatus.REJECTED)
 IN_PROGRESS = (DossierStatus.RECEIVED, DossierStatus.READING, DossierStatus.CHECKING)
 
@@ -41,6 +45,7 @@ class QueueFilter:
     reviewer: str = ""
     days_left: int | None = None  # at most this many days to the deadline
     page: int = 1
+    q: str = ""  # a fragment of the customer's name, tax number, customer number or the reference
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,10 +64,53 @@ def days_left(deadline: date | None, today: date) -> int | None:
     return None if deadline is None else (deadline - today).days
 
 
-def _row(d: Dossier, today: date) -> dict[str, Any]:
+def like_pattern(text: str) -> str:
+    """`%text%` for LIKE … ESCAPE '\\' with the pattern characters of `text` taken literally."""
+    escaped = text.replace(LIKE_ESCAPE, LIKE_ESCAPE * 2).replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def number_key(text: str) -> str:
+    """A tax or customer number as stored: upper case, without spaces or dashes (`9144 0605-ma4w`)."""
+    return "".join(ch for ch in text.upper() if ch not in " -\u3000")
+
+
+def customer_matches(q: str) -> Any:
+    """Dossiers whose customer (as read, or as archived) or reference contains `q`; pattern characters in `q`
+    are literal. Needs the query to be outer-joined to Customer (see _listing)."""
+    text, key = like_pattern(q), like_pattern(number_key(q) or q)
+    return or_(
+        Dossier.customer_name.like(text, escape=LIKE_ESCAPE),
+        Dossier.customer_tax_id.like(key, escape=LIKE_ESCAPE),
+        Dossier.customer_no.like(key, escape=LIKE_ESCAPE),
+        Dossier.reference.like(text, escape=LIKE_ESCAPE),
+        Customer.name.like(text, escape=LIKE_ESCAPE),
+        Customer.tax_id.like(key, escape=LIKE_ESCAPE),
+    )
+
+
+def _listing() -> Select[Any]:
+    """Dossiers with their customer's archived name and tax number (one outer join, no query per row)."""
+    return select(Dossier, Customer.name, Customer.tax_id).outerjoin(
+        Customer, Dossier.customer_id == Customer.id
+    )
+
+
+def customer_of(d: Dossier, archived_name: str | None, archived_tax_id: str | None) -> dict[str, Any]:
+    """Who the dossier is for: the archived customer's name and tax number once linked (a change request
+    may have corrected them since), else what the record read; the customer number once assigned."""
+    return {
+        "customer_name": archived_name or d.customer_name,
+        "tax_id": archived_tax_id or d.customer_tax_id,
+        "customer_no": d.customer_no,
+    }
+
+
+def _row(d: Dossier, today: date, name: str | None = None, tax_id: str | None = None) -> dict[str, Any]:
     return {
         "id": d.id,
         "reference": d.reference,
+        **customer_of(d, name, tax_id),
         "status": d.status.value,
         "deadline": d.deadline.isoformat() if d.deadline else None,
         "pickup_date": d.pickup_date.isoformat() if d.pickup_date else None,
@@ -74,21 +122,23 @@ def _row(d: Dossier, today: date) -> dict[str, Any]:
         "pages_total": d.pages_total,
         "pages_done": d.pages_done,
         "pages_failed": d.pages_failed,
-        "customer_no": d.customer_no,
     }
 
 
 def _paged(s: Session, query: Select[Any], page: int, today: date) -> PageOf:
-    total = int(s.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0)
+    counted = query.with_only_columns(Dossier.id).order_by(None).subquery()
+    total = int(s.scalar(select(func.count()).select_from(counted)) or 0)
     page = max(1, page)
     ordered = query.order_by(Dossier.deadline.is_(None), Dossier.deadline, Dossier.created_at, Dossier.id)
-    rows = s.scalars(ordered.limit(PER_PAGE).offset((page - 1) * PER_PAGE))
-    return PageOf([_row(d, today) for d in rows], total, page)
+    rows = s.execute(ordered.limit(PER_PAGE).offset((page - 1) * PER_PAGE)).all()
+    return PageOf([_row(d, today, name, tax_id) for d, name, tax_id in rows], total, page)
 
 
 def review_queue(s: Session, f: QueueFilter, today: date) -> PageOf:
-    """Dossiers waiting for a reviewer, soonest deadline first."""
-    query = select(Dossier)
+    """Dossiers waiting for a reviewer, soonest deadline first; `f.q` narrows to a customer."""
+    query = _listing()
+    if f.q:
+        query = query.where(customer_matches(f.q))
     if f.status:
         query = query.where(Dossier.status == DossierStatus(f.status))
     if f.reviewer:
@@ -98,29 +148,101 @@ def review_queue(s: Session, f: QueueFilter, today: date) -> PageOf:
     return _paged(s, query, f.page, today)
 
 
-def dashboard(s: Session, today: date, page: int = 1) -> dict[str, Any]:
-    """Every open dossier with its days to deadline and what is missing, plus totals."""
-    open_query = select(Dossier).where(Dossier.status.not_in(CLOSED))
+# Open dossiers by days to the deadline, as the dashboard's chart and its filter cut them: (key, label, the
+# range of days left, both ends included, None = open-ended). "none" is its own alarm: no application form
+# read and no pickup date given, so no deadline can warn anyone.
+DEADLINE_BUCKETS: tuple[tuple[str, str, int | None, int | None], ...] = (
+    ("overdue", "逾期", None, -1),
+    ("soon", "≤ 2 天", 0, 2),
+    ("week", "本周", 3, 7),
+    ("later", "更晚", 8, None),
+)
+NO_DEADLINE = "none"
+BUCKET_LABELS = {key: label for key, label, _, _ in DEADLINE_BUCKETS} | {NO_DEADLINE: "无截止日期"}
+INTAKE_DAYS = 7
+
+
+def _in_bucket(key: str, today: date) -> Any:
+    if key == NO_DEADLINE:
+        return Dossier.deadline.is_(None)
+    low, high = next((lo, hi) for k, _, lo, hi in DEADLINE_BUCKETS if k == key)
+    conditions = []
+    if low is not None:
+        conditions.append(Dossier.deadline >= today + timedelta(days=low))
+    if high is not None:
+        conditions.append(Dossier.deadline <= today + timedelta(days=high))
+    return conditions[0] if len(conditions) == 1 else conditions[0] & conditions[1]
+
+
+def deadline_buckets(s: Session, today: date) -> list[dict[str, Any]]:
+    """How many open dossiers fall in each bucket of days to the deadline, in one statement."""
+    keys = [key for key, _, _, _ in DEADLINE_BUCKETS] + [NO_DEADLINE]
+    counts = s.execute(
+        select(*(func.count().filter(_in_bucket(key, today)) for key in keys)).where(
+            Dossier.status.not_in(CLOSED)
+        )
+    ).one()
+    return [
+        {"key": k, "label": BUCKET_LABELS[k], "count": int(n or 0)} for k, n in zip(keys, counts, strict=True)
+    ]
+
+
+def week_intake(s: Session, today: date) -> dict[str, Any]:
+    """Dossiers received on each of the last INTAKE_DAYS days (by the day received, `as_of`), and how many of
+    those checked so far were complete at their first check (submission)."""
+    first = today - timedelta(days=INTAKE_DAYS - 1)
+    rows = s.execute(
+        select(
+            Dossier.as_of,
+            func.count(),
+            func.count().filter(Dossier.complete_first.is_(True)),
+            func.count(Dossier.complete_first),
+        )
+        .where(Dossier.as_of >= first, Dossier.as_of <= today)
+        .group_by(Dossier.as_of)
+    ).all()
+    by_day = {day: (int(n), int(complete), int(checked)) for day, n, complete, checked in rows}
+    days = [first + timedelta(days=n) for n in range(INTAKE_DAYS)]
+    return {
+        "days": [{"day": day.isoformat(), "count": by_day.get(day, (0, 0, 0))[0]} for day in days],
+        "complete_first": sum(v[1] for v in by_day.values()),
+        "checked": sum(v[2] for v in by_day.values()),
+    }
+
+
+def dashboard(s: Session, today: date, page: int = 1, bucket: str = "") -> dict[str, Any]:
+    """Every open dossier with its days to deadline and what is missing (or those of one deadline bucket),
+    plus totals and the data of the dashboard's charts."""
+    open_query = _listing().where(Dossier.status.not_in(CLOSED))
+    if bucket:
+        open_query = open_query.where(_in_bucket(bucket, today))
     listing = _paged(s, open_query, page, today)
     by_status = dict(
         s.execute(
             select(Dossier.status, func.count()).where(Dossier.status.not_in(CLOSED)).group_by(Dossier.status)
         ).all()
     )
+    buckets = deadline_buckets(s, today)
+    counts = {b["key"]: b["count"] for b in buckets}
     risk_limit = today + timedelta(days=AT_RISK_DAYS)
-    deadlines = select(
-        func.count().filter(Dossier.deadline < today),
-        func.count().filter(Dossier.deadline >= today, Dossier.deadline <= risk_limit),
-    ).where(Dossier.status.not_in(CLOSED))
-    overdue, at_risk = s.execute(deadlines).one()
+    at_risk = s.scalar(
+        select(func.count()).where(
+            Dossier.status.not_in(CLOSED), Dossier.deadline >= today, Dossier.deadline <= risk_limit
+        )
+    )
     return {
         "today": today.isoformat(),
+        "bucket": bucket,
         "totals": {
-            "open": listing.total,
-            "overdue": int(overdue or 0),
+            "open": sum(counts.values()),
+            "listed": listing.total,
+            "overdue": counts["overdue"],
             "at_risk": int(at_risk or 0),
+            "no_deadline": counts[NO_DEADLINE],
             "by_status": {str(k.value if hasattr(k, "value") else k): int(v) for k, v in by_status.items()},
         },
+        "by_deadline": buckets,
+        "intake": week_intake(s, today),
         "page": listing.page,
         "pages": listing.pages,
         "per_page": listing.per_page,
@@ -184,10 +306,12 @@ class FieldView:
     corrected: bool
     low_confidence: bool
     in_finding: bool
+    reasons: tuple[str, ...] = ()  # why it is doubtful (intake.checks.doubtful), in Chinese
 
     @property
     def doubtful(self) -> bool:
-        return (self.low_confidence or self.in_finding) and not self.corrected
+        """To be confirmed or corrected before approval (issue 13); ✓ or a correction settles it."""
+        return bool(self.reasons) and not self.corrected
 
 
 @dataclass(slots=True)
@@ -211,15 +335,15 @@ class ReviewData:
     archive: ArchiveRecord | None
 
 
-def _finding_targets(findings: Sequence[FindingRow]) -> set[tuple[str, int, str]]:
-    """(file, page, field) named by an open finding's evidence."""
-    out: set[tuple[str, int, str]] = set()
+def _finding_targets(findings: Sequence[FindingRow]) -> dict[tuple[str, int, str], list[str]]:
+    """(file, page, field) named by an open finding's evidence → the rules of those findings."""
+    out: dict[tuple[str, int, str], list[str]] = {}
     for row in findings:
         if row.status != FindingStatus.OPEN:
             continue
         for ev in row.evidence or []:
             if ev.get("file") and ev.get("page") and ev.get("field"):
-                out.add((ev["file"], int(ev["page"]), ev["field"]))
+                out.setdefault((ev["file"], int(ev["page"]), ev["field"]), []).append(row.rule)
     return out
 
 
@@ -269,6 +393,12 @@ def review_data(s: Session, dossier_id: str) -> ReviewData | None:
                         corrected=read.corrected,
                         low_confidence=read.confidence < LOW_CONFIDENCE_BELOW,
                         in_finding=(stored.name, page.page_no, read.name) in targets,
+                        reasons=doubt_reasons(
+                            read.name,
+                            read.value,
+                            read.confidence,
+                            rules=targets.get((stored.name, page.page_no, read.name), ()),
+                        ),
                     )
                 )
         documents.append(doc)
@@ -309,19 +439,34 @@ def review_data(s: Session, dossier_id: str) -> ReviewData | None:
 
 
 def archive_records(s: Session, query: str = "", page: int = 1) -> PageOf:
-    q = select(ArchiveRecord)
-    if query:
-        like = f"%{query}%"
-        q = q.where(ArchiveRecord.customer_no.like(like) | ArchiveRecord.archive_no.like(like))
-    total = int(s.scalar(select(func.count()).select_from(q.subquery())) or 0)
-    rows = s.scalars(
-        q.order_by(ArchiveRecord.archived_at.desc()).limit(PER_PAGE).offset((max(1, page) - 1) * PER_PAGE)
+    """Archive records, newest first, each with its customer (archived name and tax number) and dossier;
+    `query` matches the archive or customer number, the customer's name or tax number (literally)."""
+    q = (
+        select(ArchiveRecord, Customer.name, Customer.tax_id, Dossier.customer_name, Dossier.customer_tax_id)
+        .join(Dossier, ArchiveRecord.dossier_id == Dossier.id)
+        .outerjoin(Customer, Dossier.customer_id == Customer.id)
     )
+    if query:
+        key = like_pattern(number_key(query) or query)
+        q = q.where(
+            ArchiveRecord.customer_no.like(key, escape=LIKE_ESCAPE)
+            | ArchiveRecord.archive_no.like(key, escape=LIKE_ESCAPE)
+            | customer_matches(query)
+        )
+    counted = q.with_only_columns(ArchiveRecord.id).subquery()
+    total = int(s.scalar(select(func.count()).select_from(counted)) or 0)
+    rows = s.execute(
+        q.order_by(ArchiveRecord.archived_at.desc(), ArchiveRecord.id.desc())
+        .limit(PER_PAGE)
+        .offset((max(1, page) - 1) * PER_PAGE)
+    ).all()
     return PageOf(
         [
             {
                 "archive_no": r.archive_no,
                 "customer_no": r.customer_no,
+                "customer_name": name or read_name,
+                "tax_id": tax_id or read_tax_id,
                 "dossier_id": r.dossier_id,
                 "archived_at": r.archived_at.date().isoformat(),
                 "doc_category": r.doc_category,
@@ -330,7 +475,7 @@ def archive_records(s: Session, query: str = "", page: int = 1) -> PageOf:
                 "handler": r.handler,
                 "reviewer": r.reviewer,
             }
-            for r in rows
+            for r, name, tax_id, read_name, read_tax_id in rows
         ],
         total,
         max(1, page),

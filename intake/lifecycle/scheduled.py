@@ -13,7 +13,7 @@ from intake.lifecycle.checking import NoticePolicy, check_and_save
 from intake.lifecycle.context import Context
 from storage import repository as repo
 from storage import work
-from storage.models import utcnow
+from storage.models import Dossier, utcnow
 
 log = logging.getLogger(__name__)
 NOTICE_ACTION = "dossier.missing_info_notice_due"
@@ -29,8 +29,21 @@ def remind_deadlines(ctx: Context, today: date) -> list[str]:
         ids = work.open_dossier_ids(s)
     for dossier_id in ids:
         with ctx.sessions.begin() as s:
-            check_and_save(s, dossier_id, ctx.rules, as_of=today, notice=NoticePolicy.KEEP)
+            blockers = check_and_save(s, dossier_id, ctx.rules, as_of=today, notice=NoticePolicy.KEEP)
+            dossier = repo.get_dossier(s, dossier_id)
+            log.info(
+                "%s: deadline %s, %d blockers", customer_words(dossier), dossier.deadline or "无", blockers
+            )
     return ids
+
+
+def customer_words(dossier: Dossier) -> str:
+    """How a notice names the dossier: its customer (name, tax number, customer number once assigned) as
+    staff know it, then the dossier id to find it by — never the id alone."""
+    parts = [dossier.customer_name or "未读到客户名称", f"税务登记号 {dossier.customer_tax_id or '未读到'}"]
+    if dossier.customer_no:
+        parts.append(f"客户编号 {dossier.customer_no}")
+    return f"{'，'.join(parts)}（档案 {dossier.id}）"
 
 
 def send_due_notices(ctx: Context, now: datetime | None = None) -> list[str]:
@@ -39,12 +52,15 @@ def send_due_notices(ctx: Context, now: datetime | None = None) -> list[str]:
     sent: list[str] = []
     with ctx.sessions.begin() as s:
         for dossier in work.notices_due(s, now, action=NOTICE_ACTION):
-            log.warning(
-                "dossier %s: missing information notice due (missing %s)", dossier.id, dossier.missing
-            )
+            who = customer_words(dossier)
+            log.warning("%s: missing information notice due (missing %s)", who, dossier.missing)
             repo.audit(
                 s, "system", NOTICE_ACTION, dossier_id=dossier.id, entity=f"dossier:{dossier.id}",
-                after={"missing": list(dossier.missing or []), "due_at": dossier.notice_due_at},
+                after={
+                    "customer_name": dossier.customer_name, "tax_id": dossier.customer_tax_id,
+                    "customer_no": dossier.customer_no, "missing": list(dossier.missing or []),
+                    "due_at": dossier.notice_due_at,
+                },
             )  # fmt: skip
             sent.append(dossier.id)
     return sent
