@@ -154,7 +154,7 @@ RULES: Mapping[str, str] = MappingProxyType(
     }
 )
 
-SEVERITIES: Mapping[str, str] = MappingProxyType({"blocker": "阻断", "warning": "警告"})
+SEVERITIES: Mapping[str, str] = MappingProxyType({"blocker": "阻断", "warning": "提示"})  # issue 14
 
 TEXT_SOURCES: Mapping[str, str] = MappingProxyType({"text_layer": "文本层", "ocr": "文字识别"})
 
