@@ -41,17 +41,28 @@ def _packaged_models() -> Path:
 
 @cache
 def shared_rapidocr() -> Any:
-    """The process-wide RapidOCR object (also used for page orientation, so the models load once)."""
+    """The process-wide RapidOCR object (also used for page orientation, so each model loads once).
+
+    Building it loads no model: each is loaded by `_model` when a page first needs it, so a text-layer page
+    loads none, and one with a seal to read loads only the recogniser."""
     from rapidocr import RapidOCR
 
     logging.getLogger("RapidOCR").setLevel(logging.ERROR)
-    with _lean_sessions():
-        ocr = RapidOCR(params={**_PARAMS, "Global.model_root_dir": str(_packaged_models())})
-        # load all three models now, inside the patch: RapidOCR would load them lazily on first use
-        ocr._load_det_model()
-        ocr._load_cls_model()
-        ocr._load_rec_model()
-    return ocr
+    return RapidOCR(params={**_PARAMS, "Global.model_root_dir": str(_packaged_models())})
+
+
+_MODELS = {"det": "text_det", "cls": "text_cls", "rec": "text_rec"}
+
+
+def _model(kind: str) -> Any:
+    """RapidOCR's detector, line classifier or recogniser (`det`, `cls`, `rec`), loaded on first use inside
+    the lean-session patch (RapidOCR would otherwise load it lazily itself, without the patch)."""
+    ocr = shared_rapidocr()
+    load = getattr(ocr, f"_load_{kind}_model")
+    if getattr(ocr, _MODELS[kind]) is None:
+        with _lean_sessions():
+            load()
+    return load()
 
 
 @contextmanager
@@ -123,7 +134,7 @@ def detect_lines(image: np.ndarray, side: int = DET_SIDE) -> np.ndarray:
     # detector has been tuned on bilinear copies; INTER_AREA would be a change to measure, not a type fix.
     small = image if scale == 1.0 else cv2.resize(image, size, interpolation=cv2.INTER_LINEAR)
     padded, left, top = _pad_for_detector(small)
-    det = shared_rapidocr()._load_det_model()(padded)
+    det = _model("det")(padded)
     if det.boxes is None or len(det.boxes) == 0:
         return np.zeros((0, 4, 2), dtype=np.float32)
     offset = np.asarray([left, top], dtype=np.float32)
@@ -144,7 +155,7 @@ def recognise(image: np.ndarray, quads: np.ndarray) -> list[tuple[str, float, tu
     if len(quads) == 0:
         return []
     crops = [get_rotate_crop_image(image, quad.copy()) for quad in quads]
-    rec = shared_rapidocr()._load_rec_model()(TextRecInput(img=crops, return_word_box=True))
+    rec = _model("rec")(TextRecInput(img=crops, return_word_box=True))
     words = rec.word_results or [None] * len(rec.txts or ())
     out = []
     for t, sc, w in zip(rec.txts or (), rec.scores, words, strict=False):
@@ -160,7 +171,7 @@ def is_upside_down(image: np.ndarray, quads: np.ndarray) -> bool:
     crops = [get_rotate_crop_image(image, quad.copy()) for quad in quads]
     if not crops:
         return False
-    res = shared_rapidocr()._load_cls_model()(crops)
+    res = _model("cls")(crops)
     votes = sum((score if "180" in label else -score) for label, score in res.cls_res)
     return bool(votes > 0)
 
@@ -170,10 +181,7 @@ def read_line(image: np.ndarray) -> tuple[str, float]:
     character in a name hides easily in a line's mean score."""
     from rapidocr.ch_ppocr_rec import TextRecInput
 
-    engine = shared_rapidocr()
-    if getattr(engine, "text_rec", None) is None:  # the recogniser is built on first use
-        engine(image, use_det=False, use_cls=False, use_rec=True)
-    out = engine.text_rec(TextRecInput(img=[image], return_word_box=True))
+    out = _model("rec")(TextRecInput(img=[image], return_word_box=True))
     if not out.txts or not out.txts[0]:
         return "", 0.0
     words = out.word_results[0] if out.word_results else None
@@ -183,12 +191,10 @@ def read_line(image: np.ndarray) -> tuple[str, float]:
 
 class RapidOcrEngine:
     """Reads with PP-OCR, and lends the same models to orientation (detector, line classifier) and to the
-    seal legends (recogniser). Building it loads the models (workers build it before their first page)."""
+    seal legends (recogniser). Building it loads nothing: each model is loaded when a page first needs it
+    (a process that reads only text-layer pages never imports rapidocr or onnxruntime)."""
 
     name = "rapidocr"
-
-    def __init__(self) -> None:
-        self._ocr = shared_rapidocr()
 
     def read(self, image: np.ndarray, lines: np.ndarray | None = None) -> list[TextLine]:
         # The page is already upright (ocr.orientation): no per-line 0/180 classifier.

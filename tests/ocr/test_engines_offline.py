@@ -20,6 +20,9 @@ def test_models_load_and_read_with_the_network_forbidden(monkeypatch: pytest.Mon
 
     monkeypatch.setattr(DownloadFile, "_make_http_request", classmethod(refuse))
     engine = rapid.shared_rapidocr.__wrapped__()  # a fresh instance, not the cached one
+    assert engine.text_det is None and engine.text_rec is None  # building it loads nothing
+    for kind in ("det", "cls", "rec"):
+        getattr(engine, f"_load_{kind}_model")()
     assert engine.text_det is not None and engine.text_rec is not None and engine.text_cls is not None
 
     image = Image.new("RGB", (900, 160), "white")
