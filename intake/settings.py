@@ -26,6 +26,9 @@ table lists every variable.
 - `DOSSIER_TRUSTED_PROXIES`: how many reverse proxies stand in front of `dossier serve` (default 0); their
   `X-Forwarded-For`/`-Proto` are then believed, so sign-in throttling counts the client's address, not the
   proxy's (with 0, a proxy's clients would share one address and one lock).
+- `DOSSIER_DATA_KEYS`: the keys that encrypt level-1 data at rest (storage/crypto.py): comma-separated base64
+  keys of 16/24/32 bytes, the first seals, all open (rotation). `DOSSIER_DATA_KEY_FILE`: a file holding them
+  (one a line). Neither: a random key made once in `work/data_key` (production: keep it on another volume).
 - `DOSSIER_TIMEZONE`: the IANA time zone every time is shown in (review UI, exports); stored times stay UTC.
   Default `Asia/Shanghai`, where the archive clerks work.
 """
@@ -65,6 +68,8 @@ class Settings:
     session_max_hours: float = 12.0
     secure_cookies: bool = False
     trusted_proxies: int = 0
+    data_keys: str | None = field(default=None, repr=False)
+    data_key_file: Path | None = None
     timezone: str = DEFAULT_TIMEZONE
 
     @classmethod
@@ -86,6 +91,10 @@ class Settings:
             session_max_hours=float(environ.get("DOSSIER_SESSION_MAX_HOURS") or 12.0),
             secure_cookies=(environ.get("DOSSIER_SECURE_COOKIES") or "").strip().lower() in TRUE_VALUES,
             trusted_proxies=max(0, int(environ.get("DOSSIER_TRUSTED_PROXIES") or 0)),
+            data_keys=environ.get("DOSSIER_DATA_KEYS") or None,
+            data_key_file=Path(environ["DOSSIER_DATA_KEY_FILE"]).expanduser().absolute()
+            if environ.get("DOSSIER_DATA_KEY_FILE")
+            else None,
             timezone=checked_timezone(environ.get("DOSSIER_TIMEZONE") or DEFAULT_TIMEZONE),
         )
 

@@ -48,6 +48,7 @@ from sqlalchemy.engine import URL
 from sqlalchemy.exc import SQLAlchemyError
 
 from intake.settings import Settings
+from storage.crypto import default_key_file
 from storage.db import alembic_config, make_engine
 from storage.models import Base
 
@@ -56,6 +57,7 @@ MANIFEST = "manifest.json"
 FILE_LIST = "files.jsonl"
 DATA = "data"  # the copied directories of the data dir, under their own names
 SQLITE_DUMP = "database.sqlite3"
+DATA_KEY = "data_key"  # the generated data key (storage/crypto.py), only when it lives in the data dir
 PG_DUMP = "database.pgdump"
 SKIPPED_DIRS = frozenset({"work"})  # scratch space, the secret key, the beat schedule: not data
 CHUNK = 1 << 20
@@ -406,6 +408,7 @@ def _create_backup(settings: Settings, backup_dir: Path) -> BackupSummary:
     database.update(file=dump.name, size=dump.stat().st_size, sha256=sha256_of(dump))
 
     listing = _copy_data_dir(settings, backup_dir)
+    data_key = _back_up_data_key(settings, backup_dir)
     manifest = {
         "format": FORMAT,
         "started_at": started,
@@ -419,9 +422,45 @@ def _create_backup(settings: Settings, backup_dir: Path) -> BackupSummary:
             "bytes": listing.bytes,
             "sha256": listing.digest.hexdigest(),
         },
+        **({"data_key": data_key} if data_key else {}),
     }
     _write_last(backup_dir / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=2).encode())
     return BackupSummary(backup_dir, listing.files, listing.bytes, listing.linked, revision, counts)
+
+
+def _default_data_key(settings: Settings) -> Path | None:
+    """work/data_key when the data key is the generated one kept in the data dir (no DOSSIER_DATA_KEYS or
+    DOSSIER_DATA_KEY_FILE): then the backup carries it, or its sealed values could never be read again. A key
+    given by the environment or kept on another volume is never copied: back it up apart from the data."""
+    if settings.data_keys or settings.data_key_file:
+        return None
+    path = default_key_file(settings)
+    return path if path.is_file() else None
+
+
+def _back_up_data_key(settings: Settings, backup_dir: Path) -> dict[str, Any] | None:
+    source = _default_data_key(settings)
+    if source is None:
+        return None
+    target = backup_dir / DATA_KEY
+    sha, size = _copy_hashing(source, target)
+    target.chmod(0o600)
+    return {"file": DATA_KEY, "sha256": sha, "size": size}
+
+
+def _restore_data_key(settings: Settings, manifest: Manifest) -> None:
+    """Put the backed-up generated key in place (the one there, if different, is kept beside it)."""
+    entry = manifest.data.get("data_key")
+    if not isinstance(entry, dict) or settings.data_keys or settings.data_key_file:
+        return
+    source = _inside(manifest.path, safe_relative(entry.get("file"), "数据密钥文件"), "备份目录")
+    _check_file(source, int(entry.get("size") or 0), str(entry.get("sha256")), DATA_KEY)
+    target = default_key_file(settings)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if target.is_file() and sha256_of(target) != entry.get("sha256"):
+        target.replace(target.with_name(f"{DATA_KEY}.before-restore-{_now().replace(':', '')}"))
+    _copy_hashing(source, target)
+    target.chmod(0o600)
 
 
 def _excluded_database_files(settings: Settings) -> set[Path]:
@@ -661,6 +700,8 @@ def _restore_backup(
         _copy_hashing(_inside(backup_dir / DATA, relative, "备份目录"), target)
         files += 1
         total += size
+
+    _restore_data_key(settings, manifest)
 
     say("核对恢复结果……")
     for relative, size, sha in manifest.entries():

@@ -33,6 +33,8 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
+from storage.crypto import SealedJSON, SealedText
+
 NAMING_CONVENTION = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
     "uq": "uq_%(table_name)s_%(column_0_N_name)s",
@@ -228,15 +230,28 @@ class Page(Base):
     skew: Mapped[float | None] = mapped_column(Float)
     width: Mapped[int | None]
     height: Mapped[int | None]
-    lines: Mapped[list[Any] | None]  # [{"text", "bbox", "confidence"}]
+    lines: Mapped[list[Any] | None] = mapped_column(SealedJSON())  # [{"text", "bbox", "confidence"}], sealed
     seals: Mapped[list[Any] | None]  # [{"kind", "text", "bbox", "confidence", "shape"}]
     claimed_at: Mapped[datetime | None]
+    claimed_by: Mapped[str | None] = mapped_column(String(200), index=True)  # its Celery worker (WorkerBeat)
     read_at: Mapped[datetime | None]
 
     file: Mapped[StoredFile] = relationship(back_populates="pages")
     fields: Mapped[list[Field]] = relationship(
         back_populates="page", cascade="all, delete-orphan", passive_deletes=True, order_by="Field.id"
     )
+
+
+class WorkerBeat(Base):
+    """A Celery worker that is alive: it beats every few seconds (workers.heartbeat). Pages claimed by a
+    worker whose beat is older than a minute are taken up again by the others (storage.work.reclaim_orphans),
+    so a worker killed with its host costs a minute, not the broker's visibility timeout."""
+
+    __tablename__ = "worker_beats"
+
+    name: Mapped[str] = mapped_column(String(200), primary_key=True)  # Celery node name, e.g. celery@host
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    beat_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class Field(Base):
@@ -247,10 +262,10 @@ class Field(Base):
     page_id: Mapped[int] = mapped_column(ForeignKey("pages.id", ondelete="CASCADE"))
     dossier_id: Mapped[str] = mapped_column(ForeignKey("dossiers.id", ondelete="CASCADE"), index=True)
     name: Mapped[str] = mapped_column(String(64))
-    value: Mapped[str] = mapped_column(Text)
+    value: Mapped[str] = mapped_column(SealedText())  # level-1 values: encrypted at rest (storage/crypto.py)
     confidence: Mapped[float] = mapped_column(Float)
     bbox: Mapped[list[Any] | None]
-    raw: Mapped[str] = mapped_column(Text, default="")
+    raw: Mapped[str] = mapped_column(SealedText(), default="")
     repaired: Mapped[bool] = mapped_column(default=False)
     corrected: Mapped[bool] = mapped_column(default=False)
     corrected_by: Mapped[str | None] = mapped_column(String(100))
@@ -268,7 +283,7 @@ class RecordField(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     dossier_id: Mapped[str] = mapped_column(ForeignKey("dossiers.id", ondelete="CASCADE"))
     name: Mapped[str] = mapped_column(String(64))
-    value: Mapped[str | None] = mapped_column(Text)
+    value: Mapped[str | None] = mapped_column(SealedText())
     confidence: Mapped[float | None] = mapped_column(Float)
     source_page_id: Mapped[int | None] = mapped_column(ForeignKey("pages.id", ondelete="SET NULL"))
     source_file: Mapped[str | None] = mapped_column(String(500))
@@ -288,12 +303,12 @@ class FindingRow(Base):
     dossier_id: Mapped[str] = mapped_column(ForeignKey("dossiers.id", ondelete="CASCADE"))
     rule: Mapped[str] = mapped_column(String(64))
     severity: Mapped[str] = mapped_column(String(16))  # blocker | warning
-    message: Mapped[str] = mapped_column(Text)
-    evidence: Mapped[list[Any]] = mapped_column(default=list)
+    message: Mapped[str] = mapped_column(SealedText())  # quotes the values it compares
+    evidence: Mapped[list[Any]] = mapped_column(SealedJSON(), default=list)
     detail: Mapped[str] = mapped_column(String(200), default="")
     status: Mapped[FindingStatus] = mapped_column(_str_enum(FindingStatus), default=FindingStatus.OPEN)
     override_by: Mapped[str | None] = mapped_column(String(100))
-    override_reason: Mapped[str | None] = mapped_column(Text)
+    override_reason: Mapped[str | None] = mapped_column(SealedText())  # free text: may quote a value
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
@@ -316,9 +331,9 @@ class AuditEvent(Base):
     action: Mapped[str] = mapped_column(String(64))
     dossier_id: Mapped[str | None] = mapped_column(String(32))
     entity: Mapped[str] = mapped_column(String(200), default="")
-    before: Mapped[dict[str, Any] | None]
-    after: Mapped[dict[str, Any] | None]
-    reason: Mapped[str | None] = mapped_column(Text)
+    before: Mapped[dict[str, Any] | None] = mapped_column(SealedJSON())  # hashed in clear: rotation-proof
+    after: Mapped[dict[str, Any] | None] = mapped_column(SealedJSON())
+    reason: Mapped[str | None] = mapped_column(SealedText())
     # The tamper-evident chain (migration 0004, storage/audit_chain.py): filled in when the writing
     # transaction commits, under the chain head's lock, so concurrent writers never fork the chain.
     seq: Mapped[int | None] = mapped_column(unique=True)  # 1, 2, 3, … in chain order
@@ -392,7 +407,7 @@ class Customer(Base):
     tax_id: Mapped[str] = mapped_column(String(32), unique=True)
     name: Mapped[str] = mapped_column(String(200), default="")
     status: Mapped[CustomerStatus] = mapped_column(_str_enum(CustomerStatus), default=CustomerStatus.ACTIVE)
-    values: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    values: Mapped[dict[str, Any]] = mapped_column(SealedJSON(), default=dict)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     first_archived_on: Mapped[date | None]  # the day of the first approval (the date in customer_no)
@@ -408,11 +423,11 @@ class CustomerHistory(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"))
     field: Mapped[str] = mapped_column(String(64))
-    before: Mapped[str | None] = mapped_column(Text)
-    after: Mapped[str | None] = mapped_column(Text)
+    before: Mapped[str | None] = mapped_column(SealedText())
+    after: Mapped[str | None] = mapped_column(SealedText())
     at: Mapped[datetime] = mapped_column(default=utcnow)
     actor: Mapped[str] = mapped_column(String(100))
-    reason: Mapped[str | None] = mapped_column(Text)
+    reason: Mapped[str | None] = mapped_column(SealedText())
     dossier_id: Mapped[str | None] = mapped_column(String(32))  # the dossier the new value came from
     change_request_id: Mapped[int | None] = mapped_column(ForeignKey("change_requests.id"))  # or the request
 
@@ -536,13 +551,13 @@ class ChangeRequest(Base):
     status: Mapped[ChangeRequestStatus] = mapped_column(
         _str_enum(ChangeRequestStatus), default=ChangeRequestStatus.AWAITING_APPROVAL
     )
-    fields: Mapped[dict[str, Any]] = mapped_column(default=dict)
-    reason: Mapped[str] = mapped_column(Text)
+    fields: Mapped[dict[str, Any]] = mapped_column(SealedJSON(), default=dict)
+    reason: Mapped[str] = mapped_column(SealedText())
     requested_by: Mapped[str] = mapped_column(String(100))
     requested_at: Mapped[datetime] = mapped_column(default=utcnow)
     decided_by: Mapped[str | None] = mapped_column(String(100))
     decided_at: Mapped[datetime | None]
-    decision_reason: Mapped[str | None] = mapped_column(Text)
+    decision_reason: Mapped[str | None] = mapped_column(SealedText())
 
     evidence: Mapped[list[ChangeEvidence]] = relationship(order_by="ChangeEvidence.id")
 
@@ -650,7 +665,7 @@ class AuditSampleItem(Base):
     record_id: Mapped[int] = mapped_column(ForeignKey("archive_records.id"), index=True)
     position: Mapped[int]  # order of the draw
     result: Mapped[SampleResult] = mapped_column(_str_enum(SampleResult), default=SampleResult.PENDING)
-    note: Mapped[str | None] = mapped_column(Text)
+    note: Mapped[str | None] = mapped_column(SealedText())
     checked_by: Mapped[str | None] = mapped_column(String(100))
     checked_at: Mapped[datetime | None]
 
@@ -672,7 +687,7 @@ class PersonalDataRequest(Base):
     dossier_id: Mapped[str] = mapped_column(String(32))
     customer_no: Mapped[str | None] = mapped_column(String(16))
     requester: Mapped[str] = mapped_column(String(200))
-    reason: Mapped[str] = mapped_column(Text)
+    reason: Mapped[str] = mapped_column(SealedText())
     operator: Mapped[str] = mapped_column(String(100))
     at: Mapped[datetime] = mapped_column(default=utcnow)
     done: Mapped[dict[str, Any]] = mapped_column(default=dict)

@@ -39,7 +39,7 @@ import time
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from sqlalchemy import (
@@ -69,6 +69,8 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from intake.vocabulary import field_name, search_kind_name
+from storage import blind
+from storage.crypto import KeyRing, ring_of
 from storage.models import (
     Customer,
     CustomerStatus,
@@ -215,6 +217,7 @@ def _write(conn: Connection, docs: Sequence[_Doc]) -> None:
     statements per batch whatever its size (executemany), so a re-index is not one round trip per row."""
     if not docs:
         return
+    docs = _blinded_docs(ring_of(conn.dialect), docs)
     now = utcnow()
     rows = [
         {
@@ -250,6 +253,25 @@ def _write(conn: Connection, docs: Sequence[_Doc]) -> None:
     ]
     if keys:
         conn.execute(insert(SearchKey), keys)
+
+
+def _blinded_docs(ring: KeyRing | None, docs: Sequence[_Doc]) -> list[_Doc]:
+    """Level-1 numbers (accounts, ID numbers, phones) in text and keys as keyed tokens (storage/blind.py)."""
+    out = []
+    for d in docs:
+        body, extra = blind.blind_text(ring, d.body)
+        keys = (*(blind.blind_key(ring, k) for k in d.keys), *extra)
+        out.append(replace(d, body=body, keys=keys))
+    return out
+
+
+def _blinded_query(ring: KeyRing | None, query: Query) -> Query:
+    """A query for a level-1 number looks for its token, as the index holds it."""
+    if ring is None:
+        return query
+    terms = tuple(blind.blind_key(ring, t) for t in query.terms)
+    key = blind.blind_key(ring, query.key) if query.key else None
+    return Query(query.text, terms, key)
 
 
 def _lines(pairs: Iterable[tuple[str, Any]]) -> list[str]:
@@ -504,6 +526,7 @@ def search(
     if query.empty:
         return Results(query, [], page, per_page, has_next=False, full_text=True)
     conn = s.connection()
+    query = _blinded_query(ring_of(conn.dialect), query)
     offset, wanted = (page - 1) * per_page, per_page + 1
     with _time_budget(s, budget_s):
         plan = _plan(conn, query)

@@ -10,6 +10,7 @@ from intake.checks import DEFAULT_RULES, RulesConfig
 from intake.files import Limits
 from intake.settings import Settings
 from ocr.engines import DEFAULT_ENGINE
+from storage.crypto import attach, load_ring
 from storage.db import make_engine, make_session_factory, migrate
 from storage.filestore import FileStore
 
@@ -33,7 +34,7 @@ def open_context(settings: Settings, engine: str | None = None, *, upgrade: bool
     upgrade=False: the command that starts them migrates once, before any runs.
     """
     settings.ensure_dirs()
-    db = make_engine(settings.database_url)
+    db = attach(make_engine(settings.database_url), load_ring(settings))  # level-1 data sealed at rest
     if upgrade:
         migrate(db)
     name = engine or settings.ocr_engine
