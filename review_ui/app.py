@@ -16,7 +16,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from intake import vocabulary
 from intake.lifecycle.context import Context, open_context
 from intake.settings import Settings
-from review_ui import auth, errors
+from review_ui import auth, errors, times
 from review_ui.headers import secure_headers
 from review_ui.i18n import compile_catalogs
 from review_ui.jobs import start_reading as default_start_reading
@@ -79,6 +79,7 @@ def create_app(
     Babel(app, locale_selector=lambda: "zh_CN")
     csrf.init_app(app)
     errors.install(app)  # every refusal in Chinese: routing 404/405, CSRF, 413, 500 (review_ui.errors)
+    times.install(app, ctx.settings.timezone)  # `{{ at|local }}`: every time in DOSSIER_TIMEZONE
     auth.install(
         app,
         ctx.sessions,
@@ -115,6 +116,8 @@ def create_app(
             "severity_name": vocabulary.severity_name,
             "source_name": vocabulary.source_name,
             "seal_name": vocabulary.seal_name,
+            "value_text": vocabulary.value_text,
+            "audit_action_name": vocabulary.audit_action_name,
             "status_names": dict(vocabulary.STATUSES),  # for the page that updates itself (app.js)
             "doc_names": dict(vocabulary.DOC_TYPES),
             "me": current_user,

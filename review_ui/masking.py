@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from intake import vocabulary
+
 LEVEL1_FIELDS = frozenset({"bank_account", "consignee_id_number"})
 KEEP = 4
 
@@ -33,9 +35,10 @@ class Masker:
         self._pairs = sorted(((v, mask(v) or "") for v in values), key=lambda p: -len(p[0]))
 
     def field(self, name: str, value: str | None) -> str | None:
+        """A field value as shown: masked when level-1 for staff; a coded value (`long_term`) in Chinese."""
         if self.active and name in LEVEL1_FIELDS:
             return mask(value)
-        return self.text(value) if value is not None else None
+        return self.text(vocabulary.value_text(value)) if value is not None else None
 
     def text(self, value: str) -> str:
         if not self.active:

@@ -14,14 +14,14 @@ from werkzeug.wrappers import Response
 from intake.lifecycle import customers as customer_lifecycle
 from intake.lifecycle import review as lifecycle
 from intake.lifecycle.review import DecisionError
-from review_ui import access_log, actions, auth, charts, queries
+from review_ui import access_log, actions, audit_view, auth, charts, queries
 from review_ui.auth import ADMIN, AUDIT, DECIDERS, EVERYONE, READERS, role_required
 from review_ui.errors import chinese_reason, error_page
 from review_ui.masking import Masker
 from storage import queries as stored
 from storage import repository as repo
 from storage import users as user_store
-from storage.models import DossierStatus, Role, utcnow
+from storage.models import Dossier, DossierStatus, Role, utcnow
 
 ui = Blueprint("ui", __name__)
 # A decided dossier is a record: the lifecycle refuses changes to approved/archived ones, and the page offers
@@ -267,8 +267,11 @@ def archive() -> Any:
 @role_required(*AUDIT)
 def audit(dossier_id: str) -> Any:
     with actions.ctx().sessions() as s:
-        events = repo.audit_trail(s, dossier_id)
-    return render_template("audit.html", dossier_id=dossier_id, events=events)
+        events = audit_view.readable(repo.audit_trail(s, dossier_id))
+        dossier = s.get(Dossier, dossier_id)
+        # the heading names the dossier as a clerk knows it: its customer, else its reference
+        title = (getattr(dossier, "customer_name", None) or dossier.reference or "") if dossier else ""
+    return render_template("audit.html", dossier_id=dossier_id, events=events, title=title)
 
 
 @ui.route("/users", methods=["GET", "POST"])

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import BinaryIO
 
@@ -235,9 +236,9 @@ class RequestView:
     fields: dict[str, dict[str, str | None]]  # field → {"before", "after"}
     reason: str
     requested_by: str
-    requested_at: str  # Asia/Shanghai
+    requested_at: datetime  # UTC; pages show it in DOSSIER_TIMEZONE
     decided_by: str | None
-    decided_at: str | None
+    decided_at: datetime | None
     decision_reason: str | None
     evidence: tuple[EvidenceView, ...]
 
@@ -266,9 +267,9 @@ def _view(request: ChangeRequest) -> RequestView:
         fields={n: {"before": f.get("before"), "after": f.get("after")} for n, f in request.fields.items()},
         reason=request.reason,
         requested_by=request.requested_by,
-        requested_at=store.shanghai(request.requested_at) or "",
+        requested_at=request.requested_at,
         decided_by=request.decided_by,
-        decided_at=store.shanghai(request.decided_at),
+        decided_at=request.decided_at,
         decision_reason=request.decision_reason,
         evidence=tuple(EvidenceView(e.id, e.name, e.kind, e.size) for e in request.evidence),
     )

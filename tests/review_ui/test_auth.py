@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import base64
 import io
+import re
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
@@ -242,7 +243,9 @@ def test_password_reset_role_change_and_deactivation_end_open_sessions(
     admin.post(f"/users/{reviewer_id}/activate", data={"csrf_token": _token(admin)})
     assert _sign_in(app, "reviewer", "new-strong-pass-1").status_code == 302
     page = admin.get("/users").get_data(as_text=True)
-    assert "最近登录" in page and "UTC" in page
+    # the last sign-in as a time in the configured zone (DOSSIER_TIMEZONE), not a UTC stamp
+    assert "最近登录" in page and "UTC" not in page
+    assert re.search(r"<td>\d{4}-\d\d-\d\d \d\d:\d\d</td>", page)
 
 
 def test_the_last_administrator_cannot_be_deactivated(login: Login, ctx: Context) -> None:
