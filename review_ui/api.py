@@ -16,7 +16,7 @@ from werkzeug.wrappers import Response
 
 from intake.lifecycle import customers as customer_lifecycle
 from intake.lifecycle import review as lifecycle
-from intake.lifecycle.review import Decided, DecisionError
+from intake.lifecycle.review import Corrected, Decided, DecisionError, UnconfirmedDoubtsError
 from review_ui import access_log, actions, queries
 from review_ui.auth import ADMIN, DECIDERS, EVERYONE, READERS, role_required
 from review_ui.customers import comparison_json
@@ -41,11 +41,14 @@ def _json_error(exc: HTTPException) -> tuple[Response, int]:
 
 @api.errorhandler(repo.NotFoundError)
 def _not_found(exc: repo.NotFoundError) -> tuple[Response, int]:
-    return jsonify(error="找不到该记录", detail=str(exc)), 404
+    # storage.repository says which row in English for the log; a script or page reads the Chinese
+    return jsonify(error="找不到该记录", detail="找不到该记录：编号不存在，或不属于此档案"), 404
 
 
 @api.errorhandler(DecisionError)
 def _refused(exc: DecisionError) -> tuple[Response, int]:
+    if isinstance(exc, UnconfirmedDoubtsError):  # the fields to confirm, in the page's order
+        return jsonify(error=str(exc), detail=str(exc), doubtful_field_ids=exc.field_ids), 409
     return jsonify(error=str(exc), detail=str(exc)), 409
 
 
@@ -150,12 +153,29 @@ def correction(field_id: int) -> Response:
         actor=current_user.name,
         reason=queries.text_arg(body.get("reason"), "reason"),
     )
+    return jsonify(_after_change(corrected))
+
+
+@api.post("/fields/<int:field_id>/confirmation")
+@role_required(*DECIDERS)
+def confirmation(field_id: int) -> Response:
+    """✓: the value as read is right; the field is no longer doubtful (who and when are recorded)."""
+    queries.record_id(field_id)
+    return jsonify(_after_change(lifecycle.confirm_field(actions.ctx(), field_id, actor=current_user.name)))
+
+
+def _after_change(corrected: Corrected) -> dict[str, Any]:
+    """What a page script needs after ✓ or a correction to update in place: blockers, findings, doubts."""
     with actions.ctx().sessions() as s:
         data = stored.review_data(s, corrected.dossier_id)
     assert data is not None
-    return jsonify(
-        {"dossier_id": corrected.dossier_id, "blockers": corrected.blockers, "findings": data.findings}
-    )
+    doubtful = [f.id for doc in data.documents for f in doc.fields if f.doubtful]
+    return {
+        "dossier_id": corrected.dossier_id,
+        "blockers": corrected.blockers,
+        "findings": data.findings,  # deciders only: never masked
+        "doubtful_field_ids": doubtful,
+    }
 
 
 @api.post("/dossiers/<dossier_id>/decision")

@@ -13,8 +13,9 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from storage.models import ArchiveRecord, AuditEvent
-from storage.repository import audit, get_dossier
+from storage.models import ArchiveRecord, AuditEvent, Field
+from storage.queries import FieldView, review_data
+from storage.repository import NotFoundError, audit, get_dossier
 
 
 def handler_of(s: Session, dossier_id: str) -> str:
@@ -23,6 +24,23 @@ def handler_of(s: Session, dossier_id: str) -> str:
         AuditEvent.dossier_id == dossier_id, AuditEvent.action == "dossier.created"
     )
     return s.scalar(query.limit(1)) or "system"
+
+
+def unconfirmed_doubts(s: Session, dossier_id: str) -> list[tuple[str, FieldView]]:
+    """(document type, field) of every doubtful field nobody has confirmed or corrected yet, in the order the
+    review page leads through them: the very list the page marks, so the page and the approval agree."""
+    data = review_data(s, dossier_id)
+    if data is None:
+        raise NotFoundError(f"no dossier {dossier_id}")
+    return [(doc.doc_type, f) for doc in data.documents for f in doc.fields if f.doubtful]
+
+
+def field_value(s: Session, field_id: int) -> str:
+    """The field's value as it stands (read, or as last corrected)."""
+    field = s.get(Field, field_id)
+    if field is None:
+        raise NotFoundError(f"no field {field_id}")
+    return field.value
 
 
 def assign_reviewer(s: Session, dossier_id: str, reviewer: str | None, *, actor: str) -> None:

@@ -18,6 +18,7 @@ from intake.lifecycle import customers, filing
 from intake.lifecycle.checking import NoticePolicy, check_and_save
 from intake.lifecycle.context import Context
 from intake.lifecycle.reading import page_image_path
+from intake.vocabulary import doc_name, field_name, status_name
 from storage import queries
 from storage import repository as repo
 from storage import review as store
@@ -30,6 +31,17 @@ DECISIONS = ("approve", "send_back", "reject")
 
 class DecisionError(ValueError):
     """A decision the dossier's state does not allow; the message is shown to the user."""
+
+
+class UnconfirmedDoubtsError(DecisionError):
+    """Approval while doubtful fields are neither confirmed nor corrected; `field_ids` in the page's order."""
+
+    def __init__(self, message: str, field_ids: list[int]) -> None:
+        super().__init__(message)
+        self.field_ids = field_ids
+
+
+NAMED_DOUBTS = 5  # the refusal names this many doubtful fields, then says how many more
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,10 +76,38 @@ def correct_field(ctx: Context, field_id: int, value: str, *, actor: str, reason
         return Corrected(dossier.id, blockers)
 
 
+CONFIRMED_AS_READ = "按读取结果确认"
+
+
+def confirm_field(ctx: Context, field_id: int, *, actor: str) -> Corrected:
+    """✓: the reviewer looked at the field and its value as read is right. Recorded like a correction to the
+    same value (who and when on the field, an audit event with this reason), so it is no longer doubtful."""
+    with ctx.sessions() as s:
+        value = store.field_value(s, field_id)
+    return correct_field(ctx, field_id, value, actor=actor, reason=CONFIRMED_AS_READ)
+
+
+@dataclass(frozen=True, slots=True)
+class Doubt:
+    """A doubtful field still to be confirmed or corrected, in the order the review page leads to them."""
+
+    field_id: int
+    doc_type: str
+    name: str
+    reasons: tuple[str, ...]
+
+
+def doubts(ctx: Context, dossier_id: str) -> list[Doubt]:
+    """The dossier's doubtful fields nobody has confirmed or corrected yet (approval waits for them)."""
+    with ctx.sessions() as s:
+        rows = store.unconfirmed_doubts(s, dossier_id)
+    return [Doubt(f.id, doc_type, f.name, f.reasons) for doc_type, f in rows]
+
+
 def override_finding(ctx: Context, finding_id: int, *, actor: str, reason: str) -> str:
     """An administrator accepts a blocker with a reason; returns the finding's dossier id."""
     if not reason.strip():
-        raise DecisionError("a reason is required to override a finding")
+        raise DecisionError("豁免检查结果必须填写理由")
     with ctx.sessions.begin() as s:
         row = repo.override_finding(s, finding_id, actor=actor, reason=reason.strip())
         _not_frozen(repo.get_dossier(s, row.dossier_id))  # raising here rolls the override back
@@ -108,7 +148,7 @@ def decide(
         return send_back(ctx, dossier_id, actor=actor, reason=reason)
     if decision == "reject":
         return reject(ctx, dossier_id, actor=actor, reason=reason or "")
-    raise DecisionError(f"unknown decision {decision!r}")
+    raise DecisionError(f"未知的决定“{decision}”：应为批准、退回补充或拒绝")
 
 
 def approve(ctx: Context, dossier_id: str, *, actor: str, today: date, copies: int = 1) -> Decided:
@@ -117,9 +157,10 @@ def approve(ctx: Context, dossier_id: str, *, actor: str, today: date, copies: i
         _decidable(s, dossier_id)
         dossier = repo.get_dossier(s, dossier_id)
         if dossier.blockers:
-            raise DecisionError(f"{dossier.blockers} open blocker(s): correct or override them first")
+            raise DecisionError(f"还有 {dossier.blockers} 个阻断问题未解决：请先更正字段，或由档案管理员豁免")
+        _all_doubts_seen(s, dossier_id)
         if copies < 1:
-            raise DecisionError("copies must be at least 1")
+            raise DecisionError("纸质份数至少为 1")
         repo.set_status(s, dossier_id, DossierStatus.APPROVED, actor=actor)
         try:  # the customer for life of the tax number: its lifelong number, its values, its history
             customer_no = customers.archive_customer(s, dossier_id, actor=actor, today=today).customer_no
@@ -135,6 +176,23 @@ def approve(ctx: Context, dossier_id: str, *, actor: str, today: date, copies: i
         return Decided(DossierStatus.ARCHIVED, archive_no=filed.archive_no, customer_no=customer_no)
 
 
+def _all_doubts_seen(s: Session, dossier_id: str) -> None:
+    """Nothing doubtful is archived unseen: every doubtful field confirmed (✓) or corrected, else refused with
+    the fields named (document, field, why)."""
+    doubts = store.unconfirmed_doubts(s, dossier_id)
+    if not doubts:
+        return
+    named = "；".join(
+        f"{doc_name(doc_type)}·{field_name(f.name)}（{'，'.join(f.reasons)}）"
+        for doc_type, f in doubts[:NAMED_DOUBTS]
+    )
+    more = f"等（另有 {len(doubts) - NAMED_DOUBTS} 个）" if len(doubts) > NAMED_DOUBTS else ""
+    raise UnconfirmedDoubtsError(
+        f"还有 {len(doubts)} 个存疑字段未确认：{named}{more}。请逐一确认（✓）或更正后再批准。",
+        [f.id for _, f in doubts],
+    )
+
+
 def send_back(ctx: Context, dossier_id: str, *, actor: str, reason: str | None = None) -> Decided:
     """Ask the customer for missing information; the notice is due within 24 hours (002)."""
     with ctx.sessions.begin() as s:
@@ -147,7 +205,7 @@ def send_back(ctx: Context, dossier_id: str, *, actor: str, reason: str | None =
 
 def reject(ctx: Context, dossier_id: str, *, actor: str, reason: str) -> Decided:
     if not reason.strip():
-        raise DecisionError("a reason is required to reject a dossier")
+        raise DecisionError("拒绝档案必须填写理由")
     with ctx.sessions.begin() as s:
         _decidable(s, dossier_id)
         repo.set_status(s, dossier_id, DossierStatus.REJECTED, actor=actor, reason=reason.strip())
@@ -157,7 +215,7 @@ def reject(ctx: Context, dossier_id: str, *, actor: str, reason: str) -> Decided
 def _decidable(s: Session, dossier_id: str) -> None:
     dossier = repo.get_dossier(s, dossier_id)
     if dossier.status not in DECIDABLE:
-        raise DecisionError(f"dossier is {dossier.status.value}, not awaiting review")
+        raise DecisionError(f"档案状态为“{status_name(dossier.status.value)}”，不在待审核中，不能作此决定")
 
 
 def page_image_file(ctx: Context, dossier_id: str, page_id: int) -> Path | None:

@@ -25,7 +25,14 @@ from intake.lifecycle.checking import NoticePolicy, check_and_save
 from intake.lifecycle.context import Context, open_context
 from intake.lifecycle.finishing import finish_dossier
 from intake.lifecycle.reading import page_image_path
-from intake.lifecycle.review import DecisionError, approve, correct_field, override_finding
+from intake.lifecycle.review import (
+    DecisionError,
+    approve,
+    confirm_field,
+    correct_field,
+    doubts,
+    override_finding,
+)
 from intake.settings import Settings
 from ocr.types import DocType
 from storage import repository as repo
@@ -127,7 +134,8 @@ def _scan(n: int) -> bytes:
 
 
 def archive_overriding_blockers(ctx: Context, dossier_id: str, today: date) -> str:
-    """Override every open blocker (an administrator), approve (a reviewer); the customer number."""
+    """Override every open blocker (an administrator), confirm the doubtful fields and approve (a reviewer);
+    the customer number."""
     with ctx.sessions() as s:
         blockers = s.scalars(
             select(FindingRow.id).where(
@@ -138,6 +146,8 @@ def archive_overriding_blockers(ctx: Context, dossier_id: str, today: date) -> s
         ).all()
     for finding_id in blockers:
         override_finding(ctx, finding_id, actor="administrator", reason="原件已核对")
+    for doubt in doubts(ctx, dossier_id):
+        confirm_field(ctx, doubt.field_id, actor="reviewer")
     decided = approve(ctx, dossier_id, actor="reviewer", today=today)
     assert decided.customer_no is not None
     return decided.customer_no

@@ -19,7 +19,7 @@ from sqlalchemy import func, select
 
 from intake.lifecycle.context import Context
 from intake.lifecycle.filing import text_layer, verify_archive
-from intake.lifecycle.review import DecisionError, approve, correct_field
+from intake.lifecycle.review import DecisionError, approve, confirm_field, correct_field, doubts
 from ocr.types import DocType
 from storage import filing as stored
 from storage import repository as repo
@@ -47,6 +47,8 @@ def _approve(ctx: Context, dossier_id: str) -> str:
     field_id = _field_id(ctx, dossier_id, DocType.APPLICATION_FORM, "bank_account")
     correct_field(ctx, field_id, ACCOUNT, actor="reviewer", reason="对照开户许可证")
     _override_all(ctx, dossier_id)
+    for doubt in doubts(ctx, dossier_id):
+        confirm_field(ctx, doubt.field_id, actor="reviewer")
     decided = approve(ctx, dossier_id, actor="reviewer", today=TODAY, copies=2)
     assert decided.archive_no is not None
     return decided.archive_no
@@ -129,6 +131,8 @@ def test_approval_without_the_originals_is_refused_and_archives_nothing(ctx: Con
         repo.add_file(s, dossier_id, name="lost.pdf", sha256=f"{7:064x}", kind="pdf", size=1, page_count=4)
     _read(ctx, dossier_id)
     _override_all(ctx, dossier_id)
+    for doubt in doubts(ctx, dossier_id):
+        confirm_field(ctx, doubt.field_id, actor="reviewer")
 
     with pytest.raises(DecisionError, match=r"原件缺失，无法归档：lost\.pdf"):
         approve(ctx, dossier_id, actor="reviewer", today=TODAY)

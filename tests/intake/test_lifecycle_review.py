@@ -19,11 +19,15 @@ from intake.lifecycle.checking import NoticePolicy, check_and_save
 from intake.lifecycle.context import Context, open_context
 from intake.lifecycle.register import register_uploads
 from intake.lifecycle.review import (
+    CONFIRMED_AS_READ,
     DecisionError,
+    UnconfirmedDoubtsError,
     approve,
     assign_reviewer,
+    confirm_field,
     correct_field,
     decide,
+    doubts,
     override_finding,
     reject,
     send_back,
@@ -32,8 +36,9 @@ from intake.settings import Settings
 from ocr.types import DocType
 from storage import queries
 from storage import repository as repo
-from storage.models import AuditEvent, DossierStatus, FindingRow, FindingStatus, PageStatus
+from storage.models import AuditEvent, DossierStatus, Field, FindingRow, FindingStatus, PageStatus
 from tests.review_ui.conftest import ACCOUNT, FORM_ACCOUNT, READINGS
+from tests.storage.builders import reading
 from tests.workers.pages import tiny_pages
 
 RECEIVED = date(2026, 11, 20)
@@ -106,6 +111,11 @@ def _override_all(ctx: Context, dossier_id: str) -> None:
         override_finding(ctx, finding_id, actor="administrator", reason="原件已核对")
 
 
+def _confirm_all(ctx: Context, dossier_id: str) -> None:
+    for doubt in doubts(ctx, dossier_id):
+        confirm_field(ctx, doubt.field_id, actor="reviewer")
+
+
 def test_an_upload_is_registered_with_its_pages_pending_and_its_refusals(
     ctx: Context, tmp_path: Path
 ) -> None:
@@ -146,13 +156,14 @@ def test_a_correction_clears_its_blocker_at_once_and_moves_nothing_else(
 
 
 def test_approval_is_refused_while_a_blocker_is_open_then_archives(ctx: Context, dossier_id: str) -> None:
-    with pytest.raises(DecisionError, match="open blocker"):
+    with pytest.raises(DecisionError, match="阻断问题未解决"):
         approve(ctx, dossier_id, actor="reviewer", today=date(2026, 11, 23))
     assert _status(ctx, dossier_id) == DossierStatus.AWAITING_REVIEW
 
     blockers = _open(ctx, dossier_id)
     _override_all(ctx, dossier_id)
-    with pytest.raises(DecisionError, match="copies"):
+    _confirm_all(ctx, dossier_id)
+    with pytest.raises(DecisionError, match="纸质份数"):
         approve(ctx, dossier_id, actor="reviewer", today=date(2026, 11, 23), copies=0)
     decided = decide(ctx, dossier_id, "approve", actor="reviewer", today=date(2026, 11, 23), copies=2)
 
@@ -169,7 +180,7 @@ def test_approval_is_refused_while_a_blocker_is_open_then_archives(ctx: Context,
     assert trail[-6:] == ["archive.created", *filed, "dossier.archived"]
     assert trail.index("dossier.approved") < trail.index("dossier.customer_no_assigned") < len(trail) - 6
     assert trail.count("finding.overridden") == len(blockers) > 1
-    with pytest.raises(DecisionError, match="dossier is archived"):
+    with pytest.raises(DecisionError, match="已归档"):
         decide(ctx, dossier_id, "reject", actor="reviewer", today=date(2026, 11, 24), reason="late")
 
 
@@ -192,12 +203,12 @@ def test_sent_back_dossier_gets_a_notice_within_24_hours_and_can_still_be_decide
 
 def test_refusals_change_nothing(ctx: Context, dossier_id: str) -> None:
     trail = _actions(ctx, dossier_id)
-    with pytest.raises(DecisionError, match="reason is required to reject"):
+    with pytest.raises(DecisionError, match="拒绝档案必须填写理由"):
         decide(ctx, dossier_id, "reject", actor="reviewer", today=RECEIVED, reason="  ")
-    with pytest.raises(DecisionError, match="unknown decision"):
+    with pytest.raises(DecisionError, match="未知的决定"):
         decide(ctx, dossier_id, "archive", actor="reviewer", today=RECEIVED)
     finding_id = _open(ctx, dossier_id)[0][1]
-    with pytest.raises(DecisionError, match="reason is required to override"):
+    with pytest.raises(DecisionError, match="豁免检查结果必须填写理由"):
         override_finding(ctx, finding_id, actor="administrator", reason=" ")
     with pytest.raises(repo.NotFoundError):
         correct_field(ctx, 10**6, "x", actor="reviewer", reason=None)
@@ -256,3 +267,85 @@ def test_the_review_page_cuts_documents_like_the_checks_but_keeps_unread_pages(c
     assert sorted(doc.page_ids for doc in data.documents) == [[first, second], [fourth]]
     # while the checks skip what was not read (runs over the read pages only)
     assert [(doc.doc_type, doc.pages) for doc in checked] == [(DocType.BANK_PERMIT, (1, 2, 4))]
+
+
+# ---------- nothing doubtful approved unseen (issue 13) ----------
+
+
+def test_approval_waits_for_every_doubtful_field_to_be_confirmed_or_corrected(
+    ctx: Context, dossier_id: str
+) -> None:
+    # GIVEN a dossier whose blockers were overridden, but whose doubtful fields nobody looked at
+    _override_all(ctx, dossier_id)
+    waiting = doubts(ctx, dossier_id)
+    names = {(d.doc_type, d.name) for d in waiting}
+    assert {("business_license", "tax_id"), ("application_form", "bank_account")} <= names  # 55 %, 71 %
+    tax_id = next(d for d in waiting if d.name == "tax_id")
+    assert "识别置信度低（55%）" in tax_id.reasons and "税号的格式或校验位不对" in tax_id.reasons
+
+    # WHEN the reviewer approves THEN it is refused, naming each field, its document and why
+    with pytest.raises(UnconfirmedDoubtsError) as refused:
+        approve(ctx, dossier_id, actor="reviewer", today=date(2026, 11, 23))
+    message = str(refused.value)
+    assert f"还有 {len(waiting)} 个存疑字段未确认" in message
+    assert (
+        "营业执照·税务登记号（识别置信度低（55%），检查未通过：" in message
+        and "检查未通过：税务登记号无效" in message
+    )
+    assert "客户建档申请表·银行账号（识别置信度低（71%））" in message
+    assert refused.value.field_ids == [d.field_id for d in waiting]
+    assert _status(ctx, dossier_id) == DossierStatus.AWAITING_REVIEW
+
+    # one correction and the rest confirmed ✓: each is recorded (who, when, why), then approval goes through
+    first, *rest = waiting
+    correct_field(ctx, first.field_id, "91330100MA27ABCD1N", actor="reviewer", reason="对照原件")
+    assert [d.field_id for d in doubts(ctx, dossier_id)] == [d.field_id for d in rest]
+    for doubt in rest:
+        confirm_field(ctx, doubt.field_id, actor="reviewer")
+    assert doubts(ctx, dossier_id) == []
+    with ctx.sessions() as s:
+        corrections = s.scalars(select(AuditEvent).where(AuditEvent.action == "field.corrected")).all()
+        confirmed = [e for e in corrections if e.reason == CONFIRMED_AS_READ]  # reasons are sealed at rest
+        field = s.get_one(Field, rest[0].field_id)
+        assert field.corrected_by == "reviewer" and field.corrected_at is not None
+    assert len(confirmed) == len(rest)
+    assert all(e.before and e.after and e.before["value"] == e.after["value"] for e in confirmed)
+    assert (
+        approve(ctx, dossier_id, actor="reviewer", today=date(2026, 11, 23)).status == DossierStatus.ARCHIVED
+    )
+
+
+def test_a_clause_read_as_an_address_is_doubtful_however_sure_the_reader_was(
+    ctx: Context, tmp_path: Path
+) -> None:
+    # GIVEN a logistics contract whose 收货地址 was read, at 99 %, as the clause text beside it
+    dossier_id = _upload(ctx, tmp_path)
+    clause = "或收货专用章的，应提前五个工作日书面通知甲方并"
+    readings = [*READINGS[:3], reading(DocType.LOGISTICS_CONTRACT, {"receiving_address": (clause, 0.99)})]
+    with ctx.sessions.begin() as s:
+        for page_id, page_reading in zip(repo.page_ids(s, dossier_id), readings, strict=True):
+            repo.save_page_reading(s, page_id, page_reading)
+        check_and_save(s, dossier_id, ctx.rules, as_of=RECEIVED, notice=NoticePolicy.START)
+        repo.set_status(s, dossier_id, DossierStatus.AWAITING_REVIEW)
+    address = next(d for d in doubts(ctx, dossier_id) if d.name == "receiving_address")
+    assert address.reasons == ("像合同条款或说明文字，不是地址",)
+    _override_all(ctx, dossier_id)
+    for doubt in doubts(ctx, dossier_id):
+        if doubt.name != "receiving_address":
+            confirm_field(ctx, doubt.field_id, actor="reviewer")
+    with pytest.raises(
+        UnconfirmedDoubtsError, match="物流配送合同·收货地址（像合同条款或说明文字，不是地址）"
+    ):
+        approve(ctx, dossier_id, actor="reviewer", today=date(2026, 11, 23))
+    # corrected to the address on the paper contract, it no longer waits
+    correct_field(
+        ctx, address.field_id, "浙江省杭州市余杭区仓前街道文一西路1500号", actor="reviewer", reason="对照原件"
+    )
+    assert doubts(ctx, dossier_id) == []
+
+
+def test_confirming_an_unknown_field_is_not_found(ctx: Context) -> None:
+    with pytest.raises(repo.NotFoundError):
+        confirm_field(ctx, 10**6, actor="reviewer")
+    with pytest.raises(repo.NotFoundError):
+        doubts(ctx, "no-such-dossier")

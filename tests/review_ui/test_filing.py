@@ -14,7 +14,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from intake.lifecycle.context import Context
-from intake.lifecycle.review import approve, override_finding
+from intake.lifecycle.review import approve, confirm_field, doubts, override_finding
 from storage import filing as stored
 from storage.models import Customer, CustomerStatus, FindingRow, FindingStatus
 
@@ -37,6 +37,8 @@ def archived(ctx: Context, seeded: Seeded) -> list[dict]:
         ).all()
     for finding_id in blockers:
         override_finding(ctx, finding_id, actor="administrator", reason="纸质件已核")
+    for doubt in doubts(ctx, seeded.dossier_id):
+        confirm_field(ctx, doubt.field_id, actor="reviewer")
     decided = approve(ctx, seeded.dossier_id, actor="reviewer", today=TODAY)
     assert decided.customer_no == CUSTOMER
     with ctx.sessions() as s:

@@ -183,7 +183,8 @@ def test_fuzz_every_route_as_every_role_never_answers_500(quiet_app: Flask, seed
 
 
 def _archive(client: FlaskClient, ctx: Context, seeded: Seeded) -> None:
-    """Override the seeded dossier's blockers and approve it, as an administrator would (API, basic auth)."""
+    """Override the seeded dossier's blockers, confirm its doubtful fields and approve it, as an administrator
+    would (API, basic auth)."""
     with ctx.sessions() as s:
         blockers = list(s.scalars(select(FindingRow.id).where(FindingRow.severity == "blocker")))
     for finding_id in blockers:
@@ -192,6 +193,15 @@ def _archive(client: FlaskClient, ctx: Context, seeded: Seeded) -> None:
             json={"reason": "纸质件已核"},
             headers=_basic("administrator"),
         )
+        assert ok.status_code == 200
+    refused = client.post(
+        f"/api/dossiers/{seeded.dossier_id}/decision",
+        json={"decision": "approve"},
+        headers=_basic("administrator"),
+    )
+    assert refused.status_code == 409  # the doubtful fields first
+    for field_id in refused.get_json()["doubtful_field_ids"]:
+        ok = client.post(f"/api/fields/{field_id}/confirmation", headers=_basic("administrator"))
         assert ok.status_code == 200
     out = client.post(
         f"/api/dossiers/{seeded.dossier_id}/decision",

@@ -191,6 +191,15 @@ def test_approve_is_refused_with_open_blockers_then_archives(
             headers={**_basic("administrator"), "X-CSRFToken": _token(admin)},  # a cookie: CSRF whatever else
         )
         assert r.status_code == 200
+    doubtful = admin.post(
+        f"/api/dossiers/{seeded.dossier_id}/decision", json={"decision": "approve", "copies": 2},
+        headers={"X-CSRFToken": _token(admin)},
+    )  # fmt: skip
+    assert doubtful.status_code == 409 and "存疑字段未确认" in doubtful.get_json()["error"]
+    for field_id in doubtful.get_json()["doubtful_field_ids"]:
+        r = admin.post(f"/api/fields/{field_id}/confirmation", headers={"X-CSRFToken": _token(admin)})
+        assert r.status_code == 200
+    assert r.get_json()["doubtful_field_ids"] == []
     out = admin.post(
         f"/api/dossiers/{seeded.dossier_id}/decision", json={"decision": "approve", "copies": 2},
         headers={**_basic("administrator"), "X-CSRFToken": _token(admin)},

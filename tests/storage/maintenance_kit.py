@@ -22,7 +22,7 @@ from intake.lifecycle.checking import NoticePolicy, check_and_save
 from intake.lifecycle.context import Context
 from intake.lifecycle.reading import page_image_path
 from intake.lifecycle.register import register_uploads
-from intake.lifecycle.review import approve, override_finding
+from intake.lifecycle.review import approve, confirm_field, doubts, override_finding
 from intake.settings import Settings
 from storage import repository as repo
 from storage.db import make_engine
@@ -89,7 +89,7 @@ def read_without_ocr(ctx: Context, dossier_id: str) -> list[int]:
 
 
 def archive(ctx: Context, dossier_id: str, today: date = RECEIVED) -> str:
-    """Override the open blockers and approve; returns the archive number."""
+    """Override the open blockers, confirm the doubtful fields as read, approve; the archive number."""
     with ctx.sessions() as s:
         open_ids = list(
             s.scalars(
@@ -102,6 +102,8 @@ def archive(ctx: Context, dossier_id: str, today: date = RECEIVED) -> str:
         )
     for finding_id in open_ids:
         override_finding(ctx, finding_id, actor="administrator", reason="原件已核对")
+    for doubt in doubts(ctx, dossier_id):
+        confirm_field(ctx, doubt.field_id, actor="reviewer")
     decided = approve(ctx, dossier_id, actor="reviewer", today=today)
     assert decided.archive_no is not None
     return decided.archive_no
