@@ -115,6 +115,7 @@ def create_app(
             "rule_name": vocabulary.rule_name,
             "severity_name": vocabulary.severity_name,
             "source_name": vocabulary.source_name,
+            "intake_source_name": vocabulary.intake_source_name,
             "seal_name": vocabulary.seal_name,
             "value_text": vocabulary.value_text,
             "audit_action_name": vocabulary.audit_action_name,

@@ -103,6 +103,8 @@ def customer_of(d: Dossier, archived_name: str | None, archived_tax_id: str | No
         "customer_name": archived_name or d.customer_name,
         "tax_id": archived_tax_id or d.customer_tax_id,
         "customer_no": d.customer_no,
+        "intake_source": d.intake_source,  # web / cli / folder (issue 14); NULL before migration 0008
+        "intake_name": d.intake_name,  # a watched folder's item, e.g. "scans/张三"
     }
 
 

@@ -5,7 +5,9 @@ a real folder and a real SQLite database, interrupted between two steps, then re
 
 from __future__ import annotations
 
+import io
 import random
+import re
 import zipfile
 from datetime import date, timedelta
 from pathlib import Path
@@ -14,6 +16,7 @@ import pytest
 from sqlalchemy import select
 
 from intake.lifecycle.context import Context, open_context
+from intake.lifecycle.register import register_paths, register_uploads
 from intake.lifecycle.watch_rules import (
     Entry,
     Item,
@@ -302,3 +305,44 @@ def test_once_takes_stable_items_and_leaves_those_still_being_written(
     assert "坏.pdf" in reason and "未建立档案" in reason
     (d,) = _dossiers(ctx)
     assert d[1:] == (IntakeSource.FOLDER, "scans/赵六", 1)
+
+
+def test_the_queue_shows_how_each_dossier_came_in(
+    tmp_path: Path, ctx: Context, pdfs: dict[str, bytes]
+) -> None:
+    from werkzeug.security import generate_password_hash
+
+    from review_ui import create_app
+    from storage.models import Role, User
+    from storage.queries import QueueFilter, review_queue
+
+    root = tmp_path / "scans"
+    root.mkdir()
+    (root / "赵六_营业执照.pdf").write_bytes(pdfs["营业执照.pdf"])
+    clock = iter(range(100))
+    opts = WatchOptions(quiet=1, poll=0.5, once=True)
+    watch(root, ctx, _read, opts, clock=lambda: next(clock), sleep=lambda _s: None)
+    upload = register_uploads(ctx, [("申请表.pdf", io.BytesIO(pdfs["申请表.pdf"]))], as_of=date(2026, 11, 30))
+    typed = register_paths(ctx, [root / "done" / "赵六"], as_of=date(2026, 11, 30))
+    with ctx.sessions() as s:
+        reading = review_queue(s, QueueFilter(status="reading"), date(2026, 11, 30)).rows
+        s.add(
+            User(
+                name="审核员甲",
+                password_hash=generate_password_hash("很长的测试口令-2026"),
+                role=Role.REVIEWER,
+            )
+        )
+        s.commit()
+    assert {(r["id"], r["intake_source"]) for r in reading} == {(upload, "web"), (typed, "cli")}
+    client = create_app(
+        ctx, start_reading=lambda _c, _d: None, today=lambda: date(2026, 11, 30)
+    ).test_client()
+    token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/login").get_data(as_text=True))
+    assert token is not None
+    client.post(
+        "/login", data={"name": "审核员甲", "password": "很长的测试口令-2026", "csrf_token": token[1]}
+    )
+    html = client.get("/queue").get_data(as_text=True)
+    assert "监控文件夹：scans/赵六" in html
+    assert "网页上传" in client.get("/queue?status=reading").get_data(as_text=True)
