@@ -102,6 +102,18 @@ def test_a_correction_of_an_archived_field_is_refused_over_http(served: Served) 
         json.dumps({"decision": "approve"}),
         {**ADMIN, **JSON},
     )
+    assert status == 409, text[:200]  # its doubtful fields are confirmed first
+    for field_id in json.loads(text)["doubtful_field_ids"]:
+        status, _, _ = Browser(served.port).request(
+            "POST", f"/api/fields/{field_id}/confirmation", "", {**REVIEWER, **JSON}
+        )
+        assert status == 200
+    status, _, text = Browser(served.port).request(
+        "POST",
+        f"/api/dossiers/{served.dossier_id}/decision",
+        json.dumps({"decision": "approve"}),
+        {**ADMIN, **JSON},
+    )
     assert status == 200, text[:200]
     status, _, text = Browser(served.port).request(
         "POST",
