@@ -7,6 +7,7 @@ of `dossier submit --wait` (the Celery workers read; this process waits for them
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 from pathlib import Path
 from typing import Any
@@ -56,6 +57,10 @@ def _report(target: Path) -> None:
     print(f"{where}：{target}", flush=True)
 
 
+def _stop(_signum: int, _frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def cmd_watch(args: argparse.Namespace, settings: Settings) -> ExitCode:
     root = Path(args.dir)
     if not root.is_dir():
@@ -71,6 +76,7 @@ def cmd_watch(args: argparse.Namespace, settings: Settings) -> ExitCode:
         f"监控文件夹：{root.absolute()}（每 {opts.poll:g} 秒查看一次，文件静止 {opts.quiet:g} 秒后读取）",
         flush=True,
     )
+    signal.signal(signal.SIGTERM, _stop)  # `docker compose stop`: the same as Ctrl-C
     try:
         watch(root.absolute(), ctx, reader, opts, report=_report)
     except KeyboardInterrupt:  # a stop between two steps: the next start resumes from .processing

@@ -346,3 +346,20 @@ def test_the_queue_shows_how_each_dossier_came_in(
     html = client.get("/queue").get_data(as_text=True)
     assert "监控文件夹：scans/赵六" in html
     assert "网页上传" in client.get("/queue?status=reading").get_data(as_text=True)
+
+
+def test_compose_runs_one_watcher_on_the_scanner_share_with_the_data_volume() -> None:
+    import yaml
+
+    from intake.cli import parser
+
+    compose = yaml.safe_load((Path(__file__).resolve().parents[2] / "docker-compose.yml").read_text())
+    watcher = compose["services"]["watch"]
+    assert watcher["command"][:3] == ["dossier", "watch", "/scans"]
+    args = parser().parse_args(watcher["command"][1:])  # the options it passes exist and are valid
+    assert args.poll_seconds < args.quiet_seconds
+    assert "dossier-data:/data" in watcher["volumes"] and any(
+        v.endswith(":/scans") for v in watcher["volumes"]
+    )
+    assert watcher["environment"]["DOSSIER_BROKER_URL"].startswith("redis://")  # read by the workers
+    assert "ports" not in watcher

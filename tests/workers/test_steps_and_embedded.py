@@ -158,7 +158,7 @@ def test_a_dossier_without_readable_pages_still_finishes(ctx: Context, tmp_path:
 def test_compose_file_defines_the_production_services() -> None:
     compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
     services = compose["services"]
-    assert set(services) == {"web", "worker", "beat", "redis", "postgres"}
+    assert set(services) == {"web", "worker", "beat", "watch", "redis", "postgres"}
     assert services["worker"]["command"][:2] == ["dossier", "worker"]
     assert services["beat"]["command"] == ["dossier", "beat"]
     assert services["web"]["command"][:2] == ["dossier", "serve"]
