@@ -22,7 +22,7 @@ apt_get() {
       printf 'apt-get: 等待软件包锁超过十分钟 (lock still held after 10 minutes)\n%s\n' "$out" >&2
       return 1
     fi
-    echo "apt-get: 软件包锁被其他进程占用，10 秒后重试 (another apt holds the lock; retrying)" >&2
-    sleep 10
+    echo "apt-get: 软件包锁被其他进程占用，${APT_RETRY_SECONDS:-10} 秒后重试 (another apt holds the lock)" >&2
+    sleep "${APT_RETRY_SECONDS:-10}"
   done
 }
