@@ -70,6 +70,10 @@ class Settings:
     trusted_proxies: int = 0
     data_keys: str | None = field(default=None, repr=False)
     data_key_file: Path | None = None
+    # /metrics and /healthz: no session; the addresses (exact, comma-separated) or a bearer token that may ask
+    metrics_allow: tuple[str, ...] = ("127.0.0.1", "::1")
+    metrics_token: str | None = field(default=None, repr=False)
+    log_json: bool = False  # one JSON object per log line (with the dossier's id), for a log collector
     timezone: str = DEFAULT_TIMEZONE
 
     @classmethod
@@ -92,6 +96,13 @@ class Settings:
             secure_cookies=(environ.get("DOSSIER_SECURE_COOKIES") or "").strip().lower() in TRUE_VALUES,
             trusted_proxies=max(0, int(environ.get("DOSSIER_TRUSTED_PROXIES") or 0)),
             data_keys=environ.get("DOSSIER_DATA_KEYS") or None,
+            metrics_allow=tuple(
+                a.strip()
+                for a in (environ.get("DOSSIER_METRICS_ALLOW") or "127.0.0.1,::1").split(",")
+                if a.strip()
+            ),
+            metrics_token=environ.get("DOSSIER_METRICS_TOKEN") or None,
+            log_json=(environ.get("DOSSIER_LOG_JSON") or "").strip().lower() in TRUE_VALUES,
             data_key_file=Path(environ["DOSSIER_DATA_KEY_FILE"]).expanduser().absolute()
             if environ.get("DOSSIER_DATA_KEY_FILE")
             else None,

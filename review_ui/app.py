@@ -150,4 +150,7 @@ def create_app(
     from review_ui.history import history
 
     app.register_blueprint(history)
+    from review_ui.metrics import monitoring
+
+    app.register_blueprint(monitoring)  # /metrics, /healthz: no session, allowed addresses or a token
     return app
