@@ -10,19 +10,9 @@ import sys
 import textwrap
 from pathlib import Path
 
+from tests.ocr.textpdf import TAX_ID, text_pdf
+
 ROOT = Path(__file__).resolve().parents[2]
-FONT = Path("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc")
-PAGES = [
-    [
-        "客户建档申请表",
-        "客户名称：宁波海曙恒达商贸有限公司",
-        "税务登记号：91330203MA2B3C4D1X",
-        "开户银行：中国工商银行股份有限公司宁波海曙支行",
-        "银行账号：3901100009000123456",
-        "税务电话：0574-87654321",
-    ],
-    ["物流配送合同", "甲方：宁波海曙恒达商贸有限公司", "乙方：浙江顺达物流有限公司", "编号：WL-2026-0117"],
-]
 # Every Python process the command starts (the pool's workers too: they inherit the environment) runs this
 # sitecustomize, which notes in TRAP_FILE each watched package that gets imported, wherever it is imported.
 TRAP = textwrap.dedent(
@@ -41,23 +31,6 @@ TRAP = textwrap.dedent(
 )
 
 
-def _text_pdf(path: Path) -> Path:
-    from reportlab.lib.pagesizes import A4
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
-    from reportlab.pdfgen import canvas
-
-    pdfmetrics.registerFont(TTFont("wqy", str(FONT), subfontIndex=0))
-    c = canvas.Canvas(str(path), pagesize=A4)
-    for lines in PAGES:
-        for i, text in enumerate(lines):
-            c.setFont("wqy", 22 if i == 0 else 12)
-            c.drawString(72, A4[1] - 90 - 30 * i, text)
-        c.showPage()
-    c.save()
-    return path
-
-
 def test_processing_a_text_layer_pdf_imports_no_ocr_models(tmp_path: Path) -> None:
     site = tmp_path / "site"
     site.mkdir()
@@ -74,7 +47,7 @@ def test_processing_a_text_layer_pdf_imports_no_ocr_models(tmp_path: Path) -> No
     env.pop("DOSSIER_DATABASE_URL", None)
     env.pop("DOSSIER_BROKER_URL", None)
     proc = subprocess.run(
-        [sys.executable, "-m", "intake.cli", "process", str(_text_pdf(tmp_path / "申请表.pdf")), "--json"],
+        [sys.executable, "-m", "intake.cli", "process", str(text_pdf(tmp_path / "申请表.pdf")), "--json"],
         env=env,
         cwd=ROOT,
         capture_output=True,
@@ -85,7 +58,7 @@ def test_processing_a_text_layer_pdf_imports_no_ocr_models(tmp_path: Path) -> No
     assert proc.returncode == 0, proc.stderr
     out = json.loads(proc.stdout)
     assert [p["source"] for p in out["pages"]] == ["text_layer", "text_layer"]
-    assert out["record"]["tax_id"] == "91330203MA2B3C4D1X"
+    assert out["record"]["tax_id"] == TAX_ID
     imported = trap.read_text(encoding="utf-8") if trap.exists() else ""
     assert imported == "", imported
 
