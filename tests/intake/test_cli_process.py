@@ -88,3 +88,25 @@ def test_missing_path_is_a_clear_error(tmp_path):
     proc = _run(["process", str(tmp_path / "nope")], tmp_path / "data")
     assert proc.returncode == 2
     assert "nope" in proc.stderr
+
+
+def test_the_summary_for_a_person_is_chinese(small_dossier, tmp_path):
+    """Without --json, on a terminal-less run: the same dossier told in the vocabulary's words."""
+    import re
+
+    from intake.vocabulary import RULES, SEVERITIES, STATUSES, TEXT_SOURCES
+
+    folder, _truth = small_dossier
+    proc = _run(
+        ["process", "-v", str(folder), "--as-of", "2025-06-01", "--pickup-date", "2025-07-01"], tmp_path
+    )
+    assert proc.returncode == 0, proc.stderr
+    text = proc.stdout
+    assert "状态：待审核" in text and "建档截止日期：2025-06-24" in text
+    assert "文字识别" in text  # the pages' source
+    assert "[阻断] 缺少材料：" in text  # two documents of a dossier: the checks say what is missing
+    assert re.search(r"检查结果：\d+ 项（阻断 \d+ 项，提示 \d+ 项）", text)
+    assert "需要审核人核对的字段" in text
+    assert "未能读取的文件（2 个）" in text and "broken.pdf" in text and "empty.jpg" in text
+    codes = re.compile(r"\b(" + "|".join({*RULES, *SEVERITIES, *STATUSES, *TEXT_SOURCES} - {"ocr"}) + r")\b")
+    assert not codes.search(text), codes.search(text)
