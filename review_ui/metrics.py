@@ -2,7 +2,8 @@
 
 Neither needs a signed-in user, so neither shows any customer's data: only counts (dossiers by status and
 urgency, pages read and their seconds by engine and document type, pages waiting, failures by reason) and
-whether the database answers. Who may ask: a client address listed in DOSSIER_METRICS_ALLOW (default the
+whether the database answers. (The blueprint also tags each request's log lines with the dossier it is about.)
+Who may ask: a client address listed in DOSSIER_METRICS_ALLOW (default the
 machine itself), or anyone sending `Authorization: Bearer <DOSSIER_METRICS_TOKEN>` when a token is set.
 """
 
@@ -13,11 +14,12 @@ import logging
 from collections.abc import Iterator
 from typing import Any
 
-from flask import Blueprint, Response, abort, current_app, jsonify, request
+from flask import Blueprint, Response, abort, current_app, g, jsonify, request
 from prometheus_client import CollectorRegistry, generate_latest
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, SummaryMetricFamily
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
 
+from intake.lifecycle import logs
 from intake.lifecycle.context import Context
 from intake.lifecycle.metrics import Snapshot, database_ok, snapshot
 
@@ -76,6 +78,20 @@ class _SnapshotCollector:
         for (kind, reason), n in sorted(snap.failures.items()):
             failures.add_metric([kind, reason], n)
         yield failures
+
+
+@monitoring.before_app_request
+def _log_dossier() -> None:
+    """Log lines of a request about one dossier carry its id (intake.lifecycle.logs)."""
+    args = request.view_args or {}
+    g.dossier_log = logs.enter(str(args["dossier_id"]) if "dossier_id" in args else None)
+
+
+@monitoring.teardown_app_request
+def _log_dossier_done(_exc: BaseException | None) -> None:
+    token = g.pop("dossier_log", None)
+    if token is not None:
+        logs.leave(token)
 
 
 @monitoring.get("/metrics")

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import argparse
 import logging
-import sys
 from collections.abc import Sequence
 
-from intake.cli import archive, keys, maintenance, reading, ui, watch
+from intake.cli import archive, health, keys, maintenance, reading, ui, watch
 from intake.cli.common import ChineseArgumentParser, ExitCode, accept_verbose_everywhere
+from intake.lifecycle import logs
 from intake.settings import Settings
 
 __all__ = ["ExitCode", "main", "parser"]
@@ -36,12 +36,14 @@ def parser() -> argparse.ArgumentParser:
     archive._add_search_command(sub)
     watch.add_watch_command(sub)
     keys.add_keys_commands(sub)
+    health.add_health_command(sub)
     accept_verbose_everywhere(ap)
     return ap
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)  # a usage error exits with ExitCode.USAGE (argparse's 2)
-    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, stream=sys.stderr)
     settings = Settings.from_env()  # the one read of the environment; every command gets this object
+    # every line names its dossier (dossier=…), as text or JSON (DOSSIER_LOG_JSON)
+    logs.install(logging.INFO if args.verbose else logging.WARNING, json_lines=settings.log_json)
     return int(args.func(args, settings))
