@@ -144,7 +144,10 @@ def claim(root: Path, item: Item) -> Claim | None:
     _write_atomic(staging / CLAIM_FILE, json.dumps(info, ensure_ascii=False))
     staging.rename(processing / name)
     taken = _load_claim(processing / name)
-    _move_members(root, taken)
+    try:
+        _move_members(root, taken)
+    except OSError as exc:  # e.g. a file still locked by the scanner on an SMB share: the rest waits
+        log.warning("watch: could not take all of %s yet: %s", item.name, exc)
     if not taken.payload.exists() or (taken.kind is ItemKind.LOOSE and not any(taken.payload.iterdir())):
         _drop(taken)
         return None
@@ -341,7 +344,12 @@ def watch(
     while True:
         claims = open_claims(root)  # left by a killed run, or by a poll that had to wait
         if _handle_all(root, ctx, claims, read, report):
-            ready, tracked = stable_items(tracked, items_of(scan(root)), now=clock(), quiet=opts.quiet)
+            try:
+                entries = scan(root)
+            except OSError as exc:  # a network share gone for a moment: look again at the next poll
+                log.warning("watch: cannot read %s: %s", root, exc)
+                entries = []
+            ready, tracked = stable_items(tracked, items_of(entries), now=clock(), quiet=opts.quiet)
             for item in ready:
                 taken = claim(root, item)
                 if taken is not None and not _handle_all(root, ctx, [taken], read, report):
