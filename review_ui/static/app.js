@@ -48,7 +48,11 @@
             });
             rows.appendChild(tr);
           });
-          if (s.finished) { $("#to-review").hidden = false; } else { setTimeout(poll, 1000); }
+          if (s.finished) {
+            $("#to-review").hidden = false;
+            var title = $("#progress-title");  // reading is over: the heading no longer says 正在读取
+            if (title) { title.textContent = s.status === "failed" ? title.dataset.failedTitle : title.dataset.doneTitle; }
+          } else { setTimeout(poll, 1000); }
         }).catch(function () { setTimeout(poll, 3000); });
     };
     if ($("#to-review").hidden) { setTimeout(poll, 500); }

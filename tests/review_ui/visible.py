@@ -33,6 +33,8 @@ ALLOWED_WORDS = frozenset(
         "R",
     }
 )
+KEYS = frozenset({"Enter", "Esc", "Tab", "Shift"})  # keyboard hints name the keys as printed on them
+FORMATS = frozenset({"Excel", "JPEG", "PNG", "TIFF", "BMP", "ZIP"})  # file formats by their own names
 SHOWN_ATTRIBUTES = ("title", "placeholder", "alt", "aria-label")
 WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_.'-]*")
 CODE_LIKE = re.compile(r"(?:[A-Z]{1,3}[0-9][0-9A-Z-]*|[0-9A-Z]{15,20})")  # C20261120001, GD…, 91330100MA…
@@ -77,6 +79,5 @@ def stray_english(text: str, data: Iterable[str] = ()) -> list[str]:
     """
     for value in sorted(data, key=len, reverse=True):
         text = text.replace(value, " ")
-    return [
-        word for word in WORD.findall(text) if word not in ALLOWED_WORDS and not CODE_LIKE.fullmatch(word)
-    ]
+    allowed = ALLOWED_WORDS | KEYS | FORMATS
+    return [w for w in WORD.findall(text) if w not in allowed and len(w) > 1 and not CODE_LIKE.fullmatch(w)]
