@@ -26,6 +26,8 @@ table lists every variable.
 - `DOSSIER_TRUSTED_PROXIES`: how many reverse proxies stand in front of `dossier serve` (default 0); their
   `X-Forwarded-For`/`-Proto` are then believed, so sign-in throttling counts the client's address, not the
   proxy's (with 0, a proxy's clients would share one address and one lock).
+- `DOSSIER_MAX_BACKLOG_PAGES`: pages waiting beyond which an upload is told it is queued behind a backlog
+  (with the wait to expect); it is still accepted and queued (default 5000).
 - `DOSSIER_DATA_KEYS`: the keys that encrypt level-1 data at rest (storage/crypto.py): comma-separated base64
   keys of 16/24/32 bytes, the first seals, all open (rotation). `DOSSIER_DATA_KEY_FILE`: a file holding them
   (one a line). Neither: a random key made once in `work/data_key` (production: keep it on another volume).
@@ -68,6 +70,7 @@ class Settings:
     session_max_hours: float = 12.0
     secure_cookies: bool = False
     trusted_proxies: int = 0
+    max_backlog_pages: int = 5000
     data_keys: str | None = field(default=None, repr=False)
     data_key_file: Path | None = None
     # /metrics and /healthz: no session; the addresses (exact, comma-separated) or a bearer token that may ask
@@ -95,6 +98,7 @@ class Settings:
             session_max_hours=float(environ.get("DOSSIER_SESSION_MAX_HOURS") or 12.0),
             secure_cookies=(environ.get("DOSSIER_SECURE_COOKIES") or "").strip().lower() in TRUE_VALUES,
             trusted_proxies=max(0, int(environ.get("DOSSIER_TRUSTED_PROXIES") or 0)),
+            max_backlog_pages=max(1, int(environ.get("DOSSIER_MAX_BACKLOG_PAGES") or 5000)),
             data_keys=environ.get("DOSSIER_DATA_KEYS") or None,
             metrics_allow=tuple(
                 a.strip()

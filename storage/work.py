@@ -11,11 +11,11 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import NamedTuple
 
-from sqlalchemy import ColumnElement, and_, exists, or_, select, update
+from sqlalchemy import ColumnElement, and_, delete, exists, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from storage import repository as repo
-from storage.models import AuditEvent, Dossier, DossierStatus, Page, PageStatus, utcnow
+from storage.models import AuditEvent, Dossier, DossierStatus, Page, PageStatus, WorkerBeat, utcnow
 
 
 class PageState(NamedTuple):
@@ -149,3 +149,83 @@ def notices_due(s: Session, now: datetime, *, action: str) -> list[Dossier]:
         if s.scalar(done.limit(1)) is None:
             due.append(dossier)
     return due
+
+
+# ------------------------------------------------------------------------------------- live workers' claims
+
+
+def beat(s: Session, name: str, now: datetime | None = None) -> None:
+    """Record that worker `name` is alive (one row per worker, updated in place)."""
+    now = now or utcnow()
+    found = s.execute(
+        update(WorkerBeat)
+        .where(WorkerBeat.name == name)
+        .values(beat_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if found.rowcount == 0:  # type: ignore[attr-defined]
+        s.add(WorkerBeat(name=name, started_at=now, beat_at=now))
+
+
+def forget_worker(s: Session, name: str) -> None:
+    """A worker that stops cleanly leaves no row behind (its pages are done or were handed back)."""
+    s.execute(delete(WorkerBeat).where(WorkerBeat.name == name))
+
+
+def reclaim_orphans(s: Session, cutoff: datetime) -> list[int]:
+    """Pages being read by workers whose last beat is older than `cutoff` (they died with their host):
+    back to `pending` (the attempt stays counted), their workers forgotten; returns the pages to queue again.
+
+    skip_locked: surviving workers reclaiming at once split the dead workers, never queue a page twice.
+    """
+    dead = list(
+        s.scalars(
+            select(WorkerBeat.name).where(WorkerBeat.beat_at < cutoff).with_for_update(skip_locked=True)
+        )
+    )
+    if not dead:
+        return []
+    pages = list(
+        s.scalars(
+            select(Page.id)
+            .where(Page.claimed_by.in_(dead), Page.status == PageStatus.READING)
+            .order_by(Page.id)
+            .with_for_update(skip_locked=True)
+        )
+    )
+    if pages:
+        s.execute(
+            update(Page)
+            .where(Page.id.in_(pages))
+            .values(status=PageStatus.PENDING, claimed_by=None)
+            .execution_options(synchronize_session=False)
+        )
+    s.execute(delete(WorkerBeat).where(WorkerBeat.name.in_(dead)))
+    return pages
+
+
+# ------------------------------------------------------------------------------------------------ the backlog
+
+WAITING = (DossierStatus.RECEIVED, DossierStatus.READING)
+
+
+def pages_waiting(s: Session) -> int:
+    """Pages stored and not read yet, from the counters of the dossiers still being read (few rows, found by
+    ix_dossiers_status_deadline: never a scan of the pages)."""
+    left = Dossier.pages_total - Dossier.pages_done - Dossier.pages_failed
+    return int(s.scalar(select(func.coalesce(func.sum(left), 0)).where(Dossier.status.in_(WAITING))) or 0)
+
+
+def pages_finished_since(s: Session, since: datetime) -> int:
+    """Pages of the dossiers handed over to review since `since` (the audit trail's index on `at`)."""
+    ready = select(AuditEvent.dossier_id).where(
+        AuditEvent.at >= since, AuditEvent.action == f"dossier.{DossierStatus.AWAITING_REVIEW.value}"
+    )
+    total = select(func.coalesce(func.sum(Dossier.pages_total), 0)).where(Dossier.id.in_(ready))
+    return int(s.scalar(total) or 0)
+
+
+def live_workers(s: Session, cutoff: datetime) -> int:
+    return int(
+        s.scalar(select(func.count()).select_from(WorkerBeat).where(WorkerBeat.beat_at >= cutoff)) or 0
+    )

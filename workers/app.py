@@ -7,6 +7,8 @@ Reliability settings, and why:
 - acks_late + task_reject_on_worker_lost + prefetch 1: a task is acknowledged only after it ran, so a worker
   that dies mid-page hands the page to another worker instead of losing it (steps are idempotent).
 - JSON only: tasks carry primary keys, never pickled objects.
+- strict priorities (Redis: 0 first, `task_default_priority` NORMAL): an urgent dossier's pages
+  (intake.lifecycle.backlog.read_priority) are read ahead of a bulk import already queued.
 - a short publish retry policy: `dossier submit` with Redis down fails in seconds with a clear error; the
   dossier is already stored and is queued again at the next worker start-up.
 """
@@ -19,6 +21,7 @@ from typing import Any
 from celery import Celery
 from kombu import Queue
 
+from intake.lifecycle.backlog import NORMAL
 from intake.settings import Settings
 
 OCR_QUEUE = "ocr"
@@ -55,6 +58,7 @@ def make_app(settings: Settings) -> DossierCelery:
         task_queues=(Queue(OCR_QUEUE), Queue(LIGHT_QUEUE)),
         task_default_queue=LIGHT_QUEUE,
         task_routes={READ_PAGE: {"queue": OCR_QUEUE}},
+        task_default_priority=NORMAL,
         task_publish_retry=True,
         task_publish_retry_policy=PUBLISH_RETRY_POLICY,
         broker_connection_retry_on_startup=True,
@@ -64,6 +68,9 @@ def make_app(settings: Settings) -> DossierCelery:
             "socket_connect_timeout": 2,
             "socket_timeout": 10,
             "max_retries": PUBLISH_RETRY_POLICY["max_retries"],
+            "priority_steps": list(range(10)),  # each priority a list of its own, popped 0 first
+            "sep": ":",
+            "queue_order_strategy": "priority",
         },
         worker_max_memory_per_child=settings.worker_max_memory_kb,
         worker_hijack_root_logger=False,

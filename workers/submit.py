@@ -15,6 +15,7 @@ from kombu.exceptions import OperationalError as BrokerError
 from kombu.utils.url import maybe_sanitize_url
 from redis.exceptions import RedisError
 
+from intake.lifecycle.backlog import read_priority
 from intake.lifecycle.context import Context
 from intake.lifecycle.reading import claim_finish
 from intake.lifecycle.register import register_paths
@@ -34,19 +35,24 @@ class BrokerUnavailableError(RuntimeError):
         super().__init__(f"message broker unreachable at {self.broker_url}: {cause}")
 
 
-def enqueue_dossier(ctx: Context, dossier_id: str) -> int:
-    """Queue one read task per outstanding page (or the finish, if there are none); returns pages."""
+def enqueue_dossier(ctx: Context, dossier_id: str, today: date | None = None) -> int:
+    """Queue one read task per outstanding page (or the finish, if there are none); returns pages.
+
+    An urgent dossier (due within backlog.URGENT_DAYS) is queued with the highest priority."""
     from workers import tasks  # Celery is imported only when a broker is used
     from workers.app import app_for
 
     app = app_for(ctx.settings)
     with ctx.sessions() as s:
         pages = repo.page_ids(s, dossier_id, status=PageStatus.PENDING)
+        priority = read_priority(
+            repo.get_dossier(s, dossier_id), today or date.today(), ctx.rules.deadline_days
+        )
     broker_url = str(app.conf.broker_url)
     try:
         with app.connection_for_write() as conn:
             conn.ensure_connection(max_retries=1, interval_start=0.2, timeout=3)
-        tasks.queue_pages(app, pages)
+        tasks.queue_pages(app, pages, priority)
         if not pages and claim_finish(ctx.sessions, dossier_id):
             tasks.queue_finish(app, dossier_id)
     except (BrokerError, RedisError, OSError) as exc:

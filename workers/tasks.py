@@ -8,21 +8,24 @@ workers.app builds; each finds its Settings on that app.
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import Any
 
 from celery import Celery, Task, shared_task
-from celery.signals import worker_ready
+from celery.signals import worker_init, worker_ready, worker_shutdown
 from kombu.exceptions import OperationalError as BrokerError
 from redis.exceptions import ConnectionError as RedisConnectionError
 from sqlalchemy.exc import OperationalError as DatabaseError
 
+from intake.lifecycle.backlog import NORMAL, URGENT
 from intake.lifecycle.context import Context, process_context
 from intake.lifecycle.customers import mark_dormant
 from intake.lifecycle.finishing import finish_step
 from intake.lifecycle.reading import PageResult, read_page_step
 from intake.lifecycle.recovery import stale_work
 from intake.lifecycle.scheduled import remind_deadlines, send_due_notices
+from workers import heartbeat
 from workers.app import FINISH, LIGHT_QUEUE, OCR_QUEUE, READ_PAGE
 
 log = logging.getLogger(__name__)
@@ -42,7 +45,7 @@ def _context(app: Celery) -> Context:
 
 @shared_task(name=READ_PAGE, bind=True, **RETRY_OPTIONS)
 def read_page(self: Task, page_id: int) -> str:
-    outcome = read_page_step(_context(self.app), page_id)
+    outcome = read_page_step(_context(self.app), page_id, worker=heartbeat.worker_id())
     if outcome.result is PageResult.RETRY:
         # The page itself failed (bad render, engine error, soft time limit) and has attempts left.
         raise self.retry(countdown=2 ** (self.request.retries + 1), max_retries=None)
@@ -56,13 +59,15 @@ def finish(self: Task, dossier_id: str) -> bool:
     return finish_step(_context(self.app), dossier_id)
 
 
-def queue_pages(app: Celery, page_ids: list[int] | tuple[int, ...]) -> None:
+def queue_pages(app: Celery, page_ids: Sequence[int], priority: int = NORMAL) -> None:
     for page_id in page_ids:
-        app.send_task(READ_PAGE, (page_id,), queue=OCR_QUEUE)
+        app.send_task(READ_PAGE, (page_id,), queue=OCR_QUEUE, priority=priority)
 
 
 def queue_finish(app: Celery, dossier_id: str) -> None:
-    app.send_task(FINISH, (dossier_id,), queue=LIGHT_QUEUE)
+    """Finishing is short and makes a dossier review-ready: it goes ahead of every page waiting (priority 0
+    is popped first on every queue), so a long bulk import never holds back the dossiers already read."""
+    app.send_task(FINISH, (dossier_id,), queue=LIGHT_QUEUE, priority=URGENT)
 
 
 def recover_on(app: Celery) -> dict[str, int]:
@@ -98,6 +103,15 @@ def mark_dormant_customers(self: Task) -> int:
     return len(mark_dormant(_context(self.app), date.today()))
 
 
+@worker_init.connect
+def _identify(sender: Any = None, **_: Any) -> None:
+    """Before the pool forks: the identity this worker claims pages under, and its first beat."""
+    heartbeat.on_worker_init(sender.app, sender.app.settings, getattr(sender, "hostname", None), queue_pages)
+
+
+worker_shutdown.connect(heartbeat.on_worker_shutdown)
+
+
 @worker_ready.connect
 def _recover_at_start_up(sender: Any = None, **_: Any) -> None:
     """Dossiers stored while no worker (or no broker) was up are queued as soon as a worker is ready."""
@@ -105,3 +119,4 @@ def _recover_at_start_up(sender: Any = None, **_: Any) -> None:
         recover_on(sender.app)
     except Exception:  # a worker that cannot recover still serves the queue; beat retries later
         log.exception("recovery at start-up failed")
+    heartbeat.on_worker_ready()  # beats from now on, and takes up the pages of workers that stopped

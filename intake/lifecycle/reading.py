@@ -7,6 +7,7 @@ that failed is tried again up to MAX_ATTEMPTS times, then stays failed with its 
 
 from __future__ import annotations
 
+import io
 import logging
 from dataclasses import dataclass
 from enum import StrEnum
@@ -18,13 +19,13 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from intake.files import IngestedFile, page_image, pdf_render_scale
-from intake.lifecycle.context import Context
+from intake.lifecycle.context import Context, data_ring
 from intake.settings import Settings
 from ocr.reader import read_page
 from ocr.textlayer import read_text_layer
 from ocr.types import PageReading, TextLine
 from storage import repository as repo
-from storage import work
+from storage import sealed_files, work
 from storage.models import PageStatus, StoredFile
 
 log = logging.getLogger(__name__)
@@ -60,30 +61,70 @@ def read_one(ctx: Context, f: IngestedFile, page_no: int) -> tuple[PageReading, 
     return read_page(image, text_layer=_text_layer(f, page_no), engine=ctx.engine)
 
 
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """A page this worker now reads: where it is stored, and the how-manyth attempt this is."""
+
+    page_id: int
+    dossier_id: str
+    page_no: int
+    attempts: int
+    stored: StoredFile  # detached: read after the claim's commit
+
+
+def claim(ctx: Context, page_id: int, worker: str | None = None) -> Claim | None:
+    """One transaction: the page marked `reading` (by `worker`), its stored file found; None when there is
+    nothing to do (already read, or given up after MAX_ATTEMPTS)."""
+    with ctx.sessions.begin() as s:
+        page = repo.claim_page(s, page_id, max_attempts=MAX_ATTEMPTS)
+        if page is None:
+            return None
+        if worker is not None:
+            page.claimed_by = worker
+        return Claim(
+            page_id, page.dossier_id, page.page_no, page.attempts, s.get_one(StoredFile, page.file_id)
+        )
+
+
+def save_read_page(ctx: Context, c: Claim, reading: PageReading, pixels: Any) -> bool:
+    """Keep the upright image, then in one transaction the reading and, if it was the dossier's last page
+    outstanding, the move to `checking`; True when this call made that move (the caller finishes)."""
+    target = page_image_path(ctx.settings, c.dossier_id, c.page_id)
+    image = io.BytesIO()
+    Image.fromarray(pixels).save(image, format="JPEG", quality=85)
+    sealed_files.write_file(target, image.getvalue(), data_ring(ctx))  # shows level-1 data: sealed at rest
+    with ctx.sessions.begin() as s:
+        repo.save_page_reading(s, c.page_id, reading)  # locks the dossier's row (its counters) first:
+        return _claim_checking(s, c.dossier_id)  # so the last of two last pages sees the other's commit
+
+
+def _claim_checking(s: Session, dossier_id: str, actor: str = "system") -> bool:
+    return work.claim_checking(s, dossier_id, max_attempts=MAX_ATTEMPTS, actor=actor)
+
+
 def read_stored_page(ctx: Context, page_id: int) -> bool:
     """Claim, read and store one page. Idempotent: re-reading replaces the page's result.
 
     Returns False when there was nothing to do (already read, or given up after MAX_ATTEMPTS).
     """
-    with ctx.sessions.begin() as s:
-        page = repo.claim_page(s, page_id, max_attempts=MAX_ATTEMPTS)
-        if page is None:
-            return False
-        f = _ingested(ctx, s.get_one(StoredFile, page.file_id))
-        dossier_id, page_no = page.dossier_id, page.page_no
+    c = claim(ctx, page_id)
+    if c is None:
+        return False
     try:
-        reading, pixels = read_one(ctx, f, page_no)
+        reading, pixels = read_one(ctx, _ingested(ctx, c.stored), c.page_no)
     except Exception as exc:  # any failure of one page must end as a clear per-page error
-        log.exception("page %s of %s failed", page_no, f.name)
-        with ctx.sessions.begin() as s:
-            repo.mark_page_failed(s, page_id, f"{type(exc).__name__}: {exc}")
+        _fail(ctx, c, exc)
         raise
-    target = page_image_path(ctx.settings, dossier_id, page_id)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    Image.fromarray(pixels).save(target, format="JPEG", quality=85)
-    with ctx.sessions.begin() as s:
-        repo.save_page_reading(s, page_id, reading)
+    save_read_page(ctx, c, reading, pixels)
     return True
+
+
+def _fail(ctx: Context, c: Claim, exc: BaseException) -> bool:
+    """Record a page's own failure; on its last attempt, also claim the finish if nothing else is left."""
+    log.exception("page %s of %s failed", c.page_no, c.stored.name)
+    with ctx.sessions.begin() as s:
+        repo.mark_page_failed(s, c.page_id, f"{type(exc).__name__}: {exc}")
+        return c.attempts >= MAX_ATTEMPTS and _claim_checking(s, c.dossier_id)
 
 
 # ------------------------------------------------------------------------------------------- the page step
@@ -104,54 +145,41 @@ class PageOutcome:
     error: str | None = None
 
 
-def _page_state(ctx: Context, page_id: int) -> work.PageState | None:
-    with ctx.sessions() as s:
-        return work.page_state(s, page_id)
+def _settle_unclaimed(ctx: Context, page_id: int) -> PageOutcome:
+    """Nothing to read (a redelivered task): a page whose worker died MAX_ATTEMPTS times (time limit, out of
+    memory) fails instead of hanging, and the finish is claimed if that was the last page outstanding."""
+    with ctx.sessions.begin() as s:
+        state = work.page_state(s, page_id)
+        if state is None:
+            return PageOutcome(PageResult.SKIPPED, None, finish=False)
+        if state.status in (PageStatus.PENDING, PageStatus.READING) and state.attempts >= MAX_ATTEMPTS:
+            reason = f"gave up after {state.attempts} attempts (the worker stopped)"
+            repo.mark_page_failed(s, page_id, reason)
+        return PageOutcome(PageResult.SKIPPED, state.dossier_id, _claim_checking(s, state.dossier_id))
 
 
-def _give_up_if_exhausted(ctx: Context, page_id: int) -> None:
-    """A page whose worker died MAX_ATTEMPTS times (time limit, out of memory) fails instead of hanging."""
-    state = _page_state(ctx, page_id)
-    if state and state.status in (PageStatus.PENDING, PageStatus.READING) and state.attempts >= MAX_ATTEMPTS:
-        with ctx.sessions.begin() as s:
-            repo.mark_page_failed(s, page_id, f"gave up after {state.attempts} attempts (the worker stopped)")
-
-
-def _record_failure(ctx: Context, page_id: int, error: str, attempts_before: int) -> None:
-    """An error before the claim was saved (e.g. the stored file is gone) still counts as an attempt."""
-    state = _page_state(ctx, page_id)
-    if state and state.attempts == attempts_before and state.status != PageStatus.DONE:
-        with ctx.sessions.begin() as s:
-            if repo.claim_page(s, page_id) is not None:
-                repo.mark_page_failed(s, page_id, error)
-
-
-def read_page_step(ctx: Context, page_id: int) -> PageOutcome:
+def read_page_step(ctx: Context, page_id: int, worker: str | None = None) -> PageOutcome:
     """Read one stored page; errors of the page itself end in RETRY or FAILED, never escape.
 
-    Database errors do escape (before or after the read): the caller retries the whole step, which is
-    idempotent. `finish` is True for the one step that read the dossier's last outstanding page.
+    Two transactions per page read: the claim, and the result with the finish claim. Database errors do
+    escape (before or after the read): the caller retries the whole step, which is idempotent. `finish` is
+    True for the one step that read the dossier's last outstanding page. `worker` names the claimer, so its
+    claims can be taken up again when it stops beating (see storage.work.reclaim_orphans).
     """
-    error = None
-    before = _page_state(ctx, page_id)
-    try:
-        result = PageResult.READ if read_stored_page(ctx, page_id) else PageResult.SKIPPED
+    c = claim(ctx, page_id, worker)
+    if c is None:
+        return _settle_unclaimed(ctx, page_id)
+    try:  # a stored file gone missing is the page's own failure too
+        reading, pixels = read_one(ctx, _ingested(ctx, c.stored), c.page_no)
     except Exception as exc:
         if is_transient(exc):
             raise
         error = f"{type(exc).__name__}: {exc}"
-        result = PageResult.FAILED
-    if result is PageResult.SKIPPED:
-        _give_up_if_exhausted(ctx, page_id)
-    if error is not None and before is not None:
-        _record_failure(ctx, page_id, error, before.attempts)
-    state = _page_state(ctx, page_id)
-    if state is None:
-        return PageOutcome(PageResult.SKIPPED, None, finish=False)
-    dossier_id, status, attempts = state
-    if result is PageResult.FAILED and status == PageStatus.FAILED and attempts < MAX_ATTEMPTS:
-        return PageOutcome(PageResult.RETRY, dossier_id, finish=False, error=error)
-    return PageOutcome(result, dossier_id, claim_finish(ctx.sessions, dossier_id), error)
+        finish = _fail(ctx, c, exc)
+        if c.attempts < MAX_ATTEMPTS:
+            return PageOutcome(PageResult.RETRY, c.dossier_id, finish=False, error=error)
+        return PageOutcome(PageResult.FAILED, c.dossier_id, finish, error)
+    return PageOutcome(PageResult.READ, c.dossier_id, save_read_page(ctx, c, reading, pixels))
 
 
 def is_transient(exc: BaseException) -> bool:
@@ -163,7 +191,7 @@ def claim_finish(sessions: sessionmaker[Session], dossier_id: str, *, actor: str
     """True for exactly one caller once every page of the dossier is read or given up: the dossier moves
     `reading` → `checking` and that caller runs (or queues) the finish."""
     with sessions.begin() as s:
-        return work.claim_checking(s, dossier_id, max_attempts=MAX_ATTEMPTS, actor=actor)
+        return _claim_checking(s, dossier_id, actor)
 
 
 def pages_to_read(ctx: Context, dossier_id: str) -> list[int]:

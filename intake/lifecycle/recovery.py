@@ -50,3 +50,25 @@ def dossiers_to_resume(sessions: sessionmaker[Session]) -> list[str]:
     with sessions() as s:
         dossiers = work.dossiers_of_pages(s, found.pages) | set(found.finish)
     return sorted(dossiers)
+
+
+# ----------------------------------------------------------------------------------- live workers' claims
+
+
+def worker_alive(sessions: sessionmaker[Session], name: str) -> None:
+    """Worker `name` beats: its claims stay its own for another `stale_after`."""
+    with sessions.begin() as s:
+        work.beat(s, name)
+
+
+def worker_stopped(sessions: sessionmaker[Session], name: str) -> None:
+    with sessions.begin() as s:
+        work.forget_worker(s, name)
+
+
+def orphaned_pages(
+    sessions: sessionmaker[Session], *, stale_after: timedelta, now: datetime | None = None
+) -> list[int]:
+    """Pages whose worker stopped beating more than `stale_after` ago, handed back: the caller queues them."""
+    with sessions.begin() as s:
+        return work.reclaim_orphans(s, (now or utcnow()) - stale_after)

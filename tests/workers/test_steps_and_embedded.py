@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -9,18 +10,20 @@ import pytest
 import yaml
 from sqlalchemy import func, select, update
 
+from intake.lifecycle.backlog import NORMAL, SECONDS_PER_PAGE, URGENT, backlog, read_priority
 from intake.lifecycle.context import Context
 from intake.lifecycle.finishing import finish_step
-from intake.lifecycle.reading import MAX_ATTEMPTS, PageResult, claim_finish, read_page_step
-from intake.lifecycle.recovery import stale_work
+from intake.lifecycle.reading import MAX_ATTEMPTS, PageResult, claim, claim_finish, read_page_step
+from intake.lifecycle.recovery import orphaned_pages, stale_work
 from intake.lifecycle.scheduled import NOTICE_ACTION, send_due_notices
 from intake.settings import Settings
 from ocr.types import DocType
 from storage import repository as repo
+from storage import work
 from storage.contract_json import dossier_json
 from storage.db import make_engine, make_session_factory, migrate
 from storage.filestore import FileStore
-from storage.models import AuditEvent, Dossier, DossierStatus, Page, PageStatus
+from storage.models import AuditEvent, Dossier, DossierStatus, Page, PageStatus, WorkerBeat
 from tests.storage.builders import reading
 from workers.embedded import process_embedded
 
@@ -145,14 +148,16 @@ def test_embedded_pool_reads_every_page_once_and_reports_progress(ctx: Context, 
 
 
 def test_a_dossier_without_readable_pages_still_finishes(ctx: Context, tmp_path: Path) -> None:
-    """A dossier without readable pages (all files rejected) still ends awaiting review."""
+    """A dossier whose files were all rejected ends `failed` with its refusals, never awaiting review as a
+    dossier missing every document (issue 13)."""
     bad = tmp_path / "broken.pdf"
     bad.write_bytes(b"not a pdf")
     dossier_id = process_embedded(ctx, [bad], as_of=date(2026, 1, 5), workers=2)
     with ctx.sessions() as s:
         out = dossier_json(s, dossier_id)
-    assert out["dossier"]["status"] == "awaiting_review"
+    assert out["dossier"]["status"] == "failed"
     assert [r["file"] for r in out["rejected_files"]] == ["broken.pdf"]
+    assert out["findings"] == []  # no "缺少…" blockers for a dossier nobody could read
 
 
 def test_compose_file_defines_the_production_services() -> None:
@@ -168,3 +173,38 @@ def test_compose_file_defines_the_production_services() -> None:
     dockerfile = (ROOT / "Dockerfile").read_text()
     assert "FROM python:3.11-slim" in dockerfile
     assert all(pkg in dockerfile for pkg in ("tesseract-ocr-chi-sim", "fonts-noto-cjk"))
+
+
+def test_pages_of_a_worker_that_stopped_beating_are_handed_back_once(ctx: Context) -> None:
+    _, (dead_page, live_page) = _dossier(ctx)
+    now = datetime.now(UTC)
+    for name, page_id, beat_at in (("dead", dead_page, now - timedelta(minutes=5)), ("live", live_page, now)):
+        assert claim(ctx, page_id, worker=name) is not None
+        with ctx.sessions.begin() as s:
+            work.beat(s, name, beat_at)
+    assert orphaned_pages(ctx.sessions, stale_after=timedelta(seconds=60), now=now) == [dead_page]
+    assert orphaned_pages(ctx.sessions, stale_after=timedelta(seconds=60), now=now) == []
+    with ctx.sessions() as s:
+        dead, live = (s.get_one(Page, p) for p in (dead_page, live_page))
+        assert (dead.status, dead.attempts, dead.claimed_by) == (PageStatus.PENDING, 1, None)
+        assert (live.status, live.claimed_by) == (PageStatus.READING, "live")
+        assert s.scalars(select(WorkerBeat.name)).all() == ["live"]
+    outcome = read_page_step(ctx, dead_page)  # a later attempt: the file is gone here, so RETRY, not lost
+    assert outcome.result is PageResult.RETRY
+
+
+def test_backlog_counts_the_pages_waiting_and_says_when_it_is_over_the_limit(ctx: Context) -> None:
+    _dossier(ctx, pages=4)
+    small = replace(ctx, settings=replace(ctx.settings, max_backlog_pages=3, workers=2))
+    found = backlog(small)
+    assert (found.pages_waiting, found.over_limit) == (4, True)
+    assert found.est_wait_seconds == round(4 * SECONDS_PER_PAGE / 2)
+    assert backlog(ctx).over_limit is False
+
+
+def test_a_dossier_due_within_two_days_is_read_first() -> None:
+    today = date(2026, 1, 5)
+    due_soon = Dossier(pickup_date=today + timedelta(days=8), as_of=today)  # deadline: tomorrow
+    later = Dossier(pickup_date=today + timedelta(days=30), as_of=today)
+    priorities = [read_priority(d, today) for d in (due_soon, later, Dossier(as_of=today))]
+    assert priorities == [URGENT, NORMAL, NORMAL]
