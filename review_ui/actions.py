@@ -6,9 +6,9 @@ The pages and the API call intake.lifecycle with `ctx()`; only the upload needs 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from flask import current_app
 
@@ -40,3 +40,9 @@ def store_upload(
     )
     current_app.extensions["dossier"]["start_reading"](c, dossier_id)
     return dossier_id
+
+
+def unreadable_upload(rejected: Iterable[Mapping[str, Any]]) -> str:
+    """What to say when not one uploaded file could be read: plainly, with each file's reason."""
+    reasons = "；".join(f"{r['file']}：{r['reason']}" for r in rejected)
+    return f"上传的文件都无法读取，需要重新上传。{reasons}" if reasons else "没有可读取的文件，需要重新上传。"

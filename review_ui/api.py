@@ -16,6 +16,7 @@ from werkzeug.wrappers import Response
 
 from intake.lifecycle import customers as customer_lifecycle
 from intake.lifecycle import review as lifecycle
+from intake.lifecycle.backlog import backlog
 from intake.lifecycle.review import Corrected, Decided, DecisionError, UnconfirmedDoubtsError
 from review_ui import access_log, actions, queries
 from review_ui.auth import ADMIN, DECIDERS, EVERYONE, READERS, role_required
@@ -84,7 +85,11 @@ def upload() -> tuple[Response, int]:
         actor=current_user.name,
     )
     with actions.ctx().sessions() as s:
-        return jsonify(stored.status_of(s, dossier_id)), 201
+        out = stored.status_of(s, dossier_id)
+    assert out is not None
+    if out["status"] == DossierStatus.FAILED.value:  # not one file could be read: the real state, and why
+        return jsonify({**out, "error": actions.unreadable_upload(out["rejected_files"])}), 422
+    return jsonify(out), 201
 
 
 @api.get("/dossiers/<dossier_id>/status")
@@ -220,7 +225,13 @@ def queue() -> Response:
     with actions.ctx().sessions() as s:
         listing = queries.review_queue(s, f, actions.today())
     return jsonify(
-        {"page": listing.page, "pages": listing.pages, "total": listing.total, "dossiers": listing.rows}
+        {
+            "page": listing.page,
+            "pages": listing.pages,
+            "total": listing.total,
+            "dossiers": listing.rows,
+            "backlog": backlog(actions.ctx()).as_json(),  # {pages_waiting, est_wait_seconds, over_limit}
+        }
     )
 
 

@@ -12,6 +12,7 @@ Basic auth is accepted on /api/ only: a browser page is never authenticated by a
 from __future__ import annotations
 
 import base64
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -274,6 +275,17 @@ def install(
                 g.basic_auth_refused = str(refused)
         g.basic_auth = user is not None
         return user
+
+
+_SAFE_NEXT = re.compile(r"/(?![/\\])[^\\\s\x00-\x1f\x7f]*")
+
+
+def safe_next(target: str | None) -> str | None:
+    """Where to go after sign-in (`?next=`), if it is a path of this site: `/queue?x=1` yes; `//evil`,
+    `https://evil`, `/\\evil`, control characters or anything longer than a URL should be: None."""
+    if not target or len(target) > 2000 or not _SAFE_NEXT.fullmatch(target):
+        return None
+    return target
 
 
 def role_required(*roles: Role) -> Callable[[F], F]:

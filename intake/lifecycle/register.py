@@ -1,4 +1,6 @@
-"""Register a dossier: its files stored and sniffed (intake.files), its pages pending, its status `reading`.
+"""Register a dossier: its files stored and sniffed (intake.files), its pages pending, its status `reading` —
+or `failed` when not one file could be accepted: there is nothing to read, and a dossier of nothing must
+not reach 待审核 as thirteen "缺少…" blockers; the review page and the upload answer show the refused files.
 
 The same for every way in (CLI paths, web uploads, a watched folder): the files are stored by content hash
 before anything is written to the database, so a refused or broken file never loses the others.
@@ -46,8 +48,14 @@ def register_dossier(
             )  # fmt: skip
         for r in result.rejected:
             repo.add_rejected_file(s, dossier.id, name=r.file, code=r.code, reason=r.reason)
-        repo.set_status(s, dossier.id, DossierStatus.READING, actor=actor)
+        if not result.files:
+            repo.set_status(s, dossier.id, DossierStatus.FAILED, actor=actor, reason=NOTHING_READABLE)
+        else:
+            repo.set_status(s, dossier.id, DossierStatus.READING, actor=actor)
         return dossier.id
+
+
+NOTHING_READABLE = "上传的文件都无法读取，需要重新上传"
 
 
 def register_paths(

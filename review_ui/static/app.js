@@ -117,10 +117,28 @@
     fieldBoxes();
   }
 
+  function onImageLoad() {
+    if (rotation % 180 !== 0) { applyTransform(); } else { redraw(); }  // a new page may have another shape
+  }
+
   function applyTransform() {
+    // A quarter turn swaps the page's width and height: size the sheet so that the TURNED page is as wide as
+    // the stage (times zoom), and pull its margins in by half the difference, so the layout box is the turned
+    // page's box and nothing is clipped at the top or the bottom (the stage scrolls over all of it).
     if (!sheet) { return; }
-    sheet.style.width = (zoom * 100) + "%";
+    var quarter = rotation % 180 !== 0;
+    var ratio = img.naturalWidth ? img.naturalHeight / img.naturalWidth : 1.414;
     sheet.style.transform = "rotate(" + rotation + "deg)";
+    if (!quarter) {
+      sheet.style.width = (zoom * 100) + "%";
+      sheet.style.margin = "0";
+    } else {
+      var stage = sheet.parentNode, cs = window.getComputedStyle(stage);
+      var room = stage.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight);
+      var width = room * zoom / ratio, height = width * ratio, d = (height - width) / 2;
+      sheet.style.width = width + "px";
+      sheet.style.margin = (-d) + "px " + d + "px";
+    }
     setTimeout(redraw, 0);
   }
 
@@ -130,8 +148,8 @@
     selected = i;
     var li = fields[i];
     li.classList.add("selected");
-    if (scroll !== false) { li.scrollIntoView({ block: "nearest" }); }
-    li.focus({ preventScroll: scroll === false });
+    if (scroll !== false) { li.scrollIntoView({ block: scroll === "center" ? "center" : "nearest" }); }
+    li.focus({ preventScroll: true });
     var b = li.dataset.bbox ? li.dataset.bbox.split(",").map(Number) : null;
     showPage(pageIndexOf(Number(li.dataset.pageId)), b);
   }
@@ -144,8 +162,8 @@
   }
 
   if (img) {
-    img.addEventListener("load", redraw);
-    window.addEventListener("resize", redraw);
+    img.addEventListener("load", onImageLoad);
+    window.addEventListener("resize", function () { if (rotation % 180 !== 0) { applyTransform(); } else { redraw(); } });
     $("#prev-page").addEventListener("click", function () { showPage(current - 1); });
     $("#next-page").addEventListener("click", function () { showPage(current + 1); });
     $("#zoom-in").addEventListener("click", function () { zoom = Math.min(4, zoom * 1.25); applyTransform(); });
@@ -187,21 +205,94 @@
     else if (e.key === "e" && selected >= 0) { edit(fields[selected]); e.preventDefault(); }
     else if (e.key === "Enter" && selected >= 0) {
       var accept = $("form.accept", fields[selected]);
-      if (accept) { accept.submit(); e.preventDefault(); }
+      if (accept) { confirmField(fields[selected]); e.preventDefault(); }
     } else if (e.key === "n") {
-      for (var k = 1; k <= fields.length; k++) {
-        var idx = (selected + k) % fields.length;
-        if (fields[idx].classList.contains("doubtful")) { select(idx); break; }
-      }
+      if (!nextDoubtful()) { say("没有存疑字段了", "ok"); }
       e.preventDefault();
     } else if (e.key === "a") {
       var approve = $("#approve");
       if (approve && !approve.disabled) { $("#approve-form").submit(); }
+      else if (approve && doubtsLeft() > 0) { nextDoubtful(); say("还有 " + doubtsLeft() + " 个存疑字段未确认", "error"); }
     }
   });
 
+  /* ---- doubtful fields: led through in order, confirmed in place (the page keeps its place) ---- */
+  function doubtsLeft() { return $all("li.field.doubtful").length; }
+
+  function nextDoubtful() {
+    for (var k = 1; k <= fields.length; k++) {
+      var idx = (selected + k + fields.length) % fields.length;
+      if (fields[idx].classList.contains("doubtful")) { select(idx); return true; }
+    }
+    return false;
+  }
+
+  var live = $("#live-message");
+  function say(text, kind) {
+    if (!live) { return; }
+    live.textContent = text; live.className = "flash " + (kind || ""); live.hidden = false;
+  }
+
+  function afterChange(li, out) {
+    // the server's word on what is still doubtful, the open blockers and whether approval is possible
+    var still = {};
+    (out.doubtful_field_ids || []).forEach(function (id) { still[id] = true; });
+    fields.forEach(function (f) {
+      if (!still[Number(f.dataset.fieldId)] && f.classList.contains("doubtful")) {
+        f.classList.remove("doubtful");
+        $all(".doubt-tag, .why", f).forEach(function (n) { n.remove(); });
+      }
+    });
+    li.classList.add("corrected");
+    if (!$(".tag.ok", li)) {
+      var tag = document.createElement("span"); tag.className = "tag ok"; tag.textContent = "已确认";
+      $(".conf", li).after(tag);
+    }
+    var left = (out.doubtful_field_ids || []).length;
+    var count = $("#doubt-count"); if (count) { count.textContent = left; }
+    var blockers = $("#blocker-count"); if (blockers) { blockers.textContent = out.blockers; }
+    var approve = $("#approve");
+    if (approve && out.blockers === 0 && left === 0) {
+      approve.disabled = false; approve.removeAttribute("title");
+      var hint = $("#approve-hint"); if (hint) { hint.hidden = true; }
+    }
+    if (left > 0) { nextDoubtful(); say("已确认，剩余 " + left + " 个存疑字段", "ok"); }
+    else { say("全部存疑字段已确认" + (out.blockers ? "" : "，可以批准（按 a）"), "ok"); }
+  }
+
+  function confirmField(li) {
+    var form = $("form.accept", li);
+    if (!form || li.dataset.busy) { return; }
+    li.dataset.busy = "1";
+    fetch(form.dataset.api, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "X-CSRFToken": form.elements.csrf_token.value },
+      body: "{}"
+    }).then(function (r) {
+      return r.json().then(function (body) { return { ok: r.ok, body: body }; });
+    }).then(function (res) {
+      delete li.dataset.busy;
+      if (res.ok) { afterChange(li, res.body); } else { say(res.body.error || "未能确认", "error"); }
+    }).catch(function () {
+      delete li.dataset.busy;
+      form.submit();  // no answer from the API: the plain form (POST, then back to this field)
+    });
+  }
+
+  $all("form.accept").forEach(function (form) {
+    form.addEventListener("submit", function (e) {
+      e.preventDefault();
+      var li = form.closest("li.field");
+      select(fields.indexOf(li), false);
+      confirmField(li);
+    });
+  });
+
+  // Back from a correction or a refused approval (?field=…#field-…): the same field, in view — never the top.
   var wanted = new URLSearchParams(window.location.search).get("field");
   var start = wanted ? fields.indexOf($("#field-" + wanted)) : -1;
-  if (start < 0) { start = fields.findIndex(function (li) { return li.classList.contains("doubtful"); }); }
+  if (start >= 0) { select(start, "center"); return; }
+  start = fields.findIndex(function (li) { return li.classList.contains("doubtful"); });
   if (start >= 0) { select(start, false); } else { showPage(0); }
 })();
