@@ -7,11 +7,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from flask import abort
 from sqlalchemy.orm import Session
 
 from intake.vocabulary import role_name
+from review_ui import actions
 from review_ui.masking import LEVEL1_FIELDS
 from storage import queries as q
 from storage.models import DossierStatus
@@ -150,7 +152,8 @@ def review_queue(s: Session, f: QueueFilter, today: date) -> PageOf:
 
 
 def dashboard(s: Session, today: date, page: int = 1, bucket: str = "") -> dict[str, Any]:
-    data = q.dashboard(s, today, page, bucket)
+    """The dashboard's data; the week's intake counted in days of the configured time zone."""
+    data = q.dashboard(s, today, page, bucket, ZoneInfo(actions.ctx().settings.timezone))
     return {**data, "dossiers": [_shown(row) for row in data["dossiers"]]}
 
 

@@ -8,9 +8,9 @@ How a row is shown (urgency colours, who must act, masking) is the UI's business
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Any
 
 from sqlalchemy import Select, func, or_, select
@@ -77,42 +77,48 @@ def number_key(text: str) -> str:
 
 def customer_matches(q: str) -> Any:
     """Dossiers whose customer (as read, or as archived) or reference contains `q`; pattern characters in `q`
-    are literal. Needs the query to be outer-joined to Customer (see _listing)."""
+    are literal. The archived customer is matched through a subquery, so no list joins customers to filter."""
     text, key = like_pattern(q), like_pattern(number_key(q) or q)
+    archived = select(Customer.id).where(
+        Customer.name.like(text, escape=LIKE_ESCAPE) | Customer.tax_id.like(key, escape=LIKE_ESCAPE)
+    )
     return or_(
         Dossier.customer_name.like(text, escape=LIKE_ESCAPE),
         Dossier.customer_tax_id.like(key, escape=LIKE_ESCAPE),
         Dossier.customer_no.like(key, escape=LIKE_ESCAPE),
         Dossier.reference.like(text, escape=LIKE_ESCAPE),
-        Customer.name.like(text, escape=LIKE_ESCAPE),
-        Customer.tax_id.like(key, escape=LIKE_ESCAPE),
+        Dossier.customer_id.in_(archived),
     )
 
 
-def _listing() -> Select[Any]:
-    """Dossiers with their customer's archived name and tax number (one outer join, no query per row)."""
-    return select(Dossier, Customer.name, Customer.tax_id).outerjoin(
-        Customer, Dossier.customer_id == Customer.id
-    )
+def archived_customers(s: Session, customer_ids: Iterable[int | None]) -> dict[int, tuple[str, str]]:
+    """The archived (name, tax number) of these customers, in one statement: a change request may have
+    corrected what the record read, and the lists follow the archive."""
+    wanted = {i for i in customer_ids if i is not None}
+    if not wanted:
+        return {}
+    rows = s.execute(select(Customer.id, Customer.name, Customer.tax_id).where(Customer.id.in_(wanted)))
+    return {customer_id: (name, tax_id) for customer_id, name, tax_id in rows}
 
 
-def customer_of(d: Dossier, archived_name: str | None, archived_tax_id: str | None) -> dict[str, Any]:
-    """Who the dossier is for: the archived customer's name and tax number once linked (a change request
-    may have corrected them since), else what the record read; the customer number once assigned."""
+def customer_of(d: Dossier, archived: dict[int, tuple[str, str]]) -> dict[str, Any]:
+    """Who the dossier is for: the archived customer's name and tax number once linked, else what the
+    record read; the customer number once assigned."""
+    name, tax_id = archived.get(d.customer_id or 0, (None, None))
     return {
-        "customer_name": archived_name or d.customer_name,
-        "tax_id": archived_tax_id or d.customer_tax_id,
+        "customer_name": name or d.customer_name,
+        "tax_id": tax_id or d.customer_tax_id,
         "customer_no": d.customer_no,
-        "intake_source": d.intake_source,  # web / cli / folder (issue 14); NULL before migration 0008
-        "intake_name": d.intake_name,  # a watched folder's item, e.g. "scans/张三"
     }
 
 
-def _row(d: Dossier, today: date, name: str | None = None, tax_id: str | None = None) -> dict[str, Any]:
+def _row(d: Dossier, today: date, archived: dict[int, tuple[str, str]]) -> dict[str, Any]:
     return {
         "id": d.id,
         "reference": d.reference,
-        **customer_of(d, name, tax_id),
+        **customer_of(d, archived),
+        "intake_source": d.intake_source,  # web / cli / folder (issue 14); NULL before migration 0008
+        "intake_name": d.intake_name,  # a watched folder's item, e.g. "scans/张三"
         "status": d.status.value,
         "deadline": d.deadline.isoformat() if d.deadline else None,
         "pickup_date": d.pickup_date.isoformat() if d.pickup_date else None,
@@ -128,17 +134,20 @@ def _row(d: Dossier, today: date, name: str | None = None, tax_id: str | None = 
 
 
 def _paged(s: Session, query: Select[Any], page: int, today: date) -> PageOf:
+    """One page of dossiers, soonest deadline first, with their customers: three statements whatever the
+    page size (count, page, the page's archived customers)."""
     counted = query.with_only_columns(Dossier.id).order_by(None).subquery()
     total = int(s.scalar(select(func.count()).select_from(counted)) or 0)
     page = max(1, page)
     ordered = query.order_by(Dossier.deadline.is_(None), Dossier.deadline, Dossier.created_at, Dossier.id)
-    rows = s.execute(ordered.limit(PER_PAGE).offset((page - 1) * PER_PAGE)).all()
-    return PageOf([_row(d, today, name, tax_id) for d, name, tax_id in rows], total, page)
+    dossiers = list(s.scalars(ordered.limit(PER_PAGE).offset((page - 1) * PER_PAGE)))
+    archived = archived_customers(s, (d.customer_id for d in dossiers))
+    return PageOf([_row(d, today, archived) for d in dossiers], total, page)
 
 
 def review_queue(s: Session, f: QueueFilter, today: date) -> PageOf:
     """Dossiers waiting for a reviewer, soonest deadline first; `f.q` narrows to a customer."""
-    query = _listing()
+    query = select(Dossier)
     if f.q:
         query = query.where(customer_matches(f.q))
     if f.status:
@@ -176,75 +185,88 @@ def _in_bucket(key: str, today: date) -> Any:
     return conditions[0] if len(conditions) == 1 else conditions[0] & conditions[1]
 
 
-def deadline_buckets(s: Session, today: date) -> list[dict[str, Any]]:
-    """How many open dossiers fall in each bucket of days to the deadline, in one statement."""
+@dataclass(frozen=True, slots=True)
+class OpenCounts:
+    by_status: dict[str, int]
+    buckets: list[dict[str, Any]]  # [{"key", "label", "count"}] in DEADLINE_BUCKETS order, then "none"
+    at_risk: int  # deadline within AT_RISK_DAYS, not passed
+
+
+def open_counts(s: Session, today: date) -> OpenCounts:
+    """Open dossiers per status, per deadline bucket and at risk: one grouped scan, not one per figure."""
     keys = [key for key, _, _, _ in DEADLINE_BUCKETS] + [NO_DEADLINE]
-    counts = s.execute(
-        select(*(func.count().filter(_in_bucket(key, today)) for key in keys)).where(
-            Dossier.status.not_in(CLOSED)
-        )
-    ).one()
-    return [
-        {"key": k, "label": BUCKET_LABELS[k], "count": int(n or 0)} for k, n in zip(keys, counts, strict=True)
-    ]
-
-
-def week_intake(s: Session, today: date) -> dict[str, Any]:
-    """Dossiers received on each of the last INTAKE_DAYS days (by the day received, `as_of`), and how many of
-    those checked so far were complete at their first check (submission)."""
-    first = today - timedelta(days=INTAKE_DAYS - 1)
+    risk = (Dossier.deadline >= today) & (Dossier.deadline <= today + timedelta(days=AT_RISK_DAYS))
     rows = s.execute(
         select(
-            Dossier.as_of,
+            Dossier.status,
             func.count(),
+            func.count().filter(risk),
+            *(func.count().filter(_in_bucket(key, today)) for key in keys),
+        )
+        .where(Dossier.status.not_in(CLOSED))
+        .group_by(Dossier.status)
+    ).all()
+    totals = [sum(int(row[n] or 0) for row in rows) for n in range(3, 3 + len(keys))]
+    return OpenCounts(
+        by_status={str(getattr(row[0], "value", row[0])): int(row[1]) for row in rows},
+        buckets=[
+            {"key": k, "label": BUCKET_LABELS[k], "count": n} for k, n in zip(keys, totals, strict=True)
+        ],
+        at_risk=sum(int(row[2] or 0) for row in rows),
+    )
+
+
+def deadline_buckets(s: Session, today: date) -> list[dict[str, Any]]:
+    """How many open dossiers fall in each bucket of days to the deadline."""
+    return open_counts(s, today).buckets
+
+
+def week_intake(s: Session, today: date, tz: tzinfo = UTC) -> dict[str, Any]:
+    """Dossiers received (created) on each of the last INTAKE_DAYS days — days of the time zone `tz` — and
+    how many of those checked so far were complete at their first check (submission). One statement over
+    the created_at index's range of the week, whatever the size of the table."""
+    first = today - timedelta(days=INTAKE_DAYS - 1)
+    edges = [datetime.combine(first + timedelta(days=n), time(), tzinfo=tz) for n in range(INTAKE_DAYS + 1)]
+    created = Dossier.created_at
+    row = s.execute(
+        select(
+            *(func.count().filter(created >= edges[n], created < edges[n + 1]) for n in range(INTAKE_DAYS)),
             func.count().filter(Dossier.complete_first.is_(True)),
             func.count(Dossier.complete_first),
-        )
-        .where(Dossier.as_of >= first, Dossier.as_of <= today)
-        .group_by(Dossier.as_of)
-    ).all()
-    by_day = {day: (int(n), int(complete), int(checked)) for day, n, complete, checked in rows}
-    days = [first + timedelta(days=n) for n in range(INTAKE_DAYS)]
+        ).where(created >= edges[0], created < edges[-1])
+    ).one()
     return {
-        "days": [{"day": day.isoformat(), "count": by_day.get(day, (0, 0, 0))[0]} for day in days],
-        "complete_first": sum(v[1] for v in by_day.values()),
-        "checked": sum(v[2] for v in by_day.values()),
+        "days": [
+            {"day": (first + timedelta(days=n)).isoformat(), "count": int(row[n] or 0)}
+            for n in range(INTAKE_DAYS)
+        ],
+        "complete_first": int(row[INTAKE_DAYS] or 0),
+        "checked": int(row[INTAKE_DAYS + 1] or 0),
     }
 
 
-def dashboard(s: Session, today: date, page: int = 1, bucket: str = "") -> dict[str, Any]:
+def dashboard(s: Session, today: date, page: int = 1, bucket: str = "", tz: tzinfo = UTC) -> dict[str, Any]:
     """Every open dossier with its days to deadline and what is missing (or those of one deadline bucket),
     plus totals and the data of the dashboard's charts."""
-    open_query = _listing().where(Dossier.status.not_in(CLOSED))
+    open_query = select(Dossier).where(Dossier.status.not_in(CLOSED))
     if bucket:
         open_query = open_query.where(_in_bucket(bucket, today))
     listing = _paged(s, open_query, page, today)
-    by_status = dict(
-        s.execute(
-            select(Dossier.status, func.count()).where(Dossier.status.not_in(CLOSED)).group_by(Dossier.status)
-        ).all()
-    )
-    buckets = deadline_buckets(s, today)
-    counts = {b["key"]: b["count"] for b in buckets}
-    risk_limit = today + timedelta(days=AT_RISK_DAYS)
-    at_risk = s.scalar(
-        select(func.count()).where(
-            Dossier.status.not_in(CLOSED), Dossier.deadline >= today, Dossier.deadline <= risk_limit
-        )
-    )
+    counts = open_counts(s, today)
+    per_bucket = {b["key"]: b["count"] for b in counts.buckets}
     return {
         "today": today.isoformat(),
         "bucket": bucket,
         "totals": {
-            "open": sum(counts.values()),
+            "open": sum(per_bucket.values()),
             "listed": listing.total,
-            "overdue": counts["overdue"],
-            "at_risk": int(at_risk or 0),
-            "no_deadline": counts[NO_DEADLINE],
-            "by_status": {str(k.value if hasattr(k, "value") else k): int(v) for k, v in by_status.items()},
+            "overdue": per_bucket["overdue"],
+            "at_risk": counts.at_risk,
+            "no_deadline": per_bucket[NO_DEADLINE],
+            "by_status": counts.by_status,
         },
-        "by_deadline": buckets,
-        "intake": week_intake(s, today),
+        "by_deadline": counts.buckets,
+        "intake": week_intake(s, today, tz),
         "page": listing.page,
         "pages": listing.pages,
         "per_page": listing.per_page,
@@ -441,34 +463,37 @@ def review_data(s: Session, dossier_id: str) -> ReviewData | None:
 
 
 def archive_records(s: Session, query: str = "", page: int = 1) -> PageOf:
-    """Archive records, newest first, each with its customer (archived name and tax number) and dossier;
-    `query` matches the archive or customer number, the customer's name or tax number (literally)."""
-    q = (
-        select(ArchiveRecord, Customer.name, Customer.tax_id, Dossier.customer_name, Dossier.customer_tax_id)
-        .join(Dossier, ArchiveRecord.dossier_id == Dossier.id)
-        .outerjoin(Customer, Dossier.customer_id == Customer.id)
-    )
+    """Archive records, newest first, each with its customer (archived name and tax number, else as read)
+    and its dossier; `query` matches the archive or customer number, the customer's name or tax number
+    (literally). Three statements: count, page, the page's dossiers with their customers."""
+    q = select(ArchiveRecord)
     if query:
         key = like_pattern(number_key(query) or query)
         q = q.where(
             ArchiveRecord.customer_no.like(key, escape=LIKE_ESCAPE)
             | ArchiveRecord.archive_no.like(key, escape=LIKE_ESCAPE)
-            | customer_matches(query)
+            | ArchiveRecord.dossier_id.in_(select(Dossier.id).where(customer_matches(query)))
         )
-    counted = q.with_only_columns(ArchiveRecord.id).subquery()
-    total = int(s.scalar(select(func.count()).select_from(counted)) or 0)
-    rows = s.execute(
-        q.order_by(ArchiveRecord.archived_at.desc(), ArchiveRecord.id.desc())
-        .limit(PER_PAGE)
-        .offset((max(1, page) - 1) * PER_PAGE)
-    ).all()
+    total = int(s.scalar(select(func.count()).select_from(q.subquery())) or 0)
+    records = list(
+        s.scalars(
+            q.order_by(ArchiveRecord.archived_at.desc()).limit(PER_PAGE).offset((max(1, page) - 1) * PER_PAGE)
+        )
+    )
+    customers = {
+        dossier_id: {"customer_name": name or read_name, "tax_id": tax_id or read_tax_id}
+        for dossier_id, name, tax_id, read_name, read_tax_id in s.execute(
+            select(Dossier.id, Customer.name, Customer.tax_id, Dossier.customer_name, Dossier.customer_tax_id)
+            .outerjoin(Customer, Dossier.customer_id == Customer.id)
+            .where(Dossier.id.in_([r.dossier_id for r in records]))
+        )
+    }
     return PageOf(
         [
             {
                 "archive_no": r.archive_no,
                 "customer_no": r.customer_no,
-                "customer_name": name or read_name,
-                "tax_id": tax_id or read_tax_id,
+                **customers.get(r.dossier_id, {"customer_name": None, "tax_id": None}),
                 "dossier_id": r.dossier_id,
                 "archived_at": r.archived_at.date().isoformat(),
                 "doc_category": r.doc_category,
@@ -477,7 +502,7 @@ def archive_records(s: Session, query: str = "", page: int = 1) -> PageOf:
                 "handler": r.handler,
                 "reviewer": r.reviewer,
             }
-            for r, name, tax_id, read_name, read_tax_id in rows
+            for r in records
         ],
         total,
         max(1, page),

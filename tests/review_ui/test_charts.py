@@ -5,8 +5,9 @@ those counts in text and titles, with no inline style or script (the strict CSP)
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from xml.etree import ElementTree
+from zoneinfo import ZoneInfo
 
 from intake.lifecycle.context import Context
 from review_ui import charts
@@ -42,6 +43,7 @@ def test_open_dossiers_fall_in_the_buckets_their_days_define(ctx: Context) -> No
 
 
 def test_week_intake_counts_each_day_and_first_submission_completeness(ctx: Context) -> None:
+    """Received at noon UTC on each day (add_dossier); the days are UTC days here."""
     received = {0: 3, 1: 0, 2: 1, 6: 2, 7: 4}  # days before today → dossiers received; day 7 is outside
     for days_ago, n in received.items():
         for k in range(n):
@@ -108,3 +110,16 @@ def test_the_dashboard_page_draws_the_charts_with_the_tables_counts(ctx: Context
     assert sum(deadline_bars.values()) == int(re.search(r'id="total-open">(\d+)<', html).group(1))  # type: ignore[union-attr]
     assert deadline_bars["无截止日期"] == EXPECTED["none"]
     assert 'href="/dashboard?bucket=none"' in svgs[0]
+
+
+def test_intake_days_are_days_of_the_configured_time_zone(ctx: Context) -> None:
+    """20:00 UTC on the 19th is 04:00 on the 20th in Shanghai (UTC+8): one dossier, two different days."""
+    dossier_id = add_dossier(ctx, None, None)
+    with ctx.sessions.begin() as s:
+        s.get_one(queries.Dossier, dossier_id).created_at = datetime(2026, 11, 19, 20, 0, tzinfo=UTC)
+    with ctx.sessions() as s:
+        utc = queries.week_intake(s, TODAY, UTC)["days"]
+        shanghai = queries.week_intake(s, TODAY, ZoneInfo("Asia/Shanghai"))["days"]
+    assert {d["day"]: d["count"] for d in utc}["2026-11-19"] == 1
+    assert {d["day"]: d["count"] for d in shanghai}["2026-11-20"] == 1
+    assert sum(d["count"] for d in shanghai) == sum(d["count"] for d in utc) == 1

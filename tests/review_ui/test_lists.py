@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from html import unescape
 
 import pytest
@@ -41,6 +41,7 @@ def add_dossier(
     """A dossier made by storage calls, with the customer as the record would have read it."""
     with ctx.sessions.begin() as s:
         d = repo.create_dossier(s, reference=None, as_of=as_of, actor="admin")
+        d.created_at = datetime.combine(as_of, time(12), tzinfo=UTC)  # received at noon on that day
         d.customer_name, d.customer_tax_id = name, tax_id
         d.deadline, d.status, d.complete_first = deadline, status, complete_first
         return d.id
