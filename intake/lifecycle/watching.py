@@ -156,6 +156,8 @@ def claim(root: Path, item: Item) -> Claim | None:
 
 def _drop(c: Claim) -> None:
     """Remove a finished claim: out of sight first (a dotted name, removed at next start), then deleted."""
+    if c.payload.is_file() or (c.payload.is_dir() and any(c.payload.iterdir())):
+        raise RuntimeError(f"refusing to drop claim {c.path}: it still holds the item")  # never lose a file
     gone = c.path.with_name(f".{c.path.name}.gone")
     c.path.rename(gone)
     shutil.rmtree(gone, ignore_errors=True)
@@ -267,8 +269,10 @@ def finish(root: Path, c: Claim, outcome: dict[str, Any]) -> Path:
     """Move the item to done/ or failed/, write its reason file, drop the claim (each step repeatable)."""
     folder = root / outcome["where"]
     folder.mkdir(exist_ok=True)
+    if c.payload.exists() and (folder / outcome["name"]).exists():  # the name was taken meanwhile
+        outcome = {**outcome, "name": free_name(outcome["name"], (p.name for p in folder.iterdir()))}
     target = folder / outcome["name"]
-    if c.payload.exists() and not target.exists():
+    if c.payload.exists():
         c.payload.rename(target)
     _write_atomic(folder / f"{outcome['name']}{REASON_SUFFIX[outcome['where']]}", outcome["text"])
     _drop(c)

@@ -363,3 +363,21 @@ def test_compose_runs_one_watcher_on_the_scanner_share_with_the_data_volume() ->
     )
     assert watcher["environment"]["DOSSIER_BROKER_URL"].startswith("redis://")  # read by the workers
     assert "ports" not in watcher
+
+
+def test_a_destination_taken_between_the_decision_and_the_move_gets_another_name_not_lost(
+    tmp_path: Path, ctx: Context, pdfs: dict[str, bytes]
+) -> None:
+    root = tmp_path / "scans"
+    (root / "孙八").mkdir(parents=True)
+    (root / "孙八" / "营业执照.pdf").write_bytes(pdfs["营业执照.pdf"])
+    prepare(root)
+    (item,) = _ready(root)
+    c = claim(root, item)
+    assert c is not None
+    outcome = decide(root, c, read_item(ctx, c, _read, as_of=date(2026, 11, 30), source_name="scans"))
+    (root / "done" / "孙八").mkdir()  # someone files a folder of that name by hand, then we restart
+    (resumed,) = open_claims(root)
+    target = finish(root, resumed, outcome)
+    assert target.name == "孙八 (2)" and (target / "营业执照.pdf").read_bytes() == pdfs["营业执照.pdf"]
+    assert (root / "done" / "孙八 (2).结果.txt").exists()
