@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from datetime import date
 from typing import Any
 
@@ -179,11 +180,11 @@ def review(dossier_id: str) -> Any:
 @role_required(*READERS)  # staff never see page images: they show level-1 data in clear
 def page_image(dossier_id: str, page_id: int) -> Response:
     queries.record_id(page_id)
-    path = lifecycle.page_image_file(actions.ctx(), dossier_id, page_id)
-    if path is None:
+    data = lifecycle.page_image_data(actions.ctx(), dossier_id, page_id)  # sealed on disk: opened in memory
+    if data is None:
         abort(404)
     access_log.level1_viewed(f"page:{page_id}", dossier_id=dossier_id)  # the image shows values in clear
-    return send_file(path, mimetype="image/jpeg", max_age=0)  # level-1 data in clear: no-store (headers.py)
+    return send_file(io.BytesIO(data), mimetype="image/jpeg", max_age=0)  # level-1 data: no-store, headers.py
 
 
 @ui.route("/fields/<int:field_id>/correct", methods=["POST"])

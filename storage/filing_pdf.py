@@ -14,6 +14,7 @@ costs about its JPEG's size.
 
 from __future__ import annotations
 
+import io
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ from pathlib import Path
 
 from PIL import Image
 from reportlab import rl_config
+from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen.canvas import Canvas
@@ -49,7 +51,7 @@ class Word:
 
 @dataclass(frozen=True, slots=True)
 class PdfPage:
-    image: Path  # JPEG (or any image reportlab reads) of the upright page
+    image: Path | bytes  # JPEG (or any image reportlab reads) of the upright page: a file, or its bytes
     words: Sequence[Word]
 
 
@@ -73,12 +75,14 @@ def write_pdf(target: Path, pages: Sequence[PdfPage], *, title: str, subject: st
     canvas.setSubject(subject)
     canvas.setCreator("Dossier Intake")
     for page in pages:
-        with Image.open(page.image) as image:  # reads the header only: the size in pixels
+        source = io.BytesIO(page.image) if isinstance(page.image, bytes) else page.image
+        with Image.open(source) as image:  # reads the header only: the size in pixels
             width_px, height_px = image.size
         scale = 72.0 / IMAGE_DPI
         width, height = width_px * scale, height_px * scale
         canvas.setPageSize((width, height))
-        canvas.drawImage(str(page.image), 0, 0, width=width, height=height)
+        drawn = ImageReader(io.BytesIO(page.image)) if isinstance(page.image, bytes) else str(page.image)
+        canvas.drawImage(drawn, 0, 0, width=width, height=height)
         _text_layer(canvas, page.words, scale, height)
         canvas.showPage()
     canvas.save()

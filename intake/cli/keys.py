@@ -24,7 +24,7 @@ def cmd_keys_status(args: argparse.Namespace, settings: Settings) -> ExitCode:
         )
         print(f"  {label}：{n} 个值")
     if args.detail:
-        for column, counts in status.columns.items():
+        for column, counts in (*status.columns.items(), ("页面图像 pages/", status.files)):
             print(f"  {column}：" + "，".join(f"{k} {v}" for k, v in sorted(counts.items())))
     stale = sum(n for kid, n in status.totals().items() if kid != status.current)
     if stale:
@@ -37,7 +37,10 @@ def cmd_keys_rotate(args: argparse.Namespace, settings: Settings) -> ExitCode:
 
     ctx = open_context(settings)
     done = rotate_keys(ctx, actor=args.actor, batch=args.batch)
-    print(f"已用当前密钥 {done.current} 重新加密 {done.rows} 行；检索索引重建 {done.indexed} 条")
+    print(
+        f"已用当前密钥 {done.current} 重新加密数据库 {done.rows} 行、页面图像 {done.files} 个；"
+        f"检索索引重建 {done.indexed} 条"
+    )
     print("旧密钥现在可以从 DOSSIER_DATA_KEYS 或密钥文件中删除（请先确认 dossier keys status 无旧密钥）")
     return ExitCode.OK
 

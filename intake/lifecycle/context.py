@@ -10,7 +10,7 @@ from intake.checks import DEFAULT_RULES, RulesConfig
 from intake.files import Limits
 from intake.settings import Settings
 from ocr.engines import DEFAULT_ENGINE
-from storage.crypto import attach, load_ring
+from storage.crypto import KeyRing, attach, load_ring, ring_of
 from storage.db import make_engine, make_session_factory, migrate
 from storage.filestore import FileStore
 
@@ -26,6 +26,13 @@ class Context:
     limits: Limits = field(default_factory=Limits)
     rules: RulesConfig = DEFAULT_RULES
 
+    def __post_init__(self) -> None:
+        """Level-1 data is sealed with the settings' data keys (storage/crypto.py) whoever built the context:
+        its engine gets the ring unless it has one, so every process of one data dir uses the same keys."""
+        engine = self.sessions.kw.get("bind")
+        if engine is not None and ring_of(engine.dialect) is None:
+            attach(engine, load_ring(self.settings))
+
 
 def open_context(settings: Settings, engine: str | None = None, *, upgrade: bool = True) -> Context:
     """Create the data directories, connect, and (`upgrade`) bring the schema up to date.
@@ -34,11 +41,16 @@ def open_context(settings: Settings, engine: str | None = None, *, upgrade: bool
     upgrade=False: the command that starts them migrates once, before any runs.
     """
     settings.ensure_dirs()
-    db = attach(make_engine(settings.database_url), load_ring(settings))  # level-1 data sealed at rest
+    db = make_engine(settings.database_url)
     if upgrade:
         migrate(db)
     name = engine or settings.ocr_engine
     return Context(settings, make_session_factory(db), FileStore(settings.files_dir), engine=name)
+
+
+def data_ring(ctx: Context) -> KeyRing | None:
+    """The data keys of the context's database (storage/crypto.py): files are sealed with the same ring."""
+    return ring_of(ctx.sessions.kw["bind"].dialect)
 
 
 _per_process: dict[tuple[Settings, str], Context] = {}

@@ -18,6 +18,7 @@ reading where a reviewer corrected them, so that a search in the PDF finds what 
 
 from __future__ import annotations
 
+import io
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
@@ -30,11 +31,11 @@ from sqlalchemy.orm import Session
 from intake import vocabulary
 from intake.files import IngestedFile, page_image
 from intake.lifecycle import customers
-from intake.lifecycle.context import Context
+from intake.lifecycle.context import Context, data_ring
 from intake.lifecycle.reading import RENDER_DPI, page_image_path
 from storage import customers as customer_store
 from storage import filing as store
-from storage import review
+from storage import review, sealed_files
 from storage.filing import FilingError, Original, SourceDocument, SourcePage
 from storage.filing_pdf import PdfPage, Word
 from storage.models import ArchiveDocument, ArchiveRecord, Role
@@ -172,11 +173,12 @@ def _original(ctx: Context, source: SourceDocument) -> Original:
     return Original(display_name=source.file_name, sha256=sha, path=path)
 
 
-def _page_image(ctx: Context, dossier_id: str, source: SourceDocument, page: SourcePage) -> Path:
-    """The upright image the reviewer saw; drawn again from the original if it is gone (as reading does)."""
+def _page_image(ctx: Context, dossier_id: str, source: SourceDocument, page: SourcePage) -> bytes:
+    """The upright image the reviewer saw (opened in memory: it is sealed on disk); drawn again from the
+    original if it is gone (as reading does)."""
     target = page_image_path(ctx.settings, dossier_id, page.page_id)
     if target.is_file():
-        return target
+        return sealed_files.read_file(target, data_ring(ctx))
     original = _original(ctx, source)
     ingested = IngestedFile(
         name=source.file_name,
@@ -190,9 +192,10 @@ def _page_image(ctx: Context, dossier_id: str, source: SourceDocument, page: Sou
         image: Image.Image = page_image(ingested, page.page_no, dpi=RENDER_DPI, limits=ctx.limits)
     except Exception as exc:  # a page that cannot be drawn again cannot be filed: say which
         raise FilingError(f"无法生成页面图像：{source.file_name} 第 {page.page_no} 页（{exc}）") from exc
-    target.parent.mkdir(parents=True, exist_ok=True)
-    image.convert("RGB").save(target, format="JPEG", quality=85)
-    return target
+    buffer = io.BytesIO()
+    image.convert("RGB").save(buffer, format="JPEG", quality=85)
+    sealed_files.write_file(target, buffer.getvalue(), data_ring(ctx))
+    return buffer.getvalue()
 
 
 # ------------------------------------------------------------------------------------------ the text layer

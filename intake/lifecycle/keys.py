@@ -1,7 +1,7 @@
 """Data keys (level-1 data at rest, storage/crypto.py): which key seals how much, and rotation onto the
-current key — the sealed database columns, then the search tokens (they are keyed by the current key),
-then, on SQLite, the free pages and the WAL, so no value sealed under an old key (or a legacy clear one)
-lingers in the file. The rotation is written in the audit trail."""
+current key — the sealed database columns, the page images on disk, then the search tokens (they are keyed
+by the current key), then, on SQLite, the free pages and the WAL, so no value sealed under an old key (or a
+legacy clear one) lingers in the file. The rotation is written in the audit trail."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy import Engine
 
 from intake.lifecycle.context import Context
-from storage import audit_chain, rotation, search
+from storage import audit_chain, rotation, sealed_files, search
 from storage.crypto import CryptoError, KeyRing, ring_of
 
 
@@ -21,10 +21,11 @@ class KeyStatus:
     current: str
     live: tuple[str, ...]
     columns: dict[str, dict[str, int]]  # "table.column" → key id → values
+    files: dict[str, int]  # key id → page images
 
     def totals(self) -> dict[str, int]:
         out: dict[str, int] = {}
-        for counts in self.columns.values():
+        for counts in (*self.columns.values(), self.files):
             for kid, n in counts.items():
                 out[kid] = out.get(kid, 0) + n
         return out
@@ -34,6 +35,7 @@ class KeyStatus:
 class Rotated:
     current: str
     rows: int
+    files: int
     indexed: int
 
 
@@ -48,7 +50,8 @@ def _engine(ctx: Context) -> tuple[Engine, KeyRing]:
 def key_status(ctx: Context) -> KeyStatus:
     engine, ring = _engine(ctx)
     counts = rotation.key_counts(engine)
-    return KeyStatus(ring.current_id, ring.ids, {k: dict(v) for k, v in sorted(counts.items())})
+    files = dict(sealed_files.key_counts(ctx.settings.data_dir))
+    return KeyStatus(ring.current_id, ring.ids, {k: dict(v) for k, v in sorted(counts.items())}, files)
 
 
 def rotate_keys(
@@ -62,6 +65,7 @@ def rotate_keys(
     compact SQLite so that nothing sealed under an old key stays in free pages; then an audit entry."""
     engine, ring = _engine(ctx)
     rows = rotation.rotate(engine, batch, progress)
+    files = sealed_files.reseal(ctx.settings.data_dir, ring)
     with ctx.sessions.begin() as s:
         indexed = search.reindex_all(s, batch=batch)
         audit_chain.append(
@@ -69,11 +73,11 @@ def rotate_keys(
             actor,
             "keys.rotated",
             entity=f"key:{ring.current_id}",
-            after={"rows": rows, "indexed": indexed},
+            after={"rows": rows, "files": files, "indexed": indexed},
         )
     if engine.dialect.name == "sqlite":
         _compact_sqlite(engine)
-    return Rotated(ring.current_id, rows, indexed)
+    return Rotated(ring.current_id, rows, files, indexed)
 
 
 def _compact_sqlite(engine: Engine) -> None:

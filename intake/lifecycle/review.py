@@ -10,16 +10,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 
 from sqlalchemy.orm import Session
 
 from intake.lifecycle import customers, filing
 from intake.lifecycle.checking import NoticePolicy, check_and_save
-from intake.lifecycle.context import Context
+from intake.lifecycle.context import Context, data_ring
 from intake.lifecycle.reading import page_image_path
 from intake.vocabulary import doc_name, field_name, status_name
-from storage import queries
+from storage import queries, sealed_files
 from storage import repository as repo
 from storage import review as store
 from storage.models import Dossier, DossierStatus
@@ -218,11 +217,12 @@ def _decidable(s: Session, dossier_id: str) -> None:
         raise DecisionError(f"档案状态为“{status_name(dossier.status.value)}”，不在待审核中，不能作此决定")
 
 
-def page_image_file(ctx: Context, dossier_id: str, page_id: int) -> Path | None:
-    """The upright image of one of the dossier's pages, as the reviewer sees it; None if there is none."""
+def page_image_data(ctx: Context, dossier_id: str, page_id: int) -> bytes | None:
+    """The upright image (JPEG) of one of the dossier's pages, as the reviewer sees it, opened in memory (it
+    is sealed on disk, storage/sealed_files.py); None if there is none."""
     with ctx.sessions() as s:
         page = queries.page_of(s, dossier_id, page_id)
     if page is None:
         return None
     path = page_image_path(ctx.settings, dossier_id, page_id)
-    return path if path.is_file() else None
+    return sealed_files.read_file(path, data_ring(ctx)) if path.is_file() else None

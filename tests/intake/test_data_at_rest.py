@@ -15,8 +15,8 @@ import io
 from datetime import date
 from pathlib import Path
 
+import numpy as np
 import pytest
-from PIL import Image
 from sqlalchemy import select
 
 from intake.cli import main
@@ -26,14 +26,21 @@ from intake.lifecycle.checking import NoticePolicy, check_and_save
 from intake.lifecycle.context import Context, open_context
 from intake.lifecycle.filing import verify_archive
 from intake.lifecycle.keys import key_status, rotate_keys
-from intake.lifecycle.reading import page_image_path
+from intake.lifecycle.reading import claim, save_read_page
 from intake.lifecycle.register import register_uploads
-from intake.lifecycle.review import approve, confirm_field, correct_field, doubts, override_finding
+from intake.lifecycle.review import (
+    approve,
+    confirm_field,
+    correct_field,
+    doubts,
+    override_finding,
+    page_image_data,
+)
 from intake.settings import Settings
 from ocr.types import DocType
 from storage import repository as repo
 from storage import search
-from storage.crypto import CLEAR, CryptoError, generate_key
+from storage.crypto import CLEAR, FILE_MAGIC, CryptoError, generate_key
 from storage.models import Customer, DossierStatus, Field, FindingRow, FindingStatus, Page
 from tests.storage.builders import reading
 from tests.workers.pages import tiny_page
@@ -86,18 +93,17 @@ def _archived(ctx: Context, folder: Path) -> str:
     pages = [tiny_page(folder / f"p{n}.png", f"第{n}页") for n in range(len(readings))]
     uploads = [(p.name, io.BytesIO(p.read_bytes())) for p in pages]
     dossier_id = register_uploads(ctx, uploads, as_of=RECEIVED, pickup_date=date(2026, 12, 10), actor="admin")
-    with ctx.sessions.begin() as s:
+    with ctx.sessions() as s:
         page_ids = repo.page_ids(s, dossier_id)
-        for page_id, page_reading in zip(page_ids, readings, strict=True):
-            repo.save_page_reading(s, page_id, page_reading)
+    for page_id, page_reading in zip(page_ids, readings, strict=True):  # what a worker saves, image included
+        claimed = claim(ctx, page_id)
+        assert claimed is not None
+        save_read_page(ctx, claimed, page_reading, np.full((175, 124, 3), 255, dtype=np.uint8))
+    with ctx.sessions.begin() as s:
         check_and_save(s, dossier_id, ctx.rules, as_of=RECEIVED, notice=NoticePolicy.START)
         repo.set_status(s, dossier_id, DossierStatus.AWAITING_REVIEW)
         rows = s.execute(select(Field.id, Field.value).where(Field.dossier_id == dossier_id)).all()
         misread = next(field_id for field_id, value in rows if value == MISREAD)  # sealed: no SQL equality
-    for page_id in page_ids:
-        target = page_image_path(ctx.settings, dossier_id, page_id)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        Image.new("RGB", (124, 175), "white").save(target, format="JPEG")
     correct_field(ctx, misread, ACCOUNT, actor="reviewer", reason=f"原为 {MISREAD}，按开户许可证更正")
     with ctx.sessions() as s:
         blockers = s.scalars(
@@ -161,7 +167,14 @@ def test_nothing_level1_in_clear_in_the_database_and_search_still_finds_the_acco
     assert _found(ctx, NAME)  # names stay searchable
     db_files = [p.name for p in ctx.settings.data_dir.glob("dossier.db*")]
     assert "dossier.db" in db_files
-    assert [leak for leak in _leaks(ctx.settings.data_dir) if leak.startswith("dossier.db")] == []
+    assert _leaks(ctx.settings.data_dir) == []
+    images = sorted((ctx.settings.data_dir / "pages").rglob("*.jpg"))
+    assert images and all(p.read_bytes().startswith(FILE_MAGIC) for p in images)  # sealed on disk
+    with ctx.sessions() as s:
+        page = s.scalars(select(Page).order_by(Page.id)).first()
+        assert page is not None
+    shown = page_image_data(ctx, page.dossier_id, page.id)  # what the image route sends
+    assert shown is not None and shown.startswith(b"\xff\xd8")  # a JPEG again
 
 
 def test_rotation_onto_a_new_key_round_trips_and_the_old_key_can_go(tmp_path: Path) -> None:
@@ -186,6 +199,7 @@ def test_rotation_onto_a_new_key_round_trips_and_the_old_key_can_go(tmp_path: Pa
     checked = verify_archive(only_new)
     assert checked.documents > 0 and checked.damaged == 0, checked.problems
     assert "customer" in _found(only_new, ACCOUNT)
+    assert set(status.files) == {done.current} and done.files == len(before["lines"])  # one image a page
     with pytest.raises(CryptoError, match="密钥"):  # the old key alone no longer opens anything
         _values(open_context(_settings(data_dir, old)))
 
@@ -206,6 +220,7 @@ def test_legacy_clear_rows_still_read_and_rotation_seals_them(tmp_path: Path) ->
     assert _values(sealed) == before
     assert verify_audit_chain(sealed).intact
     assert [leak for leak in _leaks(data_dir) if leak.startswith("dossier.db")] == []
+    assert set(key_status(sealed).files) == {key_status(sealed).current}  # the clear page images too
 
 
 def test_the_default_key_is_made_once_private_and_the_cli_reports_and_rotates(
