@@ -15,8 +15,10 @@ Celery workers of `--per-worker` pool processes each, concurrency above the core
 It prints pages/s (all pages / first submit → last review-ready), the database statements and round trips per
 page in the workers (SQLAlchemy engine events in every worker process: statements executed, plus transaction
 begins, commits/rollbacks and connection checkouts — pool_pre_ping — each a round trip of their own), the
-statements per page of storing the uploads, and the p50/p95 of submit → review-ready per dossier (from the
-audit trail's `dossier.awaiting_review` time). All dossiers are submitted at once, so latency is mostly
+statements per page of storing the uploads, the p50/p95 of submit → review-ready per dossier (from the
+audit trail's `dossier.awaiting_review` time), and the CPU the worker processes spent per page (idle Celery
+main processes included; PostgreSQL's and Redis's own CPU not): cores × 1000 / that is the ceiling of this
+machine whatever the coordination. All dossiers are submitted at once, so latency is mostly
 queueing: p95 ≈ the time to drain the whole batch.
 """
 
@@ -81,7 +83,8 @@ class StatementCounter:
             self.counts = Counter()
 
     def write(self, folder: Path) -> None:
-        (folder / f"{os.getpid()}.json").write_text(json.dumps(dict(self.counts)))
+        counts = {**self.counts, "cpu_ms": round(time.process_time() * 1000)}  # this process's CPU so far
+        (folder / f"{os.getpid()}.json").write_text(json.dumps(counts))
 
 
 def round_trips(counts: Counter[str]) -> int:
@@ -283,6 +286,7 @@ def run_one(
         "round_trips_per_page": round_trips(worker_counts) / pages,
         "commits_per_page": worker_counts["commit"] / pages,
         "store_statements_per_page": stored["statements"] / pages,
+        "worker_cpu_ms_per_page": worker_counts["cpu_ms"] / pages,
         "p50": _percentile(latencies, 0.5),
         "p95": _percentile(latencies, 0.95),
     }
@@ -306,14 +310,17 @@ def main(argv: list[str] | None = None) -> int:
     counter.install()
     folders = make_pages(Path(tempfile.mkdtemp(prefix="coord-pages-")), args.dossiers, args.pages)
     print(f"{args.pages} pages in {args.dossiers} dossiers, {os.cpu_count()} cores, engine known-lines")
-    print("N  pages/s  stmts/page  round-trips/page  commits/page  store stmts/page  p50 s  p95 s")
+    print(
+        "N  pages/s  stmts/page  round-trips/page  commits/page  store stmts/page  p50 s  p95 s"
+        "  worker CPU ms/page"
+    )
     for n in (int(x) for x in args.workers.split(",")):
         r = run_one(n, args.per_worker, folders, args.pg_url, args.timeout, counter)
         print(
             f"{n:<2} {r['pages_per_s']:8.1f}  {r['statements_per_page']:10.1f}"
             f"  {r['round_trips_per_page']:16.1f}"
             f"  {r['commits_per_page']:12.2f}  {r['store_statements_per_page']:16.1f}"
-            f"  {r['p50']:5.1f}  {r['p95']:5.1f}",
+            f"  {r['p50']:5.1f}  {r['p95']:5.1f}  {r['worker_cpu_ms_per_page']:8.1f}",
             flush=True,
         )
     return 0
