@@ -85,7 +85,11 @@ def upload() -> tuple[Response, int]:
         actor=current_user.name,
     )
     with actions.ctx().sessions() as s:
-        return jsonify(stored.status_of(s, dossier_id)), 201
+        out = stored.status_of(s, dossier_id)
+    assert out is not None
+    if out["status"] == DossierStatus.FAILED.value:  # not one file could be read: the real state, and why
+        return jsonify({**out, "error": actions.unreadable_upload(out["rejected_files"])}), 422
+    return jsonify(out), 201
 
 
 @api.get("/dossiers/<dossier_id>/status")

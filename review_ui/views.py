@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from datetime import date
 from typing import Any
 
@@ -14,7 +15,7 @@ from werkzeug.wrappers import Response
 from intake.lifecycle import customers as customer_lifecycle
 from intake.lifecycle import review as lifecycle
 from intake.lifecycle.backlog import backlog
-from intake.lifecycle.review import DecisionError
+from intake.lifecycle.review import DecisionError, UnconfirmedDoubtsError
 from review_ui import access_log, actions, audit_view, auth, charts, queries
 from review_ui.auth import ADMIN, AUDIT, DECIDERS, EVERYONE, READERS, role_required
 from review_ui.errors import chinese_reason, error_page
@@ -65,8 +66,9 @@ def login() -> Any:
             session.clear()  # a fresh session: nothing from before sign-in carries over
             login_user(user)
             auth.start_session(user)
-            return redirect(url_for("ui.home"))
-    return render_template("login.html", error=error), 401 if error else 200
+            return redirect(auth.safe_next(request.values.get("next")) or url_for("ui.home"))
+    next_page = auth.safe_next(request.values.get("next"))  # only a path of this site, never //evil
+    return render_template("login.html", error=error, next_page=next_page), 401 if error else 200
 
 
 @ui.route("/logout", methods=["POST"])
@@ -102,6 +104,11 @@ def upload() -> Any:
         pickup_date=_date(request.form.get("pickup_date")),
         actor=current_user.name,
     )
+    with actions.ctx().sessions() as s:
+        status = stored.status_of(s, dossier_id)
+    if status is not None and status["status"] == DossierStatus.FAILED.value:  # nothing could be read
+        flash(actions.unreadable_upload(status["rejected_files"]), "error")
+        return redirect(url_for("ui.review", dossier_id=dossier_id))
     return redirect(url_for("ui.progress", dossier_id=dossier_id))
 
 
@@ -151,6 +158,7 @@ def review(dossier_id: str) -> Any:
         if data is None:
             abort(404)
         reviewers = user_store.reviewer_names(s)
+        status = stored.status_of(s, dossier_id)
     masker = Masker(queries.level1_values(data), active=current_user.role == Role.STAFF)
     frozen = data.dossier.status in FROZEN_IN_UI  # approved/archived/rejected: no ✓/✎, no override
     access_log.level1_viewed(f"dossier:{dossier_id}", dossier_id=dossier_id)
@@ -166,6 +174,7 @@ def review(dossier_id: str) -> Any:
         can_override=current_user.role in ADMIN and not frozen,
         show_images=current_user.role != Role.STAFF,
         today=actions.today(),  # the heading's days left
+        rejected=status["rejected_files"] if status else [],  # files refused at upload, with the reason
     )
 
 
@@ -173,11 +182,11 @@ def review(dossier_id: str) -> Any:
 @role_required(*READERS)  # staff never see page images: they show level-1 data in clear
 def page_image(dossier_id: str, page_id: int) -> Response:
     queries.record_id(page_id)
-    path = lifecycle.page_image_file(actions.ctx(), dossier_id, page_id)
-    if path is None:
+    data = lifecycle.page_image_data(actions.ctx(), dossier_id, page_id)  # sealed on disk: opened in memory
+    if data is None:
         abort(404)
     access_log.level1_viewed(f"page:{page_id}", dossier_id=dossier_id)  # the image shows values in clear
-    return send_file(path, mimetype="image/jpeg", max_age=0)  # level-1 data in clear: no-store (headers.py)
+    return send_file(io.BytesIO(data), mimetype="image/jpeg", max_age=0)  # level-1 data: no-store, headers.py
 
 
 @ui.route("/fields/<int:field_id>/correct", methods=["POST"])
@@ -199,7 +208,27 @@ def correct(field_id: int) -> Response:
         back = request.referrer or ""
         same_site = back.startswith(request.host_url) or (back.startswith("/") and not back.startswith("//"))
         return redirect(back if same_site else url_for("ui.queue"))
-    return redirect(url_for("ui.review", dossier_id=corrected.dossier_id, field=field_id))
+    return _back_to_field(corrected.dossier_id, field_id)
+
+
+@ui.route("/fields/<int:field_id>/confirm", methods=["POST"])
+@role_required(*DECIDERS)
+def confirm(field_id: int) -> Response:
+    """✓ without the page script: the value as read is right; back to the same field, not the page top."""
+    queries.record_id(field_id)
+    try:
+        confirmed = lifecycle.confirm_field(actions.ctx(), field_id, actor=current_user.name)
+    except repo.NotFoundError:
+        abort(404)
+    except DecisionError as exc:  # the dossier is archived: frozen
+        flash(_("Not possible: %(why)s", why=str(exc)), "error")
+        return redirect(url_for("ui.queue"))
+    return _back_to_field(confirmed.dossier_id, field_id)
+
+
+def _back_to_field(dossier_id: str, field_id: int) -> Response:
+    """POST-redirect to the review page at the field just confirmed or corrected (anchor + ?field=)."""
+    return redirect(url_for("ui.review", dossier_id=dossier_id, field=field_id, _anchor=f"field-{field_id}"))
 
 
 @ui.route("/dossiers/<dossier_id>/decide", methods=["POST"])
@@ -218,6 +247,9 @@ def decide(dossier_id: str) -> Response:
         )
     except repo.NotFoundError:
         abort(404)
+    except UnconfirmedDoubtsError as exc:  # to the first field still to confirm
+        flash(_("Not possible: %(why)s", why=str(exc)), "error")
+        return _back_to_field(dossier_id, exc.field_ids[0])
     except DecisionError as exc:
         flash(_("Not possible: %(why)s", why=str(exc)), "error")
         return redirect(url_for("ui.review", dossier_id=dossier_id))
