@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from intake.checks.doubtful import LOW_CONFIDENCE_BELOW
 from intake.grouping import runs
 from intake.types import RECORD_FIELDS, Completeness, Document, Finding, Severity, SourcedField
 from ocr.types import PageReading
@@ -38,8 +39,8 @@ from storage.models import (
     utcnow,
 )
 
-LOW_CONFIDENCE_BELOW = 0.8
-"""Fields read with less confidence than this are counted in `dossiers.low_confidence` (review queue)."""
+# Fields read with less confidence than LOW_CONFIDENCE_BELOW (the one threshold of a doubtful reading, from
+# intake.checks.doubtful) are counted in `dossiers.low_confidence` (review queue).
 
 
 class NotFoundError(LookupError):
