@@ -28,6 +28,7 @@ __all__ = [
     "STATUSES",
     "TEXT_SOURCES",
     "VALUE_TEXTS",
+    "WATCH_REASON_FILES",
     "audit_action_name",
     "audit_entity_name",
     "audit_key_name",
@@ -160,6 +161,10 @@ TEXT_SOURCES: Mapping[str, str] = MappingProxyType({"text_layer": "文本层", "
 
 INTAKE_SOURCES: Mapping[str, str] = MappingProxyType(  # storage.models.IntakeSource: how a dossier came in
     {"web": "网页上传", "cli": "命令行", "folder": "监控文件夹"}
+)
+
+WATCH_REASON_FILES: Mapping[str, str] = MappingProxyType(  # dossier watch: <item>.结果.txt, <item>.原因.txt
+    {"done": "结果", "failed": "原因"}
 )
 
 SEAL_KINDS: Mapping[str, str] = MappingProxyType(

@@ -25,12 +25,14 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
+from intake.vocabulary import WATCH_REASON_FILES
+
 DONE_DIR = "done"
 FAILED_DIR = "failed"
 PROCESSING_DIR = ".processing"
 RESERVED = frozenset({DONE_DIR, FAILED_DIR, PROCESSING_DIR})
 WRITING_SUFFIXES = (".part", ".partial", ".tmp", ".crdownload", ".filepart", ".download")
-REASON_SUFFIX = {"done": ".结果.txt", "failed": ".原因.txt"}
+REASON_SUFFIX = {where: f".{word}.txt" for where, word in WATCH_REASON_FILES.items()}
 _SEPARATOR = re.compile(r"[_\-\s＿－]")
 
 
