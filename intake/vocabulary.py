@@ -288,6 +288,7 @@ AUDIT_ACTIONS: Mapping[str, str] = MappingProxyType(
         "keys.rotated": "轮换数据密钥",
         "audit.redacted": "审计记录脱敏",
         "level1.viewed": "查看一级数据",
+        "level1.downloaded": "下载含一级数据的文件",
     }
 )
 
@@ -311,6 +312,11 @@ AUDIT_ENTITIES: Mapping[str, str] = MappingProxyType(
         "personal_data_request": "个人信息删除申请",
         "change_request": "变更申请",
         "address": "地址",
+        "customer_history": "客户变更历史",
+        "ledger": "客户信息台账",
+        "archive_pdf": "归档文件",
+        "archive_original": "归档原件",
+        "search": "搜索结果",
     }
 )
 

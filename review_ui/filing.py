@@ -21,7 +21,7 @@ from werkzeug.wrappers import Response
 from intake import vocabulary
 from intake.lifecycle import customers as customer_lifecycle
 from intake.lifecycle import filing as lifecycle
-from review_ui import actions
+from review_ui import access_log, actions
 from review_ui.auth import READERS, role_required
 from review_ui.errors import error_page
 
@@ -74,6 +74,10 @@ def _send(customer_no: str, document_id: int, what: str, index: int = 0) -> Resp
     if found is None:
         wanted = WHAT.get(what, f"第 {index + 1} 个原件")
         abort(404, f"客户 {customer_no} 没有编号为 {document_id} 的归档文件的{wanted}")
+    if what == "pdf":  # page images and their text: level-1 values in clear (the manifest holds only hashes)
+        access_log.level1_downloaded(f"archive_pdf:{customer_no}/{document_id}")
+    elif what == "original":
+        access_log.level1_downloaded(f"archive_original:{customer_no}/{document_id}/{index + 1}")
     response = send_file(found.path, mimetype=found.mimetype, as_attachment=True, download_name=found.name)
     response.headers["Cache-Control"] = "private, no-store"
     return response

@@ -36,7 +36,7 @@ from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from intake.lifecycle import changes as lifecycle
 from intake.lifecycle.customers import CustomerAccessError, CustomerNotFoundError
-from review_ui import actions, queries
+from review_ui import access_log, actions, queries
 from review_ui.auth import ADMIN, EVERYONE, READERS, role_required
 from review_ui.errors import error_page
 from review_ui.masking import LEVEL1_FIELDS, Masker
@@ -92,6 +92,7 @@ def _render(customer_no: str, page: int = 1, status: int = 200) -> Any:
         view = lifecycle.customer_history(actions.ctx(), customer_no, role=current_user.role, page=page)
     except (CustomerNotFoundError, CustomerAccessError) as exc:
         _refused(customer_no, exc)
+    access_log.level1_viewed(f"customer_history:{customer_no}")  # staff see them masked: not logged
     return (
         render_template(
             "history.html",
@@ -124,6 +125,7 @@ def history_csv(customer_no: str) -> Response:
         )
     except (CustomerNotFoundError, CustomerAccessError) as exc:
         _refused(number, exc)
+    access_log.level1_downloaded(f"customer_history:{number}")  # staff's CSV is masked: not logged
     response = Response(stream_with_context(chunks), mimetype="text/csv")
     response.headers["Content-Type"] = "text/csv; charset=utf-8"
     name = f"客户变更历史_{number}_{actions.today().isoformat()}.csv"

@@ -19,7 +19,7 @@ from flask import Blueprint, Response, jsonify, render_template, request, url_fo
 from flask_login import current_user
 
 from intake.vocabulary import search_kind_name
-from review_ui import actions
+from review_ui import access_log, actions
 from review_ui.auth import EVERYONE, role_required
 from review_ui.masking import LEVEL1_FIELDS, Masker, mask
 from storage import search
@@ -76,6 +76,11 @@ def _run() -> Outcome:
     masker = Masker(level1, active=staff)
     terms = [*results.query.terms, *([results.query.key] if results.query.key else [])]
     rows = [_row(hit, masker, terms) for hit in results.hits]
+    access_log.search_results_viewed(  # hits quoting a level-1 value in clear (staff: masked, not logged)
+        hit.customer_no or hit.dossier_id or ""
+        for hit in results.hits
+        if LONG_NUMBER.search(hit.snippet) or any(value in hit.snippet for value in level1)
+    )
     return Outcome(shown_q, page, results, rows, None, 200)
 
 
@@ -112,8 +117,7 @@ def page() -> Any:
 def api() -> tuple[Response, int]:
     out = _run()
     if out.error is not None or out.results is None:
-        error = "timeout" if out.status == 503 else "bad_request"
-        return jsonify(error=error, detail=out.error), out.status
+        return jsonify(error=out.error, detail=out.error), out.status  # Chinese, naming the parameter
     r = out.results
     return jsonify(
         q=r.query.text,
