@@ -250,6 +250,7 @@
     }
     var left = (out.doubtful_field_ids || []).length;
     var count = $("#doubt-count"); if (count) { count.textContent = left; }
+    var summary = $("#doubt-summary"); if (summary) { summary.className = left ? "warn" : "ok"; }
     var blockers = $("#blocker-count"); if (blockers) { blockers.textContent = out.blockers; }
     var approve = $("#approve");
     if (approve && out.blockers === 0 && left === 0) {
