@@ -239,12 +239,13 @@ def queue() -> Response:
 @role_required(*EVERYONE)
 def dashboard() -> Response:
     with actions.ctx().sessions() as s:
-        return jsonify(queries.dashboard(s, actions.today(), queries.page_arg(request.args)))
+        page, bucket = queries.page_arg(request.args), queries.bucket_arg(request.args)
+        return jsonify(queries.dashboard(s, actions.today(), page, bucket))
 
 
 @api.get("/archive")
 @role_required(*EVERYONE)
 def archive() -> Response:
     with actions.ctx().sessions() as s:
-        listing = stored.archive_records(s, request.args.get("q", ""), queries.page_arg(request.args))
+        listing = stored.archive_records(s, queries.search_arg(request.args), queries.page_arg(request.args))
     return jsonify({"page": listing.page, "total": listing.total, "records": listing.rows})

@@ -241,3 +241,15 @@ def test_no_deadline_is_its_own_alarm_counted_and_listed_for_staff(ctx: Context,
     assert "没有截止日期" in text  # the alarm sentence
     only_none = client.get("/dashboard?bucket=none").get_data(as_text=True)
     assert f"/dossiers/{none}" in only_none and f"/dossiers/{late}" not in only_none
+
+
+def test_the_json_api_takes_the_same_search_and_bucket(customers: dict[str, str], login: Login) -> None:
+    client = login("reviewer")
+    rows = client.get("/api/queue", query_string={"q": "南海"}).get_json()["dossiers"]
+    assert [(r["id"], r["customer_name"], r["tax_id"]) for r in rows] == [
+        (customers["nanhai"], "佛山市南海百货有限公司", "91440605MA4W12345X")
+    ]
+    none = client.get("/api/dashboard?bucket=none").get_json()
+    assert none["totals"]["no_deadline"] == len(customers) == len(none["dossiers"])  # the fixture sets none
+    assert client.get("/api/archive", query_string={"q": "长" * 51}).status_code == 400
+    assert client.get("/api/dashboard?bucket=soonish").status_code == 400
