@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import re
 import sys
+import unicodedata
 from datetime import date
 from enum import IntEnum
 from typing import Any, NoReturn
@@ -59,11 +60,44 @@ _ERROR_PHRASES = (
 )
 
 
+# a unit of wrapping: one wide (CJK) character, a run of narrow non-space characters, or spaces
+_WRAP_UNITS = re.compile(
+    r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]|[^\s\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]+|\s+"
+)
+_NO_LINE_START = set("，。、；：）》」』！？,.;:)")
+
+
+def _columns(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def wrap_wide(text: str, width: int) -> list[str]:
+    """Lines of at most `width` terminal columns: a CJK character takes two, and Chinese text may break
+    between any two characters (argparse's textwrap counts characters and breaks only at spaces)."""
+    lines: list[str] = []
+    line = ""
+    for unit in _WRAP_UNITS.findall(" ".join(text.split())):
+        if line and _columns(line) + _columns(unit) > width and unit[0] not in _NO_LINE_START:
+            lines.append(line.rstrip())
+            line = "" if unit.isspace() else unit
+        else:
+            line += unit
+    if line.strip():
+        lines.append(line.rstrip())
+    return lines
+
+
 class ChineseHelpFormatter(argparse.HelpFormatter):
-    """`用法：` instead of `usage: `."""
+    """`用法：` instead of `usage: `, and help text wrapped by display width."""
 
     def add_usage(self, usage: Any, actions: Any, groups: Any, prefix: str | None = None) -> None:
         super().add_usage(usage, actions, groups, "用法：" if prefix is None else prefix)
+
+    def _split_lines(self, text: str, width: int) -> list[str]:
+        return wrap_wide(text, width)
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        return "\n".join(indent + line for line in wrap_wide(text, width - len(indent)))
 
 
 class ChineseArgumentParser(argparse.ArgumentParser):

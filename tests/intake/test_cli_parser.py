@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import re
+import unicodedata
 from collections.abc import Iterator
 
 import pytest
@@ -89,3 +90,17 @@ def test_a_bad_argument_is_a_chinese_usage_error(capsys: pytest.CaptureFixture[s
     with pytest.raises(SystemExit):
         main(["process"])
     assert "缺少必需的参数：PATH" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "command", [("dossier", "process"), ("dossier", "submit"), ("dossier", "user", "add")]
+)
+def test_chinese_help_fits_the_terminal(command: tuple[str, ...], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Wrapped by display width (a CJK character is two columns), not by characters."""
+    monkeypatch.setenv("COLUMNS", "80")
+    text = dict(_tree(("dossier",), parser()))[command].format_help()
+    widths = [
+        sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line) for line in text.splitlines()
+    ]
+    assert max(widths) <= 82, text  # a closing punctuation mark may hang past the edge
+    assert sum(w > 60 for w in widths) >= 3  # and the lines are filled, not cut short
