@@ -18,8 +18,10 @@ begins, commits/rollbacks and connection checkouts — pool_pre_ping — each a 
 statements per page of storing the uploads, the p50/p95 of submit → review-ready per dossier (from the
 audit trail's `dossier.awaiting_review` time), and the CPU the worker processes spent per page (idle Celery
 main processes included; PostgreSQL's and Redis's own CPU not): cores × 1000 / that is the ceiling of this
-machine whatever the coordination. All dossiers are submitted at once, so latency is mostly
-queueing: p95 ≈ the time to drain the whole batch.
+machine whatever the coordination. Reading a page alone (decode, seals, classify, fields, the JPEG; no
+database, no broker) is timed first in this process; worker CPU minus that is what the coordination costs a
+page in the workers, and cores × 1000 / it the rate the coordination alone would allow. All dossiers are
+submitted at once, so latency is mostly queueing: p95 ≈ the time to drain the whole batch.
 """
 
 from __future__ import annotations
@@ -208,7 +210,13 @@ def _percentile(values: list[float], q: float) -> float:
 
 
 def run_one(
-    n: int, per: int, folders: list[list[Path]], pg_url: str, timeout: float, counter: StatementCounter
+    n: int,
+    per: int,
+    folders: list[list[Path]],
+    pg_url: str,
+    timeout: float,
+    counter: StatementCounter,
+    redis_port: int = REDIS[1],
 ) -> dict[str, float]:
     import redis
     from sqlalchemy import select
@@ -221,8 +229,8 @@ def run_one(
 
     schema, url = _schema(pg_url)
     db_number = random.randint(1, 15)
-    broker = f"redis://{REDIS[0]}:{REDIS[1]}/{db_number}"
-    client = redis.Redis(host=REDIS[0], port=REDIS[1], db=db_number)
+    broker = f"redis://{REDIS[0]}:{redis_port}/{db_number}"
+    client = redis.Redis(host=REDIS[0], port=redis_port, db=db_number)
     client.flushdb()
     work = Path(tempfile.mkdtemp(prefix=f"coord{n}-"))
     counts_dir = work / "counts"
@@ -292,6 +300,29 @@ def run_one(
     }
 
 
+def read_cpu_ms(folders: list[list[Path]], sample: int = 100) -> float:
+    """CPU per page of reading alone (lifecycle.reading.read_one + the JPEG the reviewer sees: decode,
+    seals, classify, fields; no database, no broker), on the bench's own pages, in this process."""
+    import io
+
+    from PIL import Image
+
+    from intake.files import ingest
+    from intake.lifecycle.context import open_context
+    from intake.lifecycle.reading import read_one
+    from intake.settings import Settings
+
+    work = Path(tempfile.mkdtemp(prefix="coord-read-"))
+    ctx = open_context(Settings.for_data_dir(work, ocr_engine="known-lines"))  # the database goes unused
+    paths = [p for paths in folders for p in paths][:sample]
+    files = ingest(paths, ctx.store, ctx.limits).files
+    started = time.process_time()
+    for f in files:
+        _, pixels = read_one(ctx, f, 1)
+        Image.fromarray(pixels).save(io.BytesIO(), format="JPEG", quality=85)
+    return (time.process_time() - started) * 1000 / len(files)
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--workers", default="1,2,4,8,16")
@@ -300,6 +331,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--per-worker", type=int, default=1, help="pool processes per Celery worker")
     ap.add_argument("--timeout", type=float, default=1800)
     ap.add_argument("--pg-url", default=PG_URL)
+    ap.add_argument(
+        "--redis-port",
+        type=int,
+        default=REDIS[1],
+        help="a Redis of the bench's own (e.g. `redis-server --port 6390 --save ''`): tests of others that "
+        "flush a shared Redis database mid-run would lose this run's queue",
+    )
     ap.add_argument("--worker-child", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.worker_child:
@@ -309,18 +347,23 @@ def main(argv: list[str] | None = None) -> int:
     counter = StatementCounter()
     counter.install()
     folders = make_pages(Path(tempfile.mkdtemp(prefix="coord-pages-")), args.dossiers, args.pages)
-    print(f"{args.pages} pages in {args.dossiers} dossiers, {os.cpu_count()} cores, engine known-lines")
+    cores = os.cpu_count() or 1
+    read_ms = read_cpu_ms(folders)
+    print(f"{args.pages} pages in {args.dossiers} dossiers, {cores} cores, engine known-lines")
+    print(f"reading alone (no database, no broker): {read_ms:.1f} ms CPU per page")
     print(
         "N  pages/s  stmts/page  round-trips/page  commits/page  store stmts/page  p50 s  p95 s"
-        "  worker CPU ms/page"
+        "  worker CPU ms/page  coordination ms/page  its ceiling pages/s"
     )
     for n in (int(x) for x in args.workers.split(",")):
-        r = run_one(n, args.per_worker, folders, args.pg_url, args.timeout, counter)
+        r = run_one(n, args.per_worker, folders, args.pg_url, args.timeout, counter, args.redis_port)
         print(
             f"{n:<2} {r['pages_per_s']:8.1f}  {r['statements_per_page']:10.1f}"
             f"  {r['round_trips_per_page']:16.1f}"
             f"  {r['commits_per_page']:12.2f}  {r['store_statements_per_page']:16.1f}"
-            f"  {r['p50']:5.1f}  {r['p95']:5.1f}  {r['worker_cpu_ms_per_page']:8.1f}",
+            f"  {r['p50']:5.1f}  {r['p95']:5.1f}  {r['worker_cpu_ms_per_page']:8.1f}"
+            f"  {r['worker_cpu_ms_per_page'] - read_ms:8.1f}"
+            f"  {cores * 1000 / max(0.1, r['worker_cpu_ms_per_page'] - read_ms):8.0f}",
             flush=True,
         )
     return 0
