@@ -1,0 +1,185 @@
+"""The fast paths, in one run: a text-layer page against the same page OCR'd, an 8-page scanned dossier from
+upload to review-ready, and a text-only upload without loading any OCR model.
+
+    python -m tests.bench.fastpaths [--repeat 3] [--seed 3]
+
+1. Page cost. Documents drawn by tests.synth are written as digitally made PDFs (real text, seals as
+   images). Each page is read twice in this process, the engine loaded and warmed first: as the pipeline
+   reads a PDF page with a text layer (render at 200 dpi, pdfplumber, classify, fields, seals) and as it
+   reads a scan (the same rendered page, orientation + OCR + the rest). Median of --repeat runs per page;
+   the ratio is OCR ÷ text layer over all pages (target ≥ 50).
+2. Upload → review-ready: `dossier process --workers 2` on 8 scanned pages (JPEG, tests.synth degradation),
+   wall time from the command's start to its exit, when the dossier is awaiting review (imports, pool start
+   and model loading included; target ≤ 10 s on 2 cores).
+3. A text-only upload: `dossier process` on a two-page text-layer PDF with an import trap in every process
+   of the command: its wall time, and whether rapidocr or onnxruntime was imported anywhere.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from intake.files import ingest, page_image, pdf_render_scale  # noqa: E402
+from intake.lifecycle.reading import RENDER_DPI  # noqa: E402
+from ocr.engines import get_engine  # noqa: E402
+from ocr.reader import read_page  # noqa: E402
+from ocr.textlayer import read_text_layer  # noqa: E402
+from storage.filestore import FileStore  # noqa: E402
+from tests.ocr.test_lazy_models import TRAP  # noqa: E402
+from tests.ocr.textpdf import text_pdf  # noqa: E402
+from tests.synth import render_document  # noqa: E402
+from tests.synth.docs import RENDERERS, Ctx  # noqa: E402
+from tests.synth.identity import make_identity  # noqa: E402
+from tests.synth.page import write_text_pdf  # noqa: E402
+
+PAGE_TYPES = ("application_form", "logistics_contract", "bank_permit", "business_license")
+SCANNED = (
+    "business_license",
+    "bank_permit",
+    "application_form",
+    "seal_card",
+    "consignee_id",
+    "logistics_contract",
+)
+RATIO_TARGET, READY_TARGET = 50.0, 10.0
+
+
+def _text_layer_pdf(doc_type: str, seed: int, target: Path) -> Path:
+    rng = random.Random(seed)
+    as_of = date(2026, 11, 20)
+    who = make_identity(rng, as_of)
+    who.pickup_date = as_of + timedelta(days=21)
+    write_text_pdf(RENDERERS[doc_type](Ctx(who, rng, as_of=as_of)).pages, target)
+    return target
+
+
+def _median_seconds(fn: object, repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()  # type: ignore[operator]
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def page_costs(tmp: Path, seed: int, repeat: int) -> None:
+    store = FileStore(tmp / "store")
+    pdfs = [_text_layer_pdf(t, seed, tmp / f"{t}.pdf") for t in PAGE_TYPES]
+    files = ingest(pdfs, store).files
+    engine = get_engine("rapidocr")
+    warm = page_image(files[0], 1, dpi=RENDER_DPI)
+    read_page(warm)  # every model loaded and warmed before the clock starts
+    print(f"{'page':28} {'text layer ms':>14} {'OCR ms':>8} {'ratio':>7}   seals (text layer / OCR)")
+    text_total = ocr_total = 0.0
+    for f in files:
+        for n in range(1, f.page_count + 1):
+
+            def text_layer(f=f, n=n) -> object:
+                image = page_image(f, n, dpi=RENDER_DPI)
+                lines = read_text_layer(f.stored_path, n, pdf_render_scale(f, n, RENDER_DPI))
+                assert lines is not None, f"{f.name} p{n} has no text layer"
+                return read_page(image, text_layer=lines, engine=engine.name)[0]
+
+            def ocr(f=f, n=n) -> object:
+                return read_page(page_image(f, n, dpi=RENDER_DPI), engine=engine.name)[0]
+
+            t = _median_seconds(text_layer, repeat)
+            o = _median_seconds(ocr, repeat)
+            text_total, ocr_total = text_total + t, ocr_total + o
+            seals = f"{len(text_layer().seals)} / {len(ocr().seals)}"  # type: ignore[attr-defined]
+            print(f"{f.name + ' p' + str(n):28} {t * 1000:14.1f} {o * 1000:8.0f} {o / t:7.1f}   {seals}")
+    ratio = ocr_total / text_total
+    verdict = "OK" if ratio >= RATIO_TARGET else "SHORT"
+    print(
+        f"all pages: text layer {text_total * 1000:.0f} ms, OCR {ocr_total * 1000:.0f} ms, ratio {ratio:.1f}"
+    )
+    print(f"  (target ≥ {RATIO_TARGET:.0f}: {verdict})")
+
+
+def _process(paths: list[Path], data: Path, env_extra: dict[str, str]) -> tuple[float, dict]:
+    env = {**os.environ, "DOSSIER_DATA_DIR": str(data), "DOSSIER_WORKERS": "2", **env_extra}
+    env.pop("DOSSIER_DATABASE_URL", None)
+    env.pop("DOSSIER_BROKER_URL", None)
+    cmd = [sys.executable, "-m", "intake.cli", "process", *map(str, paths), "--json"]
+    start = time.perf_counter()
+    proc = subprocess.run(cmd, env=env, cwd=ROOT, capture_output=True, text=True, timeout=600, check=False)
+    elapsed = time.perf_counter() - start
+    if proc.returncode != 0:
+        raise SystemExit(f"dossier process failed: {proc.stderr[-2000:]}")
+    return elapsed, json.loads(proc.stdout)
+
+
+def scanned_dossier(tmp: Path, seed: int) -> None:
+    folder = tmp / "scans"
+    folder.mkdir()
+    n = 0
+    for doc_type in SCANNED:
+        images, _ = render_document(doc_type, seed, degrade=0.4)
+        for image in images:
+            if n == 8:
+                break
+            buf = io.BytesIO()
+            image.convert("RGB").save(buf, "JPEG", quality=85, dpi=(200, 200))
+            (folder / f"IMG_{n:04d}.jpg").write_bytes(buf.getvalue())
+            n += 1
+    elapsed, out = _process([folder], tmp / "data-scan", {})
+    status = out["dossier"]["status"]
+    verdict = "OK" if elapsed <= READY_TARGET else "SLOW"
+    print(
+        f"8 scanned pages, 2 workers: upload → {status} in {elapsed:.1f} s"
+        f" (target ≤ {READY_TARGET:.0f} s: {verdict})"
+    )
+    print(f"  pages read: {len(out['pages'])}, by OCR: {sum(p['source'] == 'ocr' for p in out['pages'])}")
+
+
+def text_only_upload(tmp: Path) -> None:
+    site = tmp / "site"
+    site.mkdir()
+    (site / "sitecustomize.py").write_text(TRAP, encoding="utf-8")
+    trap = tmp / "imported.txt"
+    pdf = text_pdf(tmp / "申请表.pdf")
+    extra = {"PYTHONPATH": os.pathsep.join([str(site), str(ROOT)]), "TRAP_FILE": str(trap)}
+    elapsed, out = _process([pdf], tmp / "data-text", extra)
+    loaded = trap.read_text(encoding="utf-8").split() if trap.exists() else []
+    modules = sorted({m for m in loaded if not m.isdigit()})
+    print(
+        f"text-only upload (2 text-layer pages, 2 workers): {elapsed:.1f} s,"
+        f" status {out['dossier']['status']},"
+        f" OCR models loaded: {'yes: ' + ', '.join(modules[:4]) if modules else 'no'}"
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--seed", type=int, default=3)
+    ap.add_argument("--skip", default="", help="comma-separated parts to leave out: pages,scan,text")
+    args = ap.parse_args(argv)
+    skip = set(filter(None, args.skip.split(",")))
+    print(f"load average at start: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    with tempfile.TemporaryDirectory() as tmp:
+        if "pages" not in skip:
+            page_costs(Path(tmp), args.seed, args.repeat)
+        if "scan" not in skip:
+            scanned_dossier(Path(tmp), args.seed)
+        if "text" not in skip:
+            text_only_upload(Path(tmp))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
