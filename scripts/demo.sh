@@ -14,7 +14,7 @@ cd "$(dirname "$0")/.."
 export DOSSIER_DATA_DIR=${DOSSIER_DATA_DIR:-data}
 unset DOSSIER_BROKER_URL DOSSIER_DATABASE_URL
 port=${DEMO_PORT:-8000}
-sample=samples/sample-dossier
+sample=${DEMO_SAMPLE:-samples/sample-dossier} # another folder: tests/test_demo.py
 if [ ! -d "$sample" ]; then
   echo "demo: 没有样例档案 $sample（make demo 会先生成它）" >&2
   exit 1
