@@ -237,9 +237,10 @@ def evidence_of(s: Session, customer_id: int, request_id: int, evidence_id: int)
 # ------------------------------------------------------------------------------------------------- history
 
 
-def shanghai(at: datetime | None) -> str | None:
-    """A stored UTC time as the clerks read it: Asia/Shanghai, to the minute."""
-    return at.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M") if at is not None else None
+def shanghai(at: datetime | None, zone: ZoneInfo = SHANGHAI) -> str | None:
+    """A stored UTC time as the clerks read it: in `zone` (DOSSIER_TIMEZONE; default Asia/Shanghai), to the
+    minute."""
+    return at.astimezone(zone).strftime("%Y-%m-%d %H:%M") if at is not None else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -300,9 +301,11 @@ def history_rows(s: Session, customer_id: int) -> Iterator[HistoryRow]:
         yield HistoryRow(*row)
 
 
-def history_csv_chunks(rows: Iterator[HistoryRow], mask: Mask | None = None) -> Iterator[str]:
+def history_csv_chunks(
+    rows: Iterator[HistoryRow], mask: Mask | None = None, zone: ZoneInfo = SHANGHAI
+) -> Iterator[str]:
     """The history as CSV text (UTF-8 BOM first, so Excel reads the Chinese): Chinese headings, one chunk
-    per batch of rows."""
+    per batch of rows; times in `zone` (DOSSIER_TIMEZONE)."""
 
     def show(name: str, value: str | None) -> str:
         return _cell((mask(name, value) if mask else value) or "")
@@ -314,7 +317,7 @@ def history_csv_chunks(rows: Iterator[HistoryRow], mask: Mask | None = None) -> 
     for n, row in enumerate(rows, 1):
         writer.writerow(
             (
-                row.local_time,
+                shanghai(row.at, zone) or "",
                 field_name(row.field),
                 show(row.field, row.before),
                 show(row.field, row.after),
@@ -335,14 +338,17 @@ def _cell(text: str) -> str:
     return f"'{text}" if text.startswith(_FORMULA_START) else text
 
 
-def write_history_csv(rows: Iterator[HistoryRow], target: Path, mask: Mask | None = None) -> int:
+def write_history_csv(
+    rows: Iterator[HistoryRow], target: Path, mask: Mask | None = None, zone: ZoneInfo = SHANGHAI
+) -> int:
     """Write the history CSV to `target`, replacing it atomically (a reader never sees half a file);
     returns the number of rows. OSError (no such directory, no permission) goes to the caller."""
     written = itertools.count()  # advanced once per row that reaches the file
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            for chunk in history_csv_chunks((row for row, _ in zip(rows, written, strict=False)), mask):
+            counted = (row for row, _ in zip(rows, written, strict=False))
+            for chunk in history_csv_chunks(counted, mask, zone):
                 fh.write(chunk)
         Path(tmp).replace(target)
     finally:

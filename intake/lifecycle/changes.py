@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import BinaryIO
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
@@ -316,7 +317,7 @@ def history_csv(
 
     def chunks() -> Iterator[str]:
         with ctx.sessions() as s:
-            yield from store.history_csv_chunks(store.history_rows(s, customer_id), mask)
+            yield from store.history_csv_chunks(store.history_rows(s, customer_id), mask, _zone(ctx))
 
     return chunks()
 
@@ -325,7 +326,12 @@ def export_history(ctx: Context, customer_no: str, target: Path) -> int:
     """Write the whole history as CSV to `target` (the command line); returns the number of rows."""
     with ctx.sessions() as s:
         customer = _readable(store.customer_by_number(s, customer_no), customer_no, None)
-        return store.write_history_csv(store.history_rows(s, customer.id), target)
+        return store.write_history_csv(store.history_rows(s, customer.id), target, zone=_zone(ctx))
+
+
+def _zone(ctx: Context) -> ZoneInfo:
+    """The time zone exports show times in (DOSSIER_TIMEZONE)."""
+    return ZoneInfo(ctx.settings.timezone)
 
 
 def evidence_file(

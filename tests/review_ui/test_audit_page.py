@@ -23,7 +23,8 @@ from intake.lifecycle.context import Context
 from intake.settings import Settings, checked_timezone
 from review_ui import create_app
 from review_ui.audit_view import changes, value_text
-from storage.models import AuditEvent
+from storage.models import AuditEvent, CustomerHistory
+from tests.intake.test_lifecycle_customers import archive_overriding_blockers
 from tests.review_ui.conftest import PASSWORD, TODAY, Seeded, csrf_of
 from tests.review_ui.visible import stray_english, visible_text
 
@@ -100,3 +101,20 @@ def _signed_in(app: Flask, name: str) -> FlaskClient:
         == 302
     )
     return client
+
+
+def test_history_page_and_csv_in_the_configured_zone(ctx: Context, seeded: Seeded) -> None:
+    customer_no = archive_overriding_blockers(ctx, seeded.dossier_id, TODAY)
+    with ctx.sessions() as s:
+        at = s.scalars(select(CustomerHistory.at).order_by(CustomerHistory.id.desc())).first()
+        assert at is not None
+    at = at if at.tzinfo else at.replace(tzinfo=UTC)
+    for zone in ("Asia/Shanghai", "America/New_York"):
+        settings = Settings.for_data_dir(ctx.settings.data_dir, timezone=zone)
+        app = create_app(_with(ctx, settings), start_reading=lambda *_: None, today=lambda: TODAY)
+        client = _signed_in(app, "auditor")
+        shown = at.astimezone(ZoneInfo(zone)).strftime("%Y-%m-%d %H:%M")
+        page = client.get(f"/customers/{customer_no}/history").get_data(as_text=True)
+        assert shown in page, zone
+        csv_text = client.get(f"/customers/{customer_no}/history.csv").get_data(as_text=True)
+        assert csv_text.splitlines()[1].startswith(shown), (zone, csv_text[:200])
