@@ -10,6 +10,7 @@ or proxies. Bad parameters and unknown numbers get a Chinese error page, never a
 
 from __future__ import annotations
 
+import io
 import re
 from typing import Any, NoReturn
 
@@ -78,7 +79,9 @@ def _send(customer_no: str, document_id: int, what: str, index: int = 0) -> Resp
         access_log.level1_downloaded(f"archive_pdf:{customer_no}/{document_id}")
     elif what == "original":
         access_log.level1_downloaded(f"archive_original:{customer_no}/{document_id}/{index + 1}")
-    response = send_file(found.path, mimetype=found.mimetype, as_attachment=True, download_name=found.name)
+    response = send_file(  # the clear content: the file is sealed on disk
+        io.BytesIO(found.data), mimetype=found.mimetype, as_attachment=True, download_name=found.name
+    )
     response.headers["Cache-Control"] = "private, no-store"
     return response
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import io
 import json
 import os
 import re
@@ -35,10 +36,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from storage.contract_json import pages_in_order
+from storage.crypto import CryptoError, KeyRing
 from storage.filestore import CHUNK, UnsafePathError
 from storage.filing_pdf import PdfPage, write_pdf
 from storage.models import ArchiveDocument, ArchiveRecord, PageStatus
 from storage.repository import audit, documents_of
+from storage.sealed_files import read_file
 
 ARCHIVE_DIR = "archive"
 MAX_VERSIONS = 999
@@ -170,24 +173,29 @@ def write_document(
     pages: Sequence[PdfPage],
     originals: Sequence[Original],
     manifest: dict[str, Any],
+    ring: KeyRing | None = None,
 ) -> FiledDocument:
     """File one document: the PDF (next free version), its originals (SHA-256 verified) and the manifest.
 
     `manifest` holds what the caller knows (archive numbers, document type, pages); the file facts are added.
+    With a `ring` the PDF and the copies of the originals are sealed on disk (storage/sealed_files.py: they
+    show level-1 values); their SHA-256 and size are of the clear content, so verification and the manifest
+    do not change when the key does. The manifest (numbers, names, hashes) stays clear.
     """
     folder_rel = archive_folder(customer_no, on)
     folder = _inside(data_dir, folder_rel)
     folder.mkdir(parents=True, exist_ok=True)
     stem = document_stem(customer_no, type_name, on)
     with _temporary(folder, ".pdf") as tmp:
-        page_count = write_pdf(tmp, pages, title=stem, subject=str(manifest.get("archive_no", "")))
-        with tmp.open("rb") as fh:
-            os.fsync(fh.fileno())
-        pdf_sha, pdf_size = sha256_of(tmp)
+        buffer = io.BytesIO()
+        page_count = write_pdf(buffer, pages, title=stem, subject=str(manifest.get("archive_no", "")))
+        clear = buffer.getvalue()
+        pdf_sha, pdf_size = hashlib.sha256(clear).hexdigest(), len(clear)
+        _write_sealed(tmp, clear, ring)
         version = _claim_version(folder, stem, tmp)
     name = _versioned(stem, version)
     _fsync_dir(folder)
-    copies = _copy_originals(data_dir, folder_rel / f"{name}_原件", originals)
+    copies = _copy_originals(data_dir, folder_rel / f"{name}_原件", originals, ring)
     manifest_rel = folder_rel / f"{name}_清单.json"
     body = {
         **manifest,
@@ -226,8 +234,18 @@ def _write_new(target: Path, data: bytes) -> None:
             raise FilingError(f"归档文件已存在，不会覆盖：{target.name}")
 
 
-def _copy_originals(data_dir: Path, folder_rel: Path, originals: Sequence[Original]) -> list[dict[str, Any]]:
-    """Copy each original under its display name into a new folder; re-hash every copy against its SHA-256."""
+def _write_sealed(tmp: Path, clear: bytes, ring: KeyRing | None) -> None:
+    with tmp.open("wb") as fh:
+        fh.write(ring.seal_bytes(clear) if ring is not None else clear)
+        fh.flush()
+        os.fsync(fh.fileno())
+
+
+def _copy_originals(
+    data_dir: Path, folder_rel: Path, originals: Sequence[Original], ring: KeyRing | None = None
+) -> list[dict[str, Any]]:
+    """Copy each original under its display name into a new folder (sealed with a `ring`); re-hash every
+    copy, as written and read back, against its SHA-256."""
     folder = _inside(data_dir, folder_rel)
     try:
         folder.mkdir(parents=True)  # a new version's folder: never exists (the version was just claimed)
@@ -239,11 +257,16 @@ def _copy_originals(data_dir: Path, folder_rel: Path, originals: Sequence[Origin
         name = _unique(safe_name(original.display_name), taken)
         target = _inside(data_dir, folder_rel / name)
         with _temporary(folder, ".part") as tmp:
-            with original.path.open("rb") as src, tmp.open("wb") as dst:
-                shutil.copyfileobj(src, dst, CHUNK)
-                dst.flush()
-                os.fsync(dst.fileno())
-            sha, size = sha256_of(tmp)
+            if ring is None:
+                with original.path.open("rb") as src, tmp.open("wb") as dst:
+                    shutil.copyfileobj(src, dst, CHUNK)
+                    dst.flush()
+                    os.fsync(dst.fileno())
+                sha, size = sha256_of(tmp)
+            else:
+                _write_sealed(tmp, original.path.read_bytes(), ring)
+                clear = read_file(tmp, ring)
+                sha, size = hashlib.sha256(clear).hexdigest(), len(clear)
             if sha != original.sha256:
                 raise FilingError(f"原件校验失败（SHA-256 不符）：{original.display_name}")
             if not _place(tmp, target):
@@ -453,11 +476,25 @@ def all_documents(s: Session, batch: int = 200) -> Iterator[dict[str, Any]]:
         yield _document_row(row)
 
 
-def check_filed(data_dir: Path, row: dict[str, Any]) -> list[str]:
+def clear_sha256(path: Path, ring: KeyRing | None) -> str:
+    """The SHA-256 of a filed file's clear content (opened with the ring when it is sealed)."""
+    if ring is None:
+        return sha256_of(path)[0]
+    return hashlib.sha256(read_file(path, ring)).hexdigest()
+
+
+def _clear_sha_or_none(path: Path, ring: KeyRing | None) -> str | None:
+    try:
+        return clear_sha256(path, ring)
+    except CryptoError:  # a sealed file altered on disk no longer opens: it is damaged
+        return None
+
+
+def check_filed(data_dir: Path, row: dict[str, Any], ring: KeyRing | None = None) -> list[str]:
     """What is wrong with one archived document's files (empty: all present and unaltered), in Chinese.
 
-    The PDF and each original are re-hashed against the SHA-256 the record holds; the manifest must name the
-    same PDF hash and archive number.
+    The PDF and each original are re-hashed (their clear content, when sealed) against the SHA-256 the
+    record holds; the manifest must name the same PDF hash and archive number.
     """
     problems = []
     expected = [(row["pdf_path"], row["pdf_sha256"])] + [(o["path"], o["sha256"]) for o in row["originals"]]
@@ -465,7 +502,7 @@ def check_filed(data_dir: Path, row: dict[str, Any]) -> list[str]:
         path = filed_path(data_dir, relative)
         if path is None:
             problems.append(f"{row['archive_no']}：文件缺失 {relative}")
-        elif sha256_of(path)[0] != sha:
+        elif _clear_sha_or_none(path, ring) != sha:
             problems.append(f"{row['archive_no']}：文件已被改动（SHA-256 不符）{relative}")
     manifest = filed_path(data_dir, row["manifest_path"])
     if manifest is None:

@@ -19,6 +19,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from PIL import Image
 from reportlab import rl_config
@@ -67,10 +68,11 @@ def printable(text: str) -> str:
     ).strip()
 
 
-def write_pdf(target: Path, pages: Sequence[PdfPage], *, title: str, subject: str = "") -> int:
-    """Write the PDF to `target` (the caller picks a temporary name and places it); returns the page count."""
+def write_pdf(target: Path | BinaryIO, pages: Sequence[PdfPage], *, title: str, subject: str = "") -> int:
+    """Write the PDF to `target`, a file (the caller picks a temporary name and places it) or a stream (to be
+    sealed before it reaches the disk); returns the page count."""
     _register_font()
-    canvas = Canvas(str(target), pageCompression=1, invariant=1)
+    canvas = Canvas(str(target) if isinstance(target, Path) else target, pageCompression=1, invariant=1)
     canvas.setTitle(title)
     canvas.setSubject(subject)
     canvas.setCreator("Dossier Intake")

@@ -24,7 +24,7 @@ def cmd_keys_status(args: argparse.Namespace, settings: Settings) -> ExitCode:
         )
         print(f"  {label}：{n} 个值")
     if args.detail:
-        for column, counts in (*status.columns.items(), ("页面图像 pages/", status.files)):
+        for column, counts in (*status.columns.items(), ("文件 pages/ archive/", status.files)):
             print(f"  {column}：" + "，".join(f"{k} {v}" for k, v in sorted(counts.items())))
     stale = sum(n for kid, n in status.totals().items() if kid != status.current)
     if stale:
@@ -38,7 +38,8 @@ def cmd_keys_rotate(args: argparse.Namespace, settings: Settings) -> ExitCode:
     ctx = open_context(settings)
     done = rotate_keys(ctx, actor=args.actor, batch=args.batch)
     print(
-        f"已用当前密钥 {done.current} 重新加密数据库 {done.rows} 行、页面图像 {done.files} 个；"
+        f"已用当前密钥 {done.current} 重新加密数据库 {done.rows} 行、"
+        f"文件 {done.files} 个（页面图像、归档 PDF 与原件副本）；"
         f"检索索引重建 {done.indexed} 条"
     )
     print("旧密钥现在可以从 DOSSIER_DATA_KEYS 或密钥文件中删除（请先确认 dossier keys status 无旧密钥）")

@@ -150,6 +150,7 @@ def _file_document(
             "copies": copies_of(source.doc_type),
             "pages": page_refs,
         },
+        ring=data_ring(ctx),
     )
     return store.add_archive_document(
         s,
@@ -259,11 +260,13 @@ def text_layer(page: SourcePage) -> list[Word]:
 
 @dataclass(frozen=True, slots=True)
 class Download:
-    """A filed file to send: its absolute path (checked to lie in the archive) and the name to send under."""
+    """A filed file to send: its absolute path (checked to lie in the archive), the name to send under, and
+    its clear content (the PDF and originals are sealed on disk, storage/sealed_files.py)."""
 
     path: Path
     name: str
     mimetype: str
+    data: bytes
 
 
 def _readable_customer(s: Session, customer_no: str, role: Role) -> None:
@@ -302,7 +305,9 @@ def download(
     else:
         return None
     path = store.filed_path(ctx.settings.data_dir, relative)
-    return None if path is None else Download(path, name, mimetype)
+    if path is None:
+        return None
+    return Download(path, name, mimetype, sealed_files.read_file(path, data_ring(ctx)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -329,7 +334,7 @@ def verify_archive(ctx: Context) -> ArchiveCheck:
             if row["id"] in gone:
                 erased += 1
                 continue
-            found = store.check_filed(ctx.settings.data_dir, row)
+            found = store.check_filed(ctx.settings.data_dir, row, data_ring(ctx))
             damaged += bool(found)
             problems.extend(found[: MAX_PROBLEMS - len(problems)])
     return ArchiveCheck(documents, problems, damaged, erased)

@@ -1,5 +1,6 @@
 """Data keys (level-1 data at rest, storage/crypto.py): which key seals how much, and rotation onto the
-current key — the sealed database columns, the page images on disk, then the search tokens (they are keyed
+current key — the sealed database columns, the sealed files (page images, filed PDFs and originals), then
+the search tokens (they are keyed
 by the current key), then, on SQLite, the free pages and the WAL, so no value sealed under an old key (or a
 legacy clear one) lingers in the file. The rotation is written in the audit trail."""
 
@@ -21,7 +22,7 @@ class KeyStatus:
     current: str
     live: tuple[str, ...]
     columns: dict[str, dict[str, int]]  # "table.column" → key id → values
-    files: dict[str, int]  # key id → page images
+    files: dict[str, int]  # key id → sealed files (page images, filed PDFs and originals)
 
     def totals(self) -> dict[str, int]:
         out: dict[str, int] = {}

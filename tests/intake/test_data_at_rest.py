@@ -16,6 +16,7 @@ from datetime import date
 from pathlib import Path
 
 import numpy as np
+import pdfplumber
 import pytest
 from sqlalchemy import select
 
@@ -23,7 +24,7 @@ from intake.cli import main
 from intake.identifiers.codes import id_check_char, uscc_check_char
 from intake.lifecycle.audit import verify_audit_chain
 from intake.lifecycle.checking import NoticePolicy, check_and_save
-from intake.lifecycle.context import Context, open_context
+from intake.lifecycle.context import Context, data_ring, open_context
 from intake.lifecycle.filing import verify_archive
 from intake.lifecycle.keys import key_status, rotate_keys
 from intake.lifecycle.reading import claim, save_read_page
@@ -42,6 +43,7 @@ from storage import repository as repo
 from storage import search
 from storage.crypto import CLEAR, FILE_MAGIC, CryptoError, generate_key
 from storage.models import Customer, DossierStatus, Field, FindingRow, FindingStatus, Page
+from storage.sealed_files import read_file
 from tests.storage.builders import reading
 from tests.workers.pages import tiny_page
 
@@ -170,6 +172,14 @@ def test_nothing_level1_in_clear_in_the_database_and_search_still_finds_the_acco
     assert _leaks(ctx.settings.data_dir) == []
     images = sorted((ctx.settings.data_dir / "pages").rglob("*.jpg"))
     assert images and all(p.read_bytes().startswith(FILE_MAGIC) for p in images)  # sealed on disk
+    filed = [p for p in (ctx.settings.data_dir / "archive").rglob("*") if p.is_file()]
+    pdfs = [p for p in filed if p.suffix == ".pdf"]
+    assert pdfs and all(p.read_bytes().startswith(FILE_MAGIC) for p in filed if not p.name.endswith(".json"))
+    clear_text = ""
+    for pdf in pdfs:  # opened with the key, the filed PDFs do carry the numbers: sealing them matters
+        with pdfplumber.open(io.BytesIO(read_file(pdf, data_ring(ctx)))) as doc:
+            clear_text += "".join(page.extract_text() or "" for page in doc.pages)
+    assert ACCOUNT in clear_text.replace(" ", "")
     with ctx.sessions() as s:
         page = s.scalars(select(Page).order_by(Page.id)).first()
         assert page is not None
@@ -199,7 +209,7 @@ def test_rotation_onto_a_new_key_round_trips_and_the_old_key_can_go(tmp_path: Pa
     checked = verify_archive(only_new)
     assert checked.documents > 0 and checked.damaged == 0, checked.problems
     assert "customer" in _found(only_new, ACCOUNT)
-    assert set(status.files) == {done.current} and done.files == len(before["lines"])  # one image a page
+    assert set(status.files) == {done.current} and done.files == sum(status.files.values())
     with pytest.raises(CryptoError, match="密钥"):  # the old key alone no longer opens anything
         _values(open_context(_settings(data_dir, old)))
 

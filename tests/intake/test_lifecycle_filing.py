@@ -9,6 +9,7 @@ are then drawn again from the originals by the filing itself.
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 from datetime import date
 from pathlib import Path
@@ -17,14 +18,16 @@ import pdfplumber
 import pytest
 from sqlalchemy import func, select
 
-from intake.lifecycle.context import Context
+from intake.lifecycle.context import Context, data_ring
 from intake.lifecycle.filing import text_layer, verify_archive
 from intake.lifecycle.review import DecisionError, approve, confirm_field, correct_field, doubts
 from ocr.types import DocType
 from storage import filing as stored
 from storage import repository as repo
+from storage.crypto import FILE_MAGIC
 from storage.filing import SourcePage
 from storage.models import ArchiveDocument, ArchiveRecord, DossierStatus
+from storage.sealed_files import read_file
 from tests.intake.test_lifecycle_review import (
     RECEIVED,
     _field_id,
@@ -59,8 +62,13 @@ def _documents(ctx: Context, dossier_id: str) -> list[dict]:
         return stored.dossier_documents(s, dossier_id)
 
 
-def _text(path: Path) -> tuple[int, str]:
-    with pdfplumber.open(path) as pdf:
+def _clear(ctx: Context, path: Path) -> bytes:
+    """A filed file's content: sealed on disk with the data key (storage/sealed_files.py)."""
+    return read_file(path, data_ring(ctx))
+
+
+def _text(ctx: Context, path: Path) -> tuple[int, str]:
+    with pdfplumber.open(io.BytesIO(_clear(ctx, path))) as pdf:
         return len(pdf.pages), "\n".join(page.extract_text() or "" for page in pdf.pages)
 
 
@@ -86,12 +94,13 @@ def test_approval_files_each_document_with_its_own_archive_record(ctx: Context, 
     form = documents[2]
     assert form["pdf_path"] == f"{FOLDER}/C20261123001_客户建档申请表_2026-11-23.pdf"
     pdf = ctx.settings.data_dir / form["pdf_path"]
-    assert hashlib.sha256(pdf.read_bytes()).hexdigest() == form["pdf_sha256"]
-    pages, text = _text(pdf)
+    assert pdf.read_bytes().startswith(FILE_MAGIC)  # sealed at rest: it carries the account in its text
+    assert hashlib.sha256(_clear(ctx, pdf)).hexdigest() == form["pdf_sha256"]
+    pages, text = _text(ctx, pdf)
     assert pages == 1
     assert ACCOUNT in text and FORM_ACCOUNT not in text  # the corrected value, not the misreading
     assert "杭州明达贸易有限公司" in text and "中国工商银行杭州分行" in text
-    assert "6222020200112233445" in _text(ctx.settings.data_dir / documents[1]["pdf_path"])[1]
+    assert "6222020200112233445" in _text(ctx, ctx.settings.data_dir / documents[1]["pdf_path"])[1]
 
     manifest = json.loads((ctx.settings.data_dir / form["manifest_path"]).read_text(encoding="utf-8"))
     assert manifest["archive_no"] == form["archive_no"] and manifest["dossier_archive_no"] == archive_no
@@ -99,8 +108,8 @@ def test_approval_files_each_document_with_its_own_archive_record(ctx: Context, 
     (original,) = manifest["originals"]
     assert original["display_name"] == form["pages"][0]["file"]
     copy = ctx.settings.data_dir / original["path"]
-    assert hashlib.sha256(copy.read_bytes()).hexdigest() == original["sha256"]
-    assert ctx.store.path(original["sha256"]).read_bytes() == copy.read_bytes()  # untouched
+    assert hashlib.sha256(_clear(ctx, copy)).hexdigest() == original["sha256"]
+    assert ctx.store.path(original["sha256"]).read_bytes() == _clear(ctx, copy)  # untouched
 
 
 def test_a_second_dossier_of_the_customer_gets_its_own_number_and_files_version_2(
