@@ -15,7 +15,16 @@ from sqlalchemy import ColumnElement, and_, delete, exists, func, or_, select, u
 from sqlalchemy.orm import Session
 
 from storage import repository as repo
-from storage.models import AuditEvent, Dossier, DossierStatus, Page, PageStatus, WorkerBeat, utcnow
+from storage.models import (
+    AuditEvent,
+    Dossier,
+    DossierStatus,
+    Page,
+    PageStatus,
+    StoredFile,
+    WorkerBeat,
+    utcnow,
+)
 
 
 class PageState(NamedTuple):
@@ -229,3 +238,67 @@ def live_workers(s: Session, cutoff: datetime) -> int:
     return int(
         s.scalar(select(func.count()).select_from(WorkerBeat).where(WorkerBeat.beat_at >= cutoff)) or 0
     )
+
+
+# ---------------------------------------------------------------------------------------- claiming a page
+
+
+class ClaimedPage(NamedTuple):
+    dossier_id: str
+    page_no: int
+    attempts: int  # counting this one
+    file: StoredFile  # the stored file's columns, not attached to the session
+
+
+def claim_unread(
+    s: Session, page_id: int, *, max_attempts: int, worker: str | None, now: datetime | None = None
+) -> ClaimedPage | None:
+    """The usual claim in one statement on PostgreSQL: a page `pending` (or left `reading` by a worker that
+    stopped) with attempts left becomes `reading` by `worker`, its stored file returned with it (UPDATE …
+    FROM files … RETURNING; SQLite's RETURNING sees only the updated table, so there the file is a second
+    SELECT). None when the page is in no such state: read, failed (a retry moves the failed counter:
+    repository.claim_page), given up, or unknown.
+
+    The UPDATE takes the row lock the two-statement claim took with FOR UPDATE: concurrent claims of one
+    page serialise, and the second sees `attempts` already counted."""
+    joined = s.get_bind().dialect.name == "postgresql"
+    statement = (
+        update(Page)
+        .where(
+            Page.id == page_id,
+            Page.status.in_((PageStatus.PENDING, PageStatus.READING)),
+            Page.attempts < max_attempts,
+        )
+        .values(
+            status=PageStatus.READING,
+            attempts=Page.attempts + 1,
+            claimed_at=now or utcnow(),
+            claimed_by=worker,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    page_columns = (Page.dossier_id, Page.page_no, Page.attempts, Page.file_id)
+    if joined:
+        statement = statement.where(Page.file_id == StoredFile.id).returning(*page_columns, *_FILE_COLUMNS)
+    else:
+        statement = statement.returning(*page_columns)
+    claimed = s.execute(statement).first()
+    if claimed is None:
+        return None
+    dossier_id, page_no, attempts, file_id, *file_values = claimed
+    if joined:
+        stored = StoredFile(**dict(zip((c.key for c in _FILE_COLUMNS), file_values, strict=True)))
+    else:
+        stored = s.get_one(StoredFile, file_id)
+    return ClaimedPage(dossier_id, page_no, attempts, stored)
+
+
+_FILE_COLUMNS = (
+    StoredFile.id,
+    StoredFile.dossier_id,
+    StoredFile.name,
+    StoredFile.sha256,
+    StoredFile.kind,
+    StoredFile.size,
+    StoredFile.page_count,
+)

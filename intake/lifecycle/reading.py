@@ -76,14 +76,15 @@ def claim(ctx: Context, page_id: int, worker: str | None = None) -> Claim | None
     """One transaction: the page marked `reading` (by `worker`), its stored file found; None when there is
     nothing to do (already read, or given up after MAX_ATTEMPTS)."""
     with ctx.sessions.begin() as s:
-        page = repo.claim_page(s, page_id, max_attempts=MAX_ATTEMPTS)
+        unread = work.claim_unread(s, page_id, max_attempts=MAX_ATTEMPTS, worker=worker)  # one statement
+        if unread is not None:
+            return Claim(page_id, unread.dossier_id, unread.page_no, unread.attempts, unread.file)
+        page = repo.claim_page(s, page_id, max_attempts=MAX_ATTEMPTS)  # a failed page's retry (counters)
         if page is None:
             return None
-        if worker is not None:
-            page.claimed_by = worker
-        return Claim(
-            page_id, page.dossier_id, page.page_no, page.attempts, s.get_one(StoredFile, page.file_id)
-        )
+        page.claimed_by = worker
+        stored = s.get_one(StoredFile, page.file_id)
+        return Claim(page_id, page.dossier_id, page.page_no, page.attempts, stored)
 
 
 def save_read_page(ctx: Context, c: Claim, reading: PageReading, pixels: Any) -> bool:
