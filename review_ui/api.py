@@ -21,7 +21,7 @@ from intake.lifecycle.review import Corrected, Decided, DecisionError, Unconfirm
 from review_ui import access_log, actions, queries
 from review_ui.auth import ADMIN, DECIDERS, EVERYONE, READERS, role_required
 from review_ui.customers import comparison_json
-from review_ui.errors import chinese_reason
+from review_ui.errors import chinese_reason, page_error_text
 from review_ui.masking import Masker
 from review_ui.views import _date
 from storage import queries as stored
@@ -99,6 +99,8 @@ def status(dossier_id: str) -> Response:
         out = stored.status_of(s, dossier_id)
     if out is None:
         abort(404)
+    for page in out["pages"]:  # the progress page shows it as it is: a Chinese reason, not a traceback line
+        page["error"] = page_error_text(page["error"]) or None
     return jsonify(out)
 
 

@@ -118,6 +118,7 @@ def create_app(
             "intake_source_name": vocabulary.intake_source_name,
             "seal_name": vocabulary.seal_name,
             "value_text": vocabulary.value_text,
+            "page_error_text": errors.page_error_text,
             "audit_action_name": vocabulary.audit_action_name,
             "status_names": dict(vocabulary.STATUSES),  # for the page that updates itself (app.js)
             "doc_names": dict(vocabulary.DOC_TYPES),

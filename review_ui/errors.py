@@ -15,6 +15,8 @@ from flask import Flask, jsonify, render_template, request, url_for
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
+from intake.lifecycle.metrics import failure_reason
+
 ERROR_TEXT = {  # the Chinese reason when a refusal carries only Werkzeug's English description
     400: "请求的参数不对",
     402: "请求无法处理",
@@ -59,6 +61,22 @@ def chinese_reason(exc: HTTPException) -> str:
     if type(exc).__name__ == "CSRFError":
         return "安全令牌（CSRF）缺失或已失效，请刷新页面后重试"
     return ERROR_TEXT.get(exc.code or 500, "请求无法处理")
+
+
+PAGE_FAILURES = {  # intake.lifecycle.metrics.failure_reason → what a clerk reads about a page not read
+    "worker_stopped": "多次尝试后放弃：读取进程中途停止（可能超时或内存不足），请重新上传或联系管理员",
+}
+PAGE_FAILED = "本页无法读取：读取程序出错（详情见服务器日志），请检查扫描件后重新上传"
+
+
+def page_error_text(error: str | None) -> str:
+    """A page's stored error (kept technical for metrics and logs: "ValueError: …", "gave up after …") in
+    Chinese; an error that is already Chinese is shown as it is."""
+    if not error:
+        return ""
+    if any("\u4e00" <= ch <= "\u9fff" for ch in error):
+        return error
+    return PAGE_FAILURES.get(failure_reason(error), PAGE_FAILED)
 
 
 def error_page(
