@@ -84,3 +84,15 @@ def test_no_english_on_any_page(app: Flask, login: Login, world: dict[str, str],
             offenders[f"{response.status_code} {url}"] = sorted(set(words))
     assert checked >= 10
     assert offenders == {}
+
+
+def test_the_sign_in_page_and_its_refusal_are_chinese(app: Flask) -> None:
+    client = app.test_client()
+    html = client.get("/login").get_data(as_text=True)
+    assert stray_english(visible_text(html)) == []
+    token = html.split('name="csrf_token" value="')[1].split('"')[0]
+    refused = client.post(
+        "/login", data={"name": "reviewer", "password": "wrong-password", "csrf_token": token}
+    )
+    assert refused.status_code == 401
+    assert stray_english(visible_text(refused.get_data(as_text=True)), data=["reviewer"]) == []
