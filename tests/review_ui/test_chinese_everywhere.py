@@ -14,9 +14,11 @@ from collections.abc import Callable
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import select
 
 from intake.lifecycle import maintenance
 from intake.lifecycle.context import Context
+from storage.models import FindingRow
 from tests.intake.test_lifecycle_customers import archive_overriding_blockers
 from tests.review_ui.conftest import READINGS, TODAY, Seeded, seed_dossier
 from tests.review_ui.visible import stray_english, visible_text
@@ -96,3 +98,35 @@ def test_the_sign_in_page_and_its_refusal_are_chinese(app: Flask) -> None:
     )
     assert refused.status_code == 401
     assert stray_english(visible_text(refused.get_data(as_text=True)), data=["reviewer"]) == []
+
+
+def _token(client: FlaskClient, url: str) -> str:
+    return client.get(url).get_data(as_text=True).split('name="csrf_token" value="')[1].split('"')[0]
+
+
+def test_refusals_of_forms_are_chinese(ctx: Context, login: Login, seeded: Seeded) -> None:
+    """The issue's examples: a user name that exists in another case, a role that does not exist, an override
+    without a reason — each answered with a Chinese sentence, not the exception's English."""
+    admin = login("administrator")
+    token = _token(admin, "/users")
+    refusals = (
+        ({"name": "Reviewer", "password": "a-long-enough-pass-1", "role": "reviewer"}, "已存在"),
+        ({"name": "newcomer", "password": "a-long-enough-pass-1", "role": "superuser"}, "有效的角色"),
+    )
+    for form, says in refusals:
+        response = admin.post("/users", data={**form, "csrf_token": token})
+        assert response.status_code == 400
+        text = visible_text(response.get_data(as_text=True))
+        assert says in text
+        assert stray_english(text, data=[*ROLES, "Reviewer"]) == [], text
+    with ctx.sessions() as s:
+        finding = s.scalars(select(FindingRow.id).where(FindingRow.dossier_id == seeded.dossier_id)).first()
+    response = admin.post(
+        f"/findings/{finding}/override",
+        data={"reason": " ", "csrf_token": token},
+        headers={"Referer": f"http://localhost/dossiers/{seeded.dossier_id}"},
+        follow_redirects=True,
+    )
+    text = visible_text(response.get_data(as_text=True))
+    assert "必须填写理由" in text
+    assert stray_english(text, data=_data_strings()) == []
