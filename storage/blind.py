@@ -20,6 +20,16 @@ MIN_DIGITS = 10
 _SEPARATORS = re.compile(r"[\s\-‐‑‒–—－_]+")
 
 
+TOKEN = re.compile(r"L1H[A-Z2-7]{0,24}")
+"""A search token as KeyRing.blind makes it (or its start, where a snippet cuts it)."""
+SHOWN = "［已加密号码］"
+
+
+def shown(text: str) -> str:
+    """Text of the index as a person sees it (a snippet): a token says what it stands for, not its letters."""
+    return TOKEN.sub(SHOWN, text)
+
+
 def normal(number: str) -> str:
     return _SEPARATORS.sub("", number).upper()
 

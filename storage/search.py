@@ -750,7 +750,7 @@ def _hits(conn: Connection, query: Query, chosen: Sequence[tuple[int, int]]) -> 
                 dossier_id=r.dossier_id,
                 file_name=r.file_name,
                 page_no=r.page_no,
-                snippet=snippet(r.body, terms),
+                snippet=blind.shown(snippet(r.body, terms)),
             )
         )
     return hits

@@ -167,6 +167,9 @@ def test_nothing_level1_in_clear_in_the_database_and_search_still_finds_the_acco
     assert "customer" in _found(ctx, "6222 0202 0011 2233 445")
     assert "page" in _found(ctx, ID_NUMBER)
     assert _found(ctx, NAME)  # names stay searchable
+    with ctx.sessions() as s:
+        snippets = [h.snippet for h in search.search(s, ACCOUNT).hits]
+    assert snippets and not any("L1H" in text or ACCOUNT in text for text in snippets)  # shown as 已加密
     db_files = [p.name for p in ctx.settings.data_dir.glob("dossier.db*")]
     assert "dossier.db" in db_files
     assert _leaks(ctx.settings.data_dir) == []
