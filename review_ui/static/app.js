@@ -213,6 +213,7 @@
       var approve = $("#approve");
       if (approve && !approve.disabled) { $("#approve-form").submit(); }
       else if (approve && doubtsLeft() > 0) { nextDoubtful(); say("还有 " + doubtsLeft() + " 个存疑字段未确认", "error"); }
+      else if (approve) { say("还有阻断问题未解决：请先更正字段，或由档案管理员豁免", "error"); }
     }
   });
 
