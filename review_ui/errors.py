@@ -9,9 +9,11 @@ back links; they pass through `error_page`, which translates a description that 
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 
 from flask import Flask, jsonify, render_template, request, url_for
+from markupsafe import escape
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
@@ -86,7 +88,18 @@ def error_page(
     links = [(url_for(endpoint), label) for endpoint, label in back]
     code = exc.code or 500
     text = message if message is not None else chinese_reason(exc)
-    return render_template("error.html", code=code, message=text, back=links), code
+    try:
+        return render_template("error.html", code=code, message=text, back=links), code
+    except Exception:  # an error page must not fail in English
+        logging.getLogger(__name__).exception("the error page itself failed")
+        return FALLBACK_PAGE.format(code=code, message=escape(text)), code
+
+
+FALLBACK_PAGE = (  # when even the layout cannot be drawn (the database is down and it asks who is signed in)
+    '<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>无法显示</title></head>'
+    '<body><h1>无法显示 <small>{code}</small></h1><p id="error-message">{message}</p>'
+    '<p><a href="/">返回首页</a></p></body></html>'
+)
 
 
 def _app_error(exc: HTTPException) -> tuple[str | Response, int]:

@@ -12,8 +12,10 @@ from collections.abc import Callable
 import pytest
 from flask import Flask, abort
 from flask.testing import FlaskClient
+from sqlalchemy import text
 from werkzeug.exceptions import default_exceptions
 
+from intake.lifecycle.context import Context
 from tests.review_ui.visible import stray_english, visible_text
 
 CODES = sorted(code for code in default_exceptions if code >= 400)
@@ -131,3 +133,18 @@ def test_api_routing_errors_are_json(app: Flask) -> None:
     assert missing.status_code == 404 and _has_chinese(missing.get_json()["error"])
     wrong = client.get("/api/fields/1/correction")  # POST only
     assert wrong.status_code == 405 and _has_chinese(wrong.get_json()["error"])
+
+
+def test_an_error_page_that_cannot_draw_its_layout_is_still_chinese(
+    app: Flask, ctx: Context, login: Callable[[str], FlaskClient]
+) -> None:
+    """The database gone mid-session: the view fails, and so does the layout (it asks who is signed in)."""
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    client = login("administrator")
+    with ctx.sessions.begin() as s:
+        s.execute(text("DROP TABLE users"))
+    response = client.get("/queue")
+    assert response.status_code == 500
+    html = response.get_data(as_text=True)
+    assert "服务器内部错误" in html and "返回首页" in html
+    assert stray_english(visible_text(html)) == []
