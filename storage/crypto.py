@@ -24,11 +24,13 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
 import hashlib
 import hmac
 import json
 import os
 import re
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -186,16 +188,21 @@ def default_key_file(settings: Settings) -> Path:
 
 
 def _generate_key_file(path: Path) -> None:
-    """Create the key file once (O_EXCL: two processes starting together keep the same key), mode 0600."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
+    """Create the key file once, mode 0600: written whole to a temporary file, then linked under its name
+    only if that name is free, so two processes starting together keep one key and never read half of it."""
+    if path.exists():
         return
-    with os.fdopen(fd, "w", encoding="ascii") as fh:
-        fh.write(generate_key() + "\n")
-        fh.flush()
-        os.fsync(fh.fileno())
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(dir=path.parent, prefix=".data_key-")
+    try:
+        with os.fdopen(fd, "w", encoding="ascii") as fh:
+            fh.write(generate_key() + "\n")
+            fh.flush()
+            os.fsync(fh.fileno())
+        with contextlib.suppress(FileExistsError):  # another process was first: its key is the key
+            os.link(name, path)
+    finally:
+        Path(name).unlink()
 
 
 def load_ring(settings: Settings) -> KeyRing:

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import argparse
 import logging
+import sys
 from collections.abc import Sequence
 
 from intake.cli import archive, health, keys, maintenance, reading, ui, watch
 from intake.cli.common import ChineseArgumentParser, ExitCode, accept_verbose_everywhere
 from intake.lifecycle import logs
 from intake.settings import Settings
+from storage.crypto import CryptoError
 
 __all__ = ["ExitCode", "main", "parser"]
 
@@ -46,4 +48,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     settings = Settings.from_env()  # the one read of the environment; every command gets this object
     # every line names its dossier (dossier=…), as text or JSON (DOSSIER_LOG_JSON)
     logs.install(logging.INFO if args.verbose else logging.WARNING, json_lines=settings.log_json)
-    return int(args.func(args, settings))
+    try:
+        return int(args.func(args, settings))
+    except CryptoError as exc:  # storage/crypto.py: names the setting or the key, in Chinese
+        print(f"dossier: 数据密钥错误：{exc}", file=sys.stderr)
+        return ExitCode.DATA_KEY

@@ -25,6 +25,7 @@ class ExitCode(IntEnum):
     ARCHIVE_DAMAGED = 20  # `dossier archive verify`: a filed PDF, original or manifest is missing or altered
     AUDIT_BROKEN = 30  # `dossier audit verify`: an audit entry changed, deleted or inserted around the chain
     SEARCH_TIMEOUT = 40  # `dossier search`: stopped at its time budget
+    DATA_KEY = 50  # a data key (DOSSIER_DATA_KEYS, the key file) is malformed, missing or does not fit
 
 
 def date_arg(text: str) -> date:

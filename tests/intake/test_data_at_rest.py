@@ -20,7 +20,7 @@ import pdfplumber
 import pytest
 from sqlalchemy import select
 
-from intake.cli import main
+from intake.cli import ExitCode, main
 from intake.identifiers.codes import id_check_char, uscc_check_char
 from intake.lifecycle.audit import verify_audit_chain
 from intake.lifecycle.checking import NoticePolicy, check_and_save
@@ -261,3 +261,17 @@ def test_the_default_key_is_made_once_private_and_the_cli_reports_and_rotates(
         main(["keys", "rotate", "--batch", "0"])
     assert refused.value.code == 2
     assert "--batch 必须在" in capsys.readouterr().err
+
+
+def test_a_malformed_or_wrong_key_is_a_chinese_error_not_a_traceback(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data_dir = tmp_path / "data"
+    _archived(open_context(_settings(data_dir, generate_key())), tmp_path / "scans")
+    monkeypatch.setenv("DOSSIER_DATA_DIR", str(data_dir))
+    monkeypatch.setenv("DOSSIER_DATA_KEYS", "not-a-key!")
+    assert main(["keys", "status"]) == ExitCode.DATA_KEY
+    assert "DOSSIER_DATA_KEYS" in capsys.readouterr().err
+    monkeypatch.setenv("DOSSIER_DATA_KEYS", generate_key())  # a valid key, but not the one that sealed
+    assert main(["ledger", "export", str(tmp_path / "台账.csv")]) == ExitCode.DATA_KEY
+    assert "密钥环" in capsys.readouterr().err
