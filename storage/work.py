@@ -8,7 +8,7 @@ Like storage.repository, every function takes a Session and the caller owns the 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import NamedTuple
 
 from sqlalchemy import ColumnElement, and_, delete, exists, func, or_, select, update
@@ -176,9 +176,18 @@ def beat(s: Session, name: str, now: datetime | None = None) -> None:
         s.add(WorkerBeat(name=name, started_at=now, beat_at=now))
 
 
-def forget_worker(s: Session, name: str) -> None:
-    """A worker that stops cleanly leaves no row behind (its pages are done or were handed back)."""
-    s.execute(delete(WorkerBeat).where(WorkerBeat.name == name))
+STOPPED = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def worker_stopping(s: Session, name: str) -> None:
+    """A worker that stops beats for the last time as if long dead: whatever it still holds (a cold shutdown
+    leaves pages `reading`) is handed back at the next reclaim of any worker, which also removes the row."""
+    s.execute(
+        update(WorkerBeat)
+        .where(WorkerBeat.name == name)
+        .values(beat_at=STOPPED)
+        .execution_options(synchronize_session=False)
+    )
 
 
 def reclaim_orphans(s: Session, cutoff: datetime) -> list[int]:

@@ -63,7 +63,7 @@ def worker_alive(sessions: sessionmaker[Session], name: str) -> None:
 
 def worker_stopped(sessions: sessionmaker[Session], name: str) -> None:
     with sessions.begin() as s:
-        work.forget_worker(s, name)
+        work.worker_stopping(s, name)
 
 
 def orphaned_pages(

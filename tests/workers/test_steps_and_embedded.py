@@ -14,7 +14,7 @@ from intake.lifecycle.backlog import NORMAL, SECONDS_PER_PAGE, URGENT, backlog, 
 from intake.lifecycle.context import Context
 from intake.lifecycle.finishing import finish_step
 from intake.lifecycle.reading import MAX_ATTEMPTS, PageResult, claim, claim_finish, read_page_step
-from intake.lifecycle.recovery import orphaned_pages, stale_work
+from intake.lifecycle.recovery import orphaned_pages, stale_work, worker_stopped
 from intake.lifecycle.scheduled import NOTICE_ACTION, send_due_notices
 from intake.settings import Settings
 from ocr.types import DocType
@@ -191,6 +191,8 @@ def test_pages_of_a_worker_that_stopped_beating_are_handed_back_once(ctx: Contex
         assert s.scalars(select(WorkerBeat.name)).all() == ["live"]
     outcome = read_page_step(ctx, dead_page)  # a later attempt: the file is gone here, so RETRY, not lost
     assert outcome.result is PageResult.RETRY
+    worker_stopped(ctx.sessions, "live")  # a cold shutdown left its page `reading`: the next reclaim takes it
+    assert orphaned_pages(ctx.sessions, stale_after=timedelta(seconds=60), now=now) == [live_page]
 
 
 def test_backlog_counts_the_pages_waiting_and_says_when_it_is_over_the_limit(ctx: Context) -> None:
