@@ -388,3 +388,11 @@ VALUE_TEXTS: Mapping[str, str] = MappingProxyType(
 def value_text(value: object) -> str:
     """A field value as shown: a coded value by its Chinese text, anything else as it is."""
     return _name(VALUE_TEXTS, value)
+
+
+def value_code(text: str) -> str:
+    """The inverse of value_text: what a reviewer types as shown (长期) is stored as its code (long_term)."""
+    for code, shown in VALUE_TEXTS.items():
+        if text == shown:
+            return code
+    return text

@@ -17,7 +17,7 @@ from intake.lifecycle import customers, filing
 from intake.lifecycle.checking import NoticePolicy, check_and_save
 from intake.lifecycle.context import Context, data_ring
 from intake.lifecycle.reading import page_image_path
-from intake.vocabulary import doc_name, field_name, status_name
+from intake.vocabulary import doc_name, field_name, status_name, value_code
 from storage import queries, sealed_files
 from storage import repository as repo
 from storage import review as store
@@ -66,7 +66,8 @@ def correct_field(ctx: Context, field_id: int, value: str, *, actor: str, reason
     kept (NoticePolicy.KEEP_OR_START).
     """
     with ctx.sessions.begin() as s:
-        field = repo.correct_field(s, field_id, value.strip(), actor=actor, reason=reason or None)
+        stored = value_code(value.strip())  # the edit box shows 长期 for long_term: keep the code
+        field = repo.correct_field(s, field_id, stored, actor=actor, reason=reason or None)
         dossier = repo.get_dossier(s, field.dossier_id)
         _not_frozen(dossier)  # raising here rolls the correction back
         blockers = check_and_save(

@@ -18,7 +18,7 @@ from sqlalchemy import select
 
 from intake.lifecycle import maintenance
 from intake.lifecycle.context import Context
-from storage.models import FindingRow
+from storage.models import Field, FindingRow
 from tests.intake.test_lifecycle_customers import archive_overriding_blockers
 from tests.review_ui.conftest import READINGS, TODAY, Seeded, seed_dossier
 from tests.review_ui.visible import stray_english, visible_text
@@ -130,3 +130,21 @@ def test_refusals_of_forms_are_chinese(ctx: Context, login: Login, seeded: Seede
     text = visible_text(response.get_data(as_text=True))
     assert "必须填写理由" in text
     assert stray_english(text, data=_data_strings()) == []
+
+
+def test_an_open_ended_validity_reads_changqi(ctx: Context, login: Login, seeded: Seeded) -> None:
+    """`long_term` (the contract's code for 长期) is shown and edited as 长期, and saved back as the code."""
+    field_id = seeded.field_ids["business_license.customer_name"]
+    with ctx.sessions.begin() as s:
+        field = s.get_one(Field, field_id)
+        field.name, field.value = "valid_to", "long_term"
+    client = login("reviewer")
+    html = client.get(f"/dossiers/{seeded.dossier_id}").get_data(as_text=True)
+    assert (
+        "long_term" not in visible_text(html) and 'value="long_term"' not in html.split("edit-value")[-1][:80]
+    )
+    assert "长期" in visible_text(html)
+    token = _token(client, f"/dossiers/{seeded.dossier_id}")
+    client.post(f"/fields/{field_id}/correct", data={"value": "长期", "csrf_token": token})
+    with ctx.sessions() as s:
+        assert s.get_one(Field, field_id).value == "long_term"
