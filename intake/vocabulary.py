@@ -42,6 +42,7 @@ __all__ = [
     "severity_name",
     "source_name",
     "status_name",
+    "value_code",
     "value_text",
 ]
 
