@@ -95,10 +95,12 @@ def raw_child(folder: Path) -> None:
     from intake.lifecycle.context import Context
     from intake.lifecycle.reading import read_one
     from intake.settings import Settings
+    from storage.db import make_engine, make_session_factory
     from storage.filestore import FileStore
 
     settings = Settings(folder / "raw", "sqlite://")
-    ctx = Context(settings, None, FileStore(folder / "raw" / "files"))  # type: ignore[arg-type]
+    unused = make_session_factory(make_engine("sqlite://"))  # a Context needs one; nothing is stored
+    ctx = Context(settings, unused, FileStore(folder / "raw" / "files"))
     files = ingest(sorted((folder / "in").rglob("*.*")), ctx.store, ctx.limits).files
     for f in files:
         if f.duplicate_of is None:
