@@ -28,6 +28,7 @@ from sqlalchemy import (
     UniqueConstraint,
     event,
     inspect,
+    text,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship
@@ -146,6 +147,17 @@ class Dossier(Base):
         Index("ix_dossiers_status_deadline", "status", "deadline"),
         Index("ix_dossiers_assigned_reviewer", "assigned_reviewer"),
         Index("ix_dossiers_created_at", "created_at"),
+        # the lists' order, soonest deadline first (storage.queries._paged); open dossiers' for the dashboard
+        Index("ix_dossiers_list_order", text("(deadline IS NULL)"), "deadline", "created_at", "id"),
+        Index(
+            "ix_dossiers_open_order",
+            text("(deadline IS NULL)"),
+            "deadline",
+            "created_at",
+            "id",
+            postgresql_where=text("status NOT IN ('archived', 'rejected')"),
+            sqlite_where=text("status NOT IN ('archived', 'rejected')"),
+        ),
     )
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
@@ -439,6 +451,7 @@ class ArchiveRecord(Base):
     """
 
     __tablename__ = "archive_records"
+    __table_args__ = (Index("ix_archive_records_archived_at_id", "archived_at", "id"),)  # newest first
 
     id: Mapped[int] = mapped_column(primary_key=True)
     archive_no: Mapped[str] = mapped_column(String(32), unique=True)

@@ -172,22 +172,38 @@ def copy_pages(s: Any, dossier_ids: list[str], first: int, per_dossier: int, now
 
 
 @contextmanager
-def database(backend: str, pg_url: str, tmp: Path) -> Iterator[Settings]:
-    """Settings on a fresh database: a temporary SQLite file, or a new PostgreSQL database dropped after."""
+def database(
+    backend: str, pg_url: str, tmp: Path, keep: str | None = None
+) -> Iterator[tuple[Settings, bool]]:
+    """Settings on a database and whether it must be filled: a temporary SQLite file, or a new PostgreSQL
+    database dropped after; `keep` names a PostgreSQL database that is kept, and reused (not refilled) when
+    it exists already (for trying indexes on the same rows)."""
     if backend == "sqlite":
-        yield Settings.for_data_dir(tmp)
+        yield Settings.for_data_dir(tmp), True
         return
-    name = f"dossier_bench_ui_{uuid.uuid4().hex[:8]}"
+    name = keep or f"dossier_bench_ui_{uuid.uuid4().hex[:8]}"
     admin = make_engine(pg_url, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
-        conn.execute(text(f"CREATE DATABASE {name}"))
+        exists = conn.scalar(text("SELECT count(*) FROM pg_database WHERE datname = :n"), {"n": name})
+        if not exists:
+            conn.execute(text(f"CREATE DATABASE {name}"))
     url = pg_url.rsplit("/", 1)[0] + "/" + name
     try:
-        yield Settings.for_data_dir(tmp, database_url=url)
+        yield Settings.for_data_dir(tmp, database_url=url), not exists
     finally:
-        with admin.connect() as conn:
-            conn.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        if not keep:
+            with admin.connect() as conn:
+                conn.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
         admin.dispose()
+
+
+def vacuum(ctx: Context) -> None:
+    """VACUUM ANALYZE on PostgreSQL (as autovacuum would after a bulk load): planner statistics, and the
+    visibility map that lets counts be answered from an index alone."""
+    engine = ctx.sessions.kw["bind"]
+    if engine.dialect.name == "postgresql":
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text("VACUUM ANALYZE"))
 
 
 def fix_sequences(ctx: Context) -> None:
@@ -254,30 +270,44 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--pages-per-dossier", type=int, default=10)
     ap.add_argument("--requests", type=int, default=200)
     ap.add_argument("--explain", action="store_true", help="print each page's slowest statement")
+    ap.add_argument("--keep", metavar="NAME", help="PostgreSQL: keep the database NAME (reused if it exists)")
     args = ap.parse_args(argv)
-    with tempfile.TemporaryDirectory() as tmp, database(args.backend, args.pg_url, Path(tmp)) as settings:
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        database(args.backend, args.pg_url, Path(tmp), args.keep) as (settings, empty),
+    ):
         ctx = open_context(settings)
         try:
-            return run(ctx, args)
+            return run(ctx, args, empty)
         finally:
             ctx.sessions.kw["bind"].dispose()
 
 
-def run(ctx: Context, args: argparse.Namespace) -> int:
+def run(ctx: Context, args: argparse.Namespace, empty: bool = True) -> int:
     from review_ui.auth import add_user
     from storage.models import Role
 
-    with ctx.sessions.begin() as s:
-        add_user(s, "reviewer", PASSWORD, Role.REVIEWER)
-    started = time.perf_counter()
-    fill(ctx, args.dossiers, random.Random(1), args.pages_per_dossier)
-    fix_sequences(ctx)
-    seeded = seed_dossier(ctx, reference="BENCH", pickup=date(2026, 12, 10))
-    fix_sequences(ctx)
-    print(
-        f"{args.backend}: filled {args.dossiers} dossiers, {args.dossiers * args.pages_per_dossier} pages"
-        f" in {time.perf_counter() - started:.1f}s"
-    )
+    if empty:
+        with ctx.sessions.begin() as s:
+            add_user(s, "reviewer", PASSWORD, Role.REVIEWER)
+        started = time.perf_counter()
+        fill(ctx, args.dossiers, random.Random(1), args.pages_per_dossier)
+        fix_sequences(ctx)
+        seeded = seed_dossier(ctx, reference="BENCH", pickup=date(2026, 12, 10)).dossier_id
+        vacuum(ctx)
+        print(
+            f"{args.backend}: filled {args.dossiers} dossiers, {args.dossiers * args.pages_per_dossier} pages"
+            f" in {time.perf_counter() - started:.1f}s"
+        )
+    else:  # a fresh review dossier: this run's data key seals its values
+        reference = f"BENCH-{uuid.uuid4().hex[:6]}"
+        seeded = seed_dossier(ctx, reference=reference, pickup=date(2026, 12, 10)).dossier_id
+        vacuum(ctx)
+        with ctx.sessions() as s:
+            counts = s.execute(
+                text("SELECT (SELECT count(*) FROM dossiers), (SELECT count(*) FROM pages)")
+            ).one()
+        print(f"{args.backend}: reusing {args.keep}: {counts[0]} dossiers, {counts[1]} pages")
     app = create_app(ctx, start_reading=lambda *_: None, today=lambda: TODAY)
     client = app.test_client()
     token = csrf_of(client.get("/login").get_data(as_text=True))
@@ -293,7 +323,7 @@ def run(ctx: Context, args: argparse.Namespace) -> int:
         "archive": "/archive",
         "archive (search 南海)": "/archive?q=南海",
         "archive (search GD no.)": "/archive?q=GD2026112000123",
-        "review page": f"/dossiers/{seeded.dossier_id}",
+        "review page": f"/dossiers/{seeded}",
     }
     worst = 0.0
     clock = SqlClock(ctx.sessions.kw["bind"])
