@@ -26,10 +26,13 @@ CODED_VALUES = {  # before/after keys whose values are codes, and the vocabulary
 }
 
 
+CONTEXT_KEYS = frozenset({"rule", "page_id"})  # say what the entry is about, not what changed
+
+
 @dataclass(frozen=True, slots=True)
 class Change:
     label: str
-    before: str
+    before: str | None  # None: context (检查规则：缺少材料), shown without an arrow
     after: str
 
 
@@ -86,7 +89,11 @@ def changes(before: Mapping[str, Any] | None, after: Mapping[str, Any] | None) -
         old, new = before.get(key), after.get(key)
         if old == new and key in before and key in after:
             continue  # unchanged context (the page a field is on) says nothing about the change
-        rows.append(Change(vocabulary.audit_key_name(key), value_text(key, old), value_text(key, new)))
+        label = vocabulary.audit_key_name(key)
+        if key in CONTEXT_KEYS and old is None:
+            rows.append(Change(label, None, value_text(key, new)))
+        else:
+            rows.append(Change(label, value_text(key, old), value_text(key, new)))
     return rows
 
 

@@ -84,7 +84,7 @@ def test_value_and_change_wording() -> None:
     rows = changes({"status": "open"}, {"status": "overridden", "rule": "seal_mismatch"})
     assert [(r.label, r.before, r.after) for r in rows] == [
         ("状态", "未解决", "已豁免"),
-        ("检查规则", "（空）", vocabulary.rule_name("seal_mismatch")),
+        ("检查规则", None, vocabulary.rule_name("seal_mismatch")),  # context: no arrow
     ]
     assert value_text("valid_to", "long_term") == "长期"
 
