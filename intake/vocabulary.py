@@ -317,6 +317,7 @@ AUDIT_ENTITIES: Mapping[str, str] = MappingProxyType(
         "ledger": "客户信息台账",
         "archive_pdf": "归档文件",
         "archive_original": "归档原件",
+        "change_evidence": "变更申请证明材料",
         "search": "搜索结果",
     }
 )

@@ -9,6 +9,7 @@ the audit trail read back from the database.
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from flask import Flask
@@ -17,13 +18,14 @@ from flask_login import login_user
 from sqlalchemy import select
 
 from intake import vocabulary
-from intake.lifecycle import filing
+from intake.lifecycle import changes, filing
 from intake.lifecycle.context import Context
 from review_ui import access_log, auth
 from review_ui.access_log import LEVEL1_DOWNLOADED, LEVEL1_VIEWED
 from storage.models import AuditEvent, Role, User
 from tests.intake.test_lifecycle_customers import archive_overriding_blockers
 from tests.review_ui.conftest import ACCOUNT, TODAY, Seeded
+from tests.workers.pages import tiny_pages
 
 Login = Callable[[str], FlaskClient]
 
@@ -128,5 +130,33 @@ def test_staff_see_masked_values_and_leave_no_entry(ctx: Context, login: Login, 
 
 def test_the_audit_page_names_these_entries(ctx: Context, login: Login, customer_no: str) -> None:
     assert vocabulary.audit_action_name(LEVEL1_DOWNLOADED) != LEVEL1_DOWNLOADED
-    for kind in ("customer_history", "ledger", "archive_pdf", "archive_original", "search"):
+    for kind in (
+        "customer_history",
+        "ledger",
+        "archive_pdf",
+        "archive_original",
+        "search",
+        "change_evidence",
+    ):
         assert vocabulary.audit_entity_name(kind) != kind
+
+
+def test_an_evidence_scan_download_is_logged(
+    ctx: Context, login: Login, customer_no: str, tmp_path: Path
+) -> None:
+    scan = tiny_pages(tmp_path / "scans", 1)[0]
+    with scan.open("rb") as fh:
+        done = changes.request_change(
+            ctx,
+            customer_no,
+            {"bank_name": "中国银行杭州分行"},
+            reason="客户更换开户银行",
+            evidence=[("新开户许可证.png", fh)],
+            actor="administrator",
+        )
+    view = changes.customer_history(ctx, customer_no, role=Role.AUDITOR)
+    evidence_id = next(r for r in view.requests if r.id == done.request_id).evidence[0].id
+    url = f"/customers/{customer_no}/changes/{done.request_id}/evidence/{evidence_id}"
+    assert login("auditor").get(url).status_code == 200
+    entity = f"change_evidence:{customer_no}/{done.request_id}/{evidence_id}"
+    assert ("auditor", LEVEL1_DOWNLOADED, entity) in _entries(ctx)
