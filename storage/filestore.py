@@ -7,12 +7,19 @@ computes is checked against that before use, because names derived from hostile 
 data dir.
 
 It never decides what a file *is* (that is ``intake.files``); the caller passes the extension to use.
+
+With a key ring (``ring``, set from the settings by intake.lifecycle.context) an original is sealed as it
+is placed (storage/crypto.py: AES-GCM, the key id in a header; the spool it is checked in is deleted at
+once): the scans and PDFs customers send carry their bank accounts and ID numbers. Its name stays the SHA-256
+of the clear content; ``read``/``open``/``verify`` work on the clear content, and a legacy clear file reads as
+it is. ``path`` is where the (sealed) file lies: for moving, deleting and backing up, not for reading.
 """
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
+import io
 import os
 import re
 import tempfile
@@ -21,6 +28,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
+
+from storage.crypto import CryptoError, KeyRing
 
 CHUNK = 1 << 20
 """Copy/hash granularity: large enough to be fast, small enough to keep memory flat."""
@@ -81,7 +90,8 @@ def _check_ext(ext: str) -> str:
 class FileStore:
     """Originals by sha256 under one root directory."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, ring: KeyRing | None = None) -> None:
+        self.ring = ring
         root = Path(root)
         root.mkdir(parents=True, exist_ok=True)
         self.root = root.resolve()
@@ -119,14 +129,24 @@ class FileStore:
     def exists(self, sha: str) -> bool:
         return self._find(sha) is not None
 
+    def read(self, sha: str) -> bytes:
+        """The original's clear content (opened in memory when sealed)."""
+        blob = self.path(sha).read_bytes()
+        return self.ring.open_bytes(blob, name=sha[:12]) if self.ring is not None else blob
+
     def open(self, sha: str) -> BinaryIO:
-        return self.path(sha).open("rb")
+        return io.BytesIO(self.read(sha))
 
     def verify(self, sha: str) -> bool:
-        """Re-hash the stored bytes: False when the file is missing or was altered after storing."""
+        """Re-hash the stored content: False when the file is missing or was altered after storing."""
         found = self._find(sha)
         if found is None:
             return False
+        if self.ring is not None:
+            try:
+                return hashlib.sha256(self.read(sha)).hexdigest() == sha
+            except CryptoError:  # a sealed file altered on disk no longer opens
+                return False
         digest = hashlib.sha256()
         with found.open("rb") as fh:
             while chunk := fh.read(CHUNK):
@@ -142,7 +162,7 @@ class FileStore:
 
     # -- writing -----------------------------------------------------------------------------------
 
-    def _place(self, tmp_path: Path, sha: str, ext: str) -> Path:
+    def _place(self, tmp_path: Path, sha: str, ext: str, *, sealed: bool = False) -> Path:
         """Move a finished temp file under its sha (or drop it when the content is already stored)."""
         existing = self._find(sha)
         if existing is not None:
@@ -151,10 +171,20 @@ class FileStore:
         directory = self._inside(self._dir_for(sha))
         directory.mkdir(parents=True, exist_ok=True)
         final = self._inside(directory / f"{sha}.{_check_ext(ext)}")
+        if self.ring is not None and not sealed:
+            self._seal_in_place(tmp_path)
         tmp_path.chmod(_READ_ONLY)
         tmp_path.replace(final)
         _fsync_dir(directory)
         return final
+
+    def _seal_in_place(self, tmp_path: Path) -> None:
+        assert self.ring is not None
+        sealed = self.ring.seal_bytes(tmp_path.read_bytes())
+        with tmp_path.open("wb") as fh:
+            fh.write(sealed)
+            fh.flush()
+            os.fsync(fh.fileno())
 
     def put_bytes(self, data: bytes, ext: str = "bin") -> str:
         sha = hashlib.sha256(data).hexdigest()
@@ -167,10 +197,10 @@ class FileStore:
         tmp_path = Path(name)
         try:
             with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
+                fh.write(self.ring.seal_bytes(data) if self.ring is not None else data)
                 fh.flush()
                 os.fsync(fh.fileno())
-            self._place(tmp_path, sha, ext)
+            self._place(tmp_path, sha, ext, sealed=True)
         except BaseException:
             tmp_path.unlink(missing_ok=True)
             raise

@@ -110,6 +110,7 @@ class Original:
     display_name: str  # e.g. "docs.zip/营业执照.jpg"
     sha256: str
     path: Path  # in the file store
+    content: bytes | None = None  # its clear bytes when the store seals it at rest (storage/filestore.py)
 
 
 @dataclass(frozen=True, slots=True)
@@ -257,14 +258,15 @@ def _copy_originals(
         name = _unique(safe_name(original.display_name), taken)
         target = _inside(data_dir, folder_rel / name)
         with _temporary(folder, ".part") as tmp:
-            if ring is None:
+            if ring is None and original.content is None:
                 with original.path.open("rb") as src, tmp.open("wb") as dst:
                     shutil.copyfileobj(src, dst, CHUNK)
                     dst.flush()
                     os.fsync(dst.fileno())
                 sha, size = sha256_of(tmp)
-            else:
-                _write_sealed(tmp, original.path.read_bytes(), ring)
+            else:  # from memory: the clear content (the store may seal it), written sealed with a ring
+                clear = original.content if original.content is not None else original.path.read_bytes()
+                _write_sealed(tmp, clear, ring)
                 clear = read_file(tmp, ring)
                 sha, size = hashlib.sha256(clear).hexdigest(), len(clear)
             if sha != original.sha256:

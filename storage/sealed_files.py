@@ -1,5 +1,6 @@
-"""Files on disk sealed with the data keys (storage/crypto.py): the page images under `pages/` and the filed
-PDFs and copies of originals under `archive/` (storage/filing.py; the manifests stay clear).
+"""Files on disk sealed with the data keys (storage/crypto.py): the page images under `pages/`, the filed
+PDFs and copies of originals under `archive/` (storage/filing.py; the manifests stay clear), and — sealed by
+storage/filestore.py as they are stored — the originals in `files/`.
 
 A page image shows the bank account and ID number as printed, so it is written sealed (AES-GCM, the key id
 in its header, atomically: temp file beside it, fsync, rename) and opened in memory where it is read — the
@@ -21,6 +22,7 @@ from storage.crypto import CLEAR, FILE_MAGIC, KEY_ID_CHARS, CryptoError, KeyRing
 
 PAGES_DIR = "pages"
 ARCHIVE_DIR = "archive"
+FILES_DIR = "files"  # the file store: <sha[:2]>/<sha[2:4]>/<sha>.<ext>
 MANIFEST_SUFFIX = "_清单.json"  # storage/filing.py: numbers, names and hashes only, kept clear
 
 
@@ -59,9 +61,9 @@ def key_of(path: Path) -> str:
 
 
 def sealed_paths(data_dir: Path) -> Iterator[Path]:
-    """Every file that is sealed at rest: page images, filed PDFs and copies of originals."""
-    pages, archive = data_dir / PAGES_DIR, data_dir / ARCHIVE_DIR
-    candidates = [*pages.glob("*/*"), *archive.rglob("*")]
+    """Every file that is sealed at rest: page images, filed PDFs and copies of originals, originals."""
+    pages, archive, files = data_dir / PAGES_DIR, data_dir / ARCHIVE_DIR, data_dir / FILES_DIR
+    candidates = [*pages.glob("*/*"), *archive.rglob("*"), *files.glob("??/??/*")]
     for path in sorted(candidates):
         if path.is_file() and not path.name.startswith(".") and not path.name.endswith(MANIFEST_SUFFIX):
             yield path

@@ -139,6 +139,12 @@ class IngestedFile:
     stored_path: Path
     duplicate_of: str | None = None
     """Display name of the first identical file in the same call; the pipeline reads it only once."""
+    content: bytes | None = None
+    """The clear bytes, when the stored file is sealed at rest (storage/filestore.py): read from here."""
+
+    def source(self) -> Path | bytes:
+        """What the page readers open: the clear content when given, else the stored file."""
+        return self.content if self.content is not None else self.stored_path
 
 
 @dataclass(frozen=True, slots=True)

@@ -46,7 +46,7 @@ def pdf_render_scale(f: IngestedFile, page: int, dpi: int, *, limits: Limits = L
         raise ValueError(f"{f.name} is a {f.kind}, not a PDF")
     _check_page(f, page)
     with PDFIUM_LOCK:
-        pdf = open_pdf(f.stored_path)
+        pdf = open_pdf(f.source())
         try:
             width, height = pdf.get_page_size(page - 1)
         finally:
@@ -60,7 +60,7 @@ def _render_pdf_page(f: IngestedFile, page: int, dpi: int, limits: Limits) -> Im
 
 
 def _render_locked(f: IngestedFile, page: int, dpi: int, limits: Limits) -> Image.Image:
-    pdf = open_pdf(f.stored_path)
+    pdf = open_pdf(f.source())
     try:
         pdf_page = pdf[page - 1]
         try:
@@ -112,7 +112,7 @@ def to_rgb_or_l(image: Image.Image) -> Image.Image:
 
 
 def _raster_page(f: IngestedFile, page: int, limits: Limits) -> Image.Image:
-    with open_image(f.stored_path, f.kind) as image:
+    with open_image(f.source(), f.kind) as image:
         if page > 1:
             image.seek(page - 1)
         check_frame_size(image, limits, page)

@@ -8,6 +8,7 @@ so a 100000×100000 PNG is refused without allocating its 30 GB. Pillow's global
 
 from __future__ import annotations
 
+import io
 import math
 import threading
 import warnings
@@ -37,13 +38,14 @@ MAX_PDF_OBJECTS_INSPECTED = 200_000
 
 
 @contextmanager
-def open_image(path: Path, kind: str) -> Iterator[Image.Image]:
+def open_image(path: Path | bytes, kind: str) -> Iterator[Image.Image]:
     """Open lazily (header only) as exactly the sniffed format; oversized headers become image_too_large."""
     try:
         with warnings.catch_warnings():
             # Our own limit is stricter and explicit; Pillow's warning would only be noise in the logs.
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-            image = Image.open(path, formats=[PIL_FORMATS[kind]])
+            source = io.BytesIO(path) if isinstance(path, bytes) else path  # sealed originals: in memory
+            image = Image.open(source, formats=[PIL_FORMATS[kind]])
     except Image.DecompressionBombError as exc:
         raise RejectionError(RejectCode.IMAGE_TOO_LARGE, "图片尺寸远超上限") from exc
     except UnidentifiedImageError as exc:
@@ -108,7 +110,7 @@ def validate_image(path: Path, kind: str, limits: Limits) -> int:
     return pages
 
 
-def open_pdf(path: Path) -> pdfium.PdfDocument:
+def open_pdf(path: Path | bytes) -> pdfium.PdfDocument:
     """Open with no password: a PDF that only has an owner password (print/copy restrictions) opens fine."""
     try:
         return pdfium.PdfDocument(path)

@@ -336,8 +336,9 @@ def _zone(ctx: Context) -> ZoneInfo:
 
 def evidence_file(
     ctx: Context, customer_no: str, request_id: int, evidence_id: int, *, role: Role | None
-) -> tuple[Path, str, str] | None:
-    """(path in the file store, kind, display name) of one evidence scan of the customer's request."""
+) -> tuple[bytes, str, str] | None:
+    """(content, kind, display name) of one evidence scan of the customer's request (opened in memory: the
+    file store seals it at rest)."""
     with ctx.sessions() as s:
         customer = _readable(store.customer_by_number(s, customer_no), customer_no, role)
         evidence = store.evidence_of(s, customer.id, request_id, evidence_id)
@@ -345,6 +346,6 @@ def evidence_file(
             return None
         sha, kind, name = evidence.sha256, evidence.kind, evidence.name
     try:
-        return ctx.store.path(sha), kind, name
+        return ctx.store.read(sha), kind, name
     except FileNotFoundError:
         return None

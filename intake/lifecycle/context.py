@@ -32,6 +32,8 @@ class Context:
         engine = self.sessions.kw.get("bind")
         if engine is not None and ring_of(engine.dialect) is None:
             attach(engine, load_ring(self.settings))
+        if engine is not None and self.store.ring is None:  # the originals are sealed with the same keys
+            self.store.ring = ring_of(engine.dialect)
 
 
 def open_context(settings: Settings, engine: str | None = None, *, upgrade: bool = True) -> Context:

@@ -169,9 +169,10 @@ def _original(ctx: Context, source: SourceDocument) -> Original:
     sha = source.file_sha256 or ""
     try:
         path = ctx.store.path(sha)
+        content = ctx.store.read(sha)  # sealed at rest: opened in memory
     except (FileNotFoundError, ValueError):
         raise FilingError(f"原件缺失，无法归档：{source.file_name}") from None
-    return Original(display_name=source.file_name, sha256=sha, path=path)
+    return Original(display_name=source.file_name, sha256=sha, path=path, content=content)
 
 
 def _page_image(ctx: Context, dossier_id: str, source: SourceDocument, page: SourcePage) -> bytes:
@@ -188,6 +189,7 @@ def _page_image(ctx: Context, dossier_id: str, source: SourceDocument, page: Sou
         size=source.file_size,
         page_count=source.file_page_count,
         stored_path=original.path,
+        content=original.content,
     )
     try:
         image: Image.Image = page_image(ingested, page.page_no, dpi=RENDER_DPI, limits=ctx.limits)

@@ -46,13 +46,14 @@ def _ingested(ctx: Context, f: StoredFile) -> IngestedFile:
         size=f.size or 0,
         page_count=f.page_count or 0,
         stored_path=ctx.store.path(f.sha256 or ""),
+        content=ctx.store.read(f.sha256 or ""),  # sealed at rest: the readers open it in memory
     )
 
 
 def _text_layer(f: IngestedFile, page_no: int) -> list[TextLine] | None:
     if f.kind != "pdf":
         return None
-    return read_text_layer(f.stored_path, page_no, pdf_render_scale(f, page_no, RENDER_DPI))
+    return read_text_layer(f.source(), page_no, pdf_render_scale(f, page_no, RENDER_DPI))
 
 
 def read_one(ctx: Context, f: IngestedFile, page_no: int) -> tuple[PageReading, Any]:

@@ -78,6 +78,7 @@ def write_path(n: int, tmp: Path) -> Path:
     sealed = open_context(Settings.for_data_dir(tmp / "sealed", data_keys=key))
     clear = open_context(Settings.for_data_dir(tmp / "clear", data_keys=key))
     attach(clear.sessions.kw["bind"], None)  # the same path, values and files written in clear
+    clear.store.ring = None
     t_clear = _archive(clear, tmp / "in-clear", n)
     t_sealed = _archive(sealed, tmp / "in-sealed", n)
     print(f"write path, {n} dossiers registered, read and approved:")

@@ -175,6 +175,9 @@ def test_nothing_level1_in_clear_in_the_database_and_search_still_finds_the_acco
     assert _leaks(ctx.settings.data_dir) == []
     images = sorted((ctx.settings.data_dir / "pages").rglob("*.jpg"))
     assert images and all(p.read_bytes().startswith(FILE_MAGIC) for p in images)  # sealed on disk
+    originals = [p for p in ctx.settings.files_dir.glob("??/??/*") if p.is_file()]
+    assert originals and all(p.read_bytes().startswith(FILE_MAGIC) for p in originals)
+    assert all(ctx.store.verify(p.name.split(".")[0]) for p in originals)
     filed = [p for p in (ctx.settings.data_dir / "archive").rglob("*") if p.is_file()]
     pdfs = [p for p in filed if p.suffix == ".pdf"]
     assert pdfs and all(p.read_bytes().startswith(FILE_MAGIC) for p in filed if not p.name.endswith(".json"))
@@ -223,7 +226,8 @@ def test_legacy_clear_rows_still_read_and_rotation_seals_them(tmp_path: Path) ->
     data_dir = tmp_path / "data"
     key = generate_key()
     ctx = open_context(_settings(data_dir, key))
-    attach(ctx.sessions.kw["bind"], None)  # as before encryption: values written in clear
+    attach(ctx.sessions.kw["bind"], None)  # as before encryption: values and files written in clear
+    ctx.store.ring = None
     _archived(ctx, tmp_path / "scans")
     sealed = open_context(_settings(data_dir, key))
     before = _values(sealed)

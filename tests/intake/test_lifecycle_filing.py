@@ -109,7 +109,7 @@ def test_approval_files_each_document_with_its_own_archive_record(ctx: Context, 
     assert original["display_name"] == form["pages"][0]["file"]
     copy = ctx.settings.data_dir / original["path"]
     assert hashlib.sha256(_clear(ctx, copy)).hexdigest() == original["sha256"]
-    assert ctx.store.path(original["sha256"]).read_bytes() == _clear(ctx, copy)  # untouched
+    assert ctx.store.read(original["sha256"]) == _clear(ctx, copy)  # untouched
 
 
 def test_a_second_dossier_of_the_customer_gets_its_own_number_and_files_version_2(

@@ -75,7 +75,7 @@ def test_the_filed_pdf_originals_and_manifest_download_unchanged(
     original = client.get(f"{BASE}/{form['id']}/originals/1")
     assert original.status_code == 200
     assert hashlib.sha256(original.data).hexdigest() == form["originals"][0]["sha256"]
-    assert original.data == ctx.store.path(form["originals"][0]["sha256"]).read_bytes()
+    assert original.data == ctx.store.read(form["originals"][0]["sha256"])  # sealed on disk, sent clear
 
     manifest = client.get(f"{BASE}/{form['id']}/manifest")
     assert manifest.status_code == 200
