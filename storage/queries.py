@@ -37,6 +37,8 @@ MAX_QUERY_CHARS = 50  # a name fragment or a tax number (18 characters) with roo
 LIKE_ESCAPE = "\\"
 CLOSED = (DossierStatus.ARCHIVED, DossierStatus.REJECTED)
 IN_PROGRESS = (DossierStatus.RECEIVED, DossierStatus.READING, DossierStatus.CHECKING)
+# the statuses of a dossier that has an archive record
+DECIDED_FOR_ARCHIVE = (DossierStatus.APPROVED, DossierStatus.ARCHIVED)
 
 
 @dataclass(frozen=True, slots=True)
@@ -469,15 +471,18 @@ def archive_records(s: Session, query: str = "", page: int = 1) -> PageOf:
     q = select(ArchiveRecord)
     if query:
         key = like_pattern(number_key(query) or query)
-        q = q.where(
+        decided = select(Dossier.id).where(Dossier.status.in_(DECIDED_FOR_ARCHIVE), customer_matches(query))
+        q = q.where(  # the customer matched among approved/archived dossiers only, not every dossier
             ArchiveRecord.customer_no.like(key, escape=LIKE_ESCAPE)
             | ArchiveRecord.archive_no.like(key, escape=LIKE_ESCAPE)
-            | ArchiveRecord.dossier_id.in_(select(Dossier.id).where(customer_matches(query)))
+            | ArchiveRecord.dossier_id.in_(decided)
         )
     total = int(s.scalar(select(func.count()).select_from(q.subquery())) or 0)
     records = list(
         s.scalars(
-            q.order_by(ArchiveRecord.archived_at.desc()).limit(PER_PAGE).offset((max(1, page) - 1) * PER_PAGE)
+            q.order_by(ArchiveRecord.archived_at.desc(), ArchiveRecord.id.desc())  # read along its index
+            .limit(PER_PAGE)
+            .offset((max(1, page) - 1) * PER_PAGE)
         )
     )
     customers = {
