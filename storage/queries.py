@@ -141,6 +141,8 @@ def _paged(s: Session, query: Select[Any], page: int, today: date) -> PageOf:
     counted = query.with_only_columns(Dossier.id).order_by(None).subquery()
     total = int(s.scalar(select(func.count()).select_from(counted)) or 0)
     page = max(1, page)
+    if total <= (page - 1) * PER_PAGE:  # nothing on this page (a search without a match, a page too far):
+        return PageOf([], total, page)  # no walk along the list's index looking for rows that are not there
     ordered = query.order_by(Dossier.deadline.is_(None), Dossier.deadline, Dossier.created_at, Dossier.id)
     dossiers = list(s.scalars(ordered.limit(PER_PAGE).offset((page - 1) * PER_PAGE)))
     archived = archived_customers(s, (d.customer_id for d in dossiers))

@@ -18,6 +18,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from intake.lifecycle.context import Context
+from storage import queries
 from storage import repository as repo
 from storage.models import ArchiveRecord, Customer, DossierStatus
 from tests.review_ui.conftest import TODAY, Seeded
@@ -253,3 +254,15 @@ def test_the_json_api_takes_the_same_search_and_bucket(customers: dict[str, str]
     assert none["totals"]["no_deadline"] == len(customers) == len(none["dossiers"])  # the fixture sets none
     assert client.get("/api/archive", query_string={"q": "长" * 51}).status_code == 400
     assert client.get("/api/dashboard?bucket=soonish").status_code == 400
+
+
+def test_a_search_without_a_match_or_a_page_too_far_is_an_empty_page(
+    ctx: Context, customers: dict[str, str], login: Login
+) -> None:
+    with ctx.sessions() as s:
+        nothing = queries.review_queue(s, queries.QueueFilter(q="不存在的客户"), TODAY)
+        too_far = queries.review_queue(s, queries.QueueFilter(page=2), TODAY)
+    assert (nothing.rows, nothing.total) == ([], 0)
+    assert (too_far.rows, too_far.total) == ([], len(customers))  # 4 dossiers: one page of 50
+    text = text_of(login("reviewer").get("/queue", query_string={"q": "不存在的客户"}))
+    assert "没有与“不存在的客户”相符的档案" in text
