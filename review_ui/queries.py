@@ -31,6 +31,7 @@ MAX_PAGE = 10_000  # no list has that many pages; a bigger number is a typo or a
 MAX_DAYS = 3650  # ten years either way: beyond that a deadline filter means nothing
 MAX_ID = 2**63 - 1  # SQLite's integer range: a larger id would overflow in the driver (a 500), not miss
 MAX_COPIES = 20
+CLOSED_VALUES = frozenset(s.value for s in q.CLOSED)
 
 
 def queue_filter(args: Mapping[str, str]) -> QueueFilter:
@@ -140,7 +141,8 @@ def who_must_act(status: DossierStatus, assigned_reviewer: str | None) -> str:
 def _shown(row: dict[str, Any]) -> dict[str, Any]:
     return {
         **row,
-        "urgency": urgency(row["days_left"]),
+        # a decided dossier has no deadline left to miss: no red row for an archive of last year
+        "urgency": "closed" if row["status"] in CLOSED_VALUES else urgency(row["days_left"]),
         "who_must_act": who_must_act(DossierStatus(row["status"]), row["assigned_reviewer"]),
     }
 

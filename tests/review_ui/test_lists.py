@@ -202,13 +202,16 @@ def test_the_archive_lists_the_customer_searches_it_and_links_both_ways(
 
 def test_an_archived_customer_is_shown_by_its_archived_name(ctx: Context, login: Login) -> None:
     """A change request may correct the customer's name after reading; the lists follow the archive."""
-    dossier_id = add_dossier(ctx, "明逹贸易", "91330100MA27XXXX1N")  # as read (a traditional glyph)
+    dossier_id = add_dossier(  # as read (a traditional glyph); its deadline long past, as archives' are
+        ctx, "明逹贸易", "91330100MA27XXXX1N", deadline=TODAY - timedelta(days=30)
+    )
     archive(
         ctx, dossier_id, customer_no="C20261120003", archive_no="GD20261120003", name="明达贸易有限公司",
         tax_id="91330100MA27XXXX1N",
     )  # fmt: skip
     rows = listed(login("reviewer"), "/queue?status=archived", "queue")
     assert "明达贸易有限公司" in rows and "C20261120003" in rows
+    assert "已结" in rows and "逾期" not in rows  # a decided dossier has no deadline left to miss
 
 
 # -------------------------------------------------------------------------------------------- deadlines
