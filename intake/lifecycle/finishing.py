@@ -10,6 +10,7 @@ from intake.continuations import PageFacts, continued_types
 from intake.lifecycle import customers
 from intake.lifecycle.checking import NoticePolicy, check_and_save
 from intake.lifecycle.context import Context
+from intake.lifecycle.logs import dossier_context
 from ocr.classify import analyse
 from ocr.fields import extract_fields
 from ocr.types import DocType, PageReading
@@ -65,5 +66,6 @@ def finish_step(ctx: Context, dossier_id: str) -> bool:
         status = work.dossier_status(s, dossier_id)
     if status != DossierStatus.CHECKING:
         return False
-    finish_dossier(ctx, dossier_id)
+    with dossier_context(dossier_id):  # its log lines name the dossier (intake.lifecycle.logs)
+        finish_dossier(ctx, dossier_id)
     return True

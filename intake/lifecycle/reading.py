@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from intake.files import IngestedFile, page_image, pdf_render_scale
 from intake.lifecycle.context import Context, data_ring
+from intake.lifecycle.logs import dossier_context
 from intake.settings import Settings
 from ocr.reader import read_page
 from ocr.textlayer import read_text_layer
@@ -171,6 +172,11 @@ def read_page_step(ctx: Context, page_id: int, worker: str | None = None) -> Pag
     c = claim(ctx, page_id, worker)
     if c is None:
         return _settle_unclaimed(ctx, page_id)
+    with dossier_context(c.dossier_id):  # its log lines name the dossier (intake.lifecycle.logs)
+        return _read_claimed(ctx, c)
+
+
+def _read_claimed(ctx: Context, c: Claim) -> PageOutcome:
     try:  # a stored file gone missing is the page's own failure too
         reading, pixels = read_one(ctx, _ingested(ctx, c.stored), c.page_no)
     except Exception as exc:

@@ -54,6 +54,7 @@ SCANNED = (
     "seal_card",
     "consignee_id",
     "logistics_contract",
+    "distribution_contract",
 )
 RATIO_TARGET, READY_TARGET = 50.0, 10.0
 
