@@ -249,5 +249,7 @@ def dashboard() -> Response:
 @role_required(*EVERYONE)
 def archive() -> Response:
     with actions.ctx().sessions() as s:
-        listing = stored.archive_records(s, queries.search_arg(request.args), queries.page_arg(request.args))
+        listing = stored.archive_records(
+            s, queries.search_arg(request.args), queries.page_arg(request.args), queries.zone()
+        )
     return jsonify({"page": listing.page, "total": listing.total, "records": listing.rows})

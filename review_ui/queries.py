@@ -153,9 +153,14 @@ def review_queue(s: Session, f: QueueFilter, today: date) -> PageOf:
     return PageOf([_shown(row) for row in listing.rows], listing.total, listing.page, listing.per_page)
 
 
+def zone() -> ZoneInfo:
+    """The configured time zone (DOSSIER_TIMEZONE): calendar days of the clerks, not of UTC."""
+    return ZoneInfo(actions.ctx().settings.timezone)
+
+
 def dashboard(s: Session, today: date, page: int = 1, bucket: str = "") -> dict[str, Any]:
     """The dashboard's data; the week's intake counted in days of the configured time zone."""
-    data = q.dashboard(s, today, page, bucket, ZoneInfo(actions.ctx().settings.timezone))
+    data = q.dashboard(s, today, page, bucket, zone())
     return {**data, "dossiers": [_shown(row) for row in data["dossiers"]]}
 
 

@@ -293,7 +293,7 @@ def assign(dossier_id: str) -> Response:
 def archive() -> Any:
     q = queries.search_arg(request.args)
     with actions.ctx().sessions() as s:
-        listing = stored.archive_records(s, q, queries.page_arg(request.args))
+        listing = stored.archive_records(s, q, queries.page_arg(request.args), queries.zone())
     return render_template("archive.html", listing=listing, q=q)
 
 

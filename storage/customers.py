@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, tzinfo
 from typing import Any
 
 from sqlalchemy import func, select
@@ -325,8 +325,14 @@ def listing(s: Session, page: int = 1, *, statuses: Sequence[CustomerStatus] | N
     return PageOf([summary(customer, n) for customer, n in rows.all()], total, page)
 
 
-def dossiers_of(s: Session, customer_id: int) -> list[dict[str, Any]]:
-    """The customer's dossiers, newest first, each with its archive record's number and date if archived."""
+def _day(at: datetime, tz: tzinfo) -> str:
+    """A stored time's calendar day in `tz` (naive means UTC)."""
+    return (at if at.tzinfo is not None else at.replace(tzinfo=UTC)).astimezone(tz).date().isoformat()
+
+
+def dossiers_of(s: Session, customer_id: int, tz: tzinfo = UTC) -> list[dict[str, Any]]:
+    """The customer's dossiers, newest first, each with its archive record's number and date if archived
+    (the calendar day in `tz`, DOSSIER_TIMEZONE)."""
     query = (
         select(Dossier, ArchiveRecord.archive_no, ArchiveRecord.archived_at)
         .outerjoin(ArchiveRecord, ArchiveRecord.dossier_id == Dossier.id)
@@ -340,7 +346,7 @@ def dossiers_of(s: Session, customer_id: int) -> list[dict[str, Any]]:
             "status": d.status.value,
             "received_on": d.as_of.isoformat(),
             "archive_no": archive_no,
-            "archived_on": archived_at.date().isoformat() if archived_at else None,
+            "archived_on": _day(archived_at, tz) if archived_at else None,
         }
         for d, archive_no, archived_at in s.execute(query).all()
     ]

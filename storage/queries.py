@@ -466,7 +466,12 @@ def review_data(s: Session, dossier_id: str) -> ReviewData | None:
 # ------------------------------------------------------------------------------------------------ archive
 
 
-def archive_records(s: Session, query: str = "", page: int = 1) -> PageOf:
+def _aware(at: datetime) -> datetime:
+    """A stored time as UTC (SQLite may hand it back naive)."""
+    return at if at.tzinfo is not None else at.replace(tzinfo=UTC)
+
+
+def archive_records(s: Session, query: str = "", page: int = 1, tz: tzinfo = UTC) -> PageOf:
     """Archive records, newest first, each with its customer (archived name and tax number, else as read)
     and its dossier; `query` matches the archive or customer number, the customer's name or tax number
     (literally). Three statements: count, page, the page's dossiers with their customers."""
@@ -502,7 +507,7 @@ def archive_records(s: Session, query: str = "", page: int = 1) -> PageOf:
                 "customer_no": r.customer_no,
                 **customers.get(r.dossier_id, {"customer_name": None, "tax_id": None}),
                 "dossier_id": r.dossier_id,
-                "archived_at": r.archived_at.date().isoformat(),
+                "archived_at": _aware(r.archived_at).astimezone(tz).date().isoformat(),  # the clerks' day
                 "doc_category": r.doc_category,
                 "copies": r.copies,
                 "location": r.location,

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
@@ -218,7 +219,7 @@ def customer_page(ctx: Context, customer_no: str, *, role: Role) -> CustomerPage
             raise CustomerNotFoundError(customer_no)
         if not may_read(customer.status, role):
             raise CustomerAccessError(customer_no)
-        dossiers = store.dossiers_of(s, customer.id)
+        dossiers = store.dossiers_of(s, customer.id, ZoneInfo(ctx.settings.timezone))
         archived = sum(1 for d in dossiers if d["archive_no"])
         current = dict(customer.values or {})
         ordered = [k for k in KEY_FIELDS if current.get(k)]

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import UTC, timedelta
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -23,7 +23,7 @@ from intake.lifecycle.context import Context
 from intake.settings import Settings, checked_timezone
 from review_ui import create_app
 from review_ui.audit_view import changes, value_text
-from storage.models import AuditEvent, CustomerHistory
+from storage.models import ArchiveRecord, AuditEvent, CustomerHistory
 from tests.intake.test_lifecycle_customers import archive_overriding_blockers
 from tests.review_ui.conftest import PASSWORD, TODAY, Seeded, csrf_of
 from tests.review_ui.visible import stray_english, visible_text
@@ -118,3 +118,22 @@ def test_history_page_and_csv_in_the_configured_zone(ctx: Context, seeded: Seede
         assert shown in page, zone
         csv_text = client.get(f"/customers/{customer_no}/history.csv").get_data(as_text=True)
         assert csv_text.splitlines()[1].startswith(shown), (zone, csv_text[:200])
+
+
+def test_archive_dates_are_days_of_the_configured_zone(ctx: Context, seeded: Seeded) -> None:
+    """Archived at 20:00 UTC on 30 Nov is 1 Dec in Shanghai and still 30 Nov in New York."""
+    customer_no = archive_overriding_blockers(ctx, seeded.dossier_id, TODAY)
+    with ctx.sessions.begin() as s:
+        for record in s.scalars(select(ArchiveRecord)):
+            record.archived_at = datetime(2026, 11, 30, 20, 0, tzinfo=UTC)
+    for zone, day in (("Asia/Shanghai", "2026-12-01"), ("America/New_York", "2026-11-30")):
+        settings = Settings.for_data_dir(ctx.settings.data_dir, timezone=zone)
+        app = create_app(_with(ctx, settings), start_reading=lambda *_: None, today=lambda: TODAY)
+        client = _signed_in(app, "auditor")
+        archive = visible_text(client.get("/archive").get_data(as_text=True))
+        customer = visible_text(client.get(f"/customers/{customer_no}").get_data(as_text=True))
+        other = "2026-11-30" if day == "2026-12-01" else "2026-12-01"
+        assert day in archive and other not in archive, (zone, archive)
+        assert day in customer, (zone, customer)
+        rows = client.get("/api/archive").get_json()
+        assert {r["archived_at"] for r in rows["records"]} == {day}, rows
