@@ -11,6 +11,7 @@ searchable as before.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
 from storage.crypto import KeyRing
 
@@ -25,9 +26,10 @@ TOKEN = re.compile(r"L1H[A-Z2-7]{0,24}")
 SHOWN = "［已加密号码］"
 
 
-def shown(text: str) -> str:
-    """Text of the index as a person sees it (a snippet): a token says what it stands for, not its letters."""
-    return TOKEN.sub(SHOWN, text)
+def shown(text: str, revealed: Mapping[str, str]) -> str:
+    """Text of the index as a person sees it (a snippet): the token of the number searched for becomes that
+    number again (`revealed`: token → what was typed); any other says what it stands for, not its letters."""
+    return TOKEN.sub(lambda m: revealed.get(m.group(), SHOWN), text)
 
 
 def normal(number: str) -> str:

@@ -526,12 +526,12 @@ def search(
     if query.empty:
         return Results(query, [], page, per_page, has_next=False, full_text=True)
     conn = s.connection()
-    query = _blinded_query(ring_of(conn.dialect), query)
+    sought = _blinded_query(ring_of(conn.dialect), query)  # level-1 numbers as the index holds them
     offset, wanted = (page - 1) * per_page, per_page + 1
     with _time_budget(s, budget_s):
-        plan = _plan(conn, query)
+        plan = _plan(conn, sought)
         full_text = not plan.names_only
-        head = conn.execute(_head_query(conn, query, plan, hide_dormant=hide_dormant)).all()
+        head = conn.execute(_head_query(conn, sought, plan, hide_dormant=hide_dormant)).all()
         chosen = [(row.id, row.tier) for row in head[offset : offset + wanted]]
         if len(chosen) < wanted and full_text and not plan.nothing:
             skip = max(0, offset - len(head))
@@ -540,7 +540,7 @@ def search(
             )
             chosen += [(doc_id, 4) for doc_id in conn.execute(pages).scalars()]
         has_next = len(chosen) > per_page
-        hits = _hits(conn, query, chosen[:per_page])
+        hits = _hits(conn, sought, chosen[:per_page], _revealed(query, sought))
     elapsed = (time.perf_counter() - started) * 1000
     return Results(query, hits, page, per_page, has_next, full_text, elapsed)
 
@@ -703,7 +703,19 @@ def _pages_query(conn: Connection, plan: _Plan, *, hide_dormant: bool) -> Select
     return _visible(stmt, hide_dormant=hide_dormant)
 
 
-def _hits(conn: Connection, query: Query, chosen: Sequence[tuple[int, int]]) -> list[Hit]:
+def _revealed(query: Query, sought: Query) -> dict[str, str]:
+    """Token → the number the user typed: a snippet may show what they searched for (and masking for staff
+    applies to it as before); every other token is shown as ［已加密号码］."""
+    pairs = [*zip(sought.terms, query.terms, strict=True), (sought.key, query.key)]
+    return {token: typed for token, typed in pairs if token and typed and token != typed}
+
+
+def _hits(
+    conn: Connection,
+    query: Query,
+    chosen: Sequence[tuple[int, int]],
+    revealed: Mapping[str, str] | None = None,
+) -> list[Hit]:
     """The chosen documents, in the chosen order, named by their customer (or the name on the record)."""
     if not chosen:
         return []
@@ -750,7 +762,7 @@ def _hits(conn: Connection, query: Query, chosen: Sequence[tuple[int, int]]) -> 
                 dossier_id=r.dossier_id,
                 file_name=r.file_name,
                 page_no=r.page_no,
-                snippet=blind.shown(snippet(r.body, terms)),
+                snippet=blind.shown(snippet(r.body, terms), revealed or {}),
             )
         )
     return hits

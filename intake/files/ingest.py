@@ -238,12 +238,8 @@ class _Session:
         if depth > self.limits.max_zip_depth:
             self.reject(name, RejectCode.NESTED_ARCHIVE_TOO_DEEP, f"上限 {self.limits.max_zip_depth} 层")
             return
-        source = spooled.path
-        if depth == 1:  # inner archives are kept inside their outer one already
-            source = self.store.commit(spooled, EXTENSIONS["zip"])
-            self.archives.append(StoredArchive(name, spooled.sha256, spooled.size, source))
-        try:
-            with source.open("rb") as fh:
+        try:  # members are read from the spool: the stored copy may be sealed at rest (storage/filestore.py)
+            with spooled.path.open("rb") as fh:
                 archive.check_directory_bounds(fh, spooled.size, self.limits)
                 with zipfile.ZipFile(fh) as zf:
                     self.take_members(name, zf, spooled.size, depth)
@@ -251,6 +247,10 @@ class _Session:
             self.reject(name, exc.code, exc.detail)
         except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError) as exc:
             self.reject(name, RejectCode.CORRUPT_ARCHIVE, error_detail(exc))
+        finally:
+            if depth == 1:  # kept, read or not, so nothing is lost; inner archives are inside this one
+                stored = self.store.commit(spooled, EXTENSIONS["zip"])
+                self.archives.append(StoredArchive(name, spooled.sha256, spooled.size, stored))
 
     def take_members(self, name: str, zf: zipfile.ZipFile, archive_size: int, depth: int) -> None:
         infos = zf.infolist()
