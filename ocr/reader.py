@@ -16,7 +16,7 @@ from ocr import orientation
 from ocr.classify import classify
 from ocr.engines import DEFAULT_ENGINE, get_engine
 from ocr.fields import extract_fields
-from ocr.seals import find_seals, wash_seal_ink
+from ocr.seals import find_seals, red_regions, wash_seal_ink
 from ocr.types import PageReading, PageText, TextLine, TextSource
 
 MAX_SIDE = 2400  # px: A4 at ~200 dpi; bigger scans are reduced (OCR resamples to ≤2000 px anyway)
@@ -55,6 +55,7 @@ def read_page(
     pixels = (
         to_rgb_array(image) if text_layer is None else np.ascontiguousarray(np.asarray(image.convert("RGB")))
     )
+    original, regions = pixels, None
     if text_layer is not None:
         text = PageText(
             pixels.shape[1], pixels.shape[0], tuple(text_layer), TextSource.TEXT_LAYER, "pdfplumber"
@@ -62,7 +63,8 @@ def read_page(
     else:
         # print under a seal is read from a copy whose seal ink is washed out; the reviewer sees, and the
         # seal search reads, the colour original turned the same way
-        washed = wash_seal_ink(pixels, estimate_dpi(pixels))
+        regions = red_regions(original, estimate_dpi(original))  # measured once when the page needs no turn
+        washed = wash_seal_ink(original, estimate_dpi(original), regions)
         reader = get_engine(engine)
         upright, found, quads = orientation.upright_with_lines(washed, reader)
         pixels = upright if washed is pixels else orientation.apply(pixels, found)
@@ -79,5 +81,7 @@ def read_page(
     doc_type, confidence = classify(text.lines, text.height)
     fields = extract_fields(doc_type, text.lines, text.source)
     # by name: the engine is fetched only if a seal's text is to be read (a text-layer page loads no models)
-    seals = find_seals(pixels, estimate_dpi(pixels), engine=engine)
+    seals = find_seals(
+        pixels, estimate_dpi(pixels), engine=engine, regions=regions if pixels is original else None
+    )
     return PageReading(doc_type, confidence, text, fields, seals), pixels

@@ -78,9 +78,10 @@ def red_mask(image: np.ndarray) -> np.ndarray:
     return np.where(red_chroma(image) >= MIN_RED_CHROMA, 255, 0).astype(np.uint8)
 
 
-def find_blobs(image: np.ndarray, dpi: float) -> list[Blob]:
+def find_blobs(image: np.ndarray, dpi: float, regions: list[RedRegion] | None = None) -> list[Blob]:
+    """Seal-sized red impressions; `regions` are the page's `red_regions` when the caller has them already."""
     blobs = []
-    for region in red_regions(image, dpi):
+    for region in red_regions(image, dpi) if regions is None else regions:
         grey: np.ndarray | None = None
         ox, oy = region.origin
         for x, y, w, h in region.boxes:
@@ -212,7 +213,7 @@ def _measure(
     return RedRegion(origin, pixels, chroma, mask, closed, tuple(boxes))
 
 
-def wash_seal_ink(image: np.ndarray, dpi: float) -> np.ndarray:
+def wash_seal_ink(image: np.ndarray, dpi: float, regions: list[RedRegion] | None = None) -> np.ndarray:
     """A copy of the page for reading its print: every seal-sized red impression washed out, so the print it
     covers (a name under the company seal, a date under the bank's seal) is read instead of lost, and the
     seal's own legend is not read as print. Within the impression's box, whatever is light in the red
@@ -220,7 +221,7 @@ def wash_seal_ink(image: np.ndarray, dpi: float) -> np.ndarray:
     (black under red ink keeps a dark red channel). Red
     outside seal-sized blobs (a red title, red rules) is kept."""
     out = image
-    for region in red_regions(image, dpi):
+    for region in red_regions(image, dpi) if regions is None else regions:
         ox, oy = region.origin
         for x, y, w, h in region.boxes:
             if out is image:
@@ -644,11 +645,13 @@ def find_seals(
     *,
     read_text: bool = True,
     engine: OcrEngine | str = DEFAULT_ENGINE,
+    regions: list[RedRegion] | None = None,
 ) -> tuple[Seal, ...]:
     """Seals on an upright page (H×W×3 RGB); their texts read by ``engine`` (an engine named is only
-    fetched, and its models loaded, when there is a ring to read)."""
+    fetched, and its models loaded, when there is a ring to read). `regions`: the page's `red_regions`, when
+    the caller measured them already (the seal-ink wash of the same, unturned page)."""
     seals: list[Seal] = []
-    for blob in find_blobs(image, dpi):
+    for blob in find_blobs(image, dpi, regions):
         if is_square_seal(blob):
             seals.append(Seal(SealKind.PERSONAL, blob.bbox, 0.8, shape="square"))
             continue
