@@ -40,7 +40,10 @@ def enter(dossier_id: str | None) -> Token[str]:
 
 
 def leave(token: Token[str]) -> None:
-    _dossier.reset(token)
+    try:
+        _dossier.reset(token)
+    except ValueError:  # ended in another context (a streamed response): just stop naming the dossier
+        _dossier.set("-")
 
 
 class DossierFilter(logging.Filter):
