@@ -5,6 +5,8 @@ token, and they carry no customer data."""
 from __future__ import annotations
 
 import dataclasses
+import io
+import logging
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -13,6 +15,7 @@ from flask.testing import FlaskClient
 from prometheus_client.parser import text_string_to_metric_families
 
 from intake.files import ingest
+from intake.lifecycle import logs
 from intake.lifecycle.context import Context, open_context
 from intake.settings import Settings
 from review_ui import create_app
@@ -112,3 +115,23 @@ def test_without_a_token_setting_only_the_allowed_addresses(tmp_path: Path) -> N
         _client(ctx, address="127.0.0.1").get("/healthz", headers={"Authorization": "Bearer "}).status_code
         == 403
     )
+
+
+def test_log_lines_of_a_request_name_its_dossier(read_dossier: Context) -> None:
+    app = create_app(read_dossier, today=lambda: TODAY, config={"TESTING": True})
+
+    @app.get("/probe/<dossier_id>")
+    def probe(dossier_id: str) -> str:
+        logging.getLogger("tests.probe").warning("looked at it")
+        return "ok"
+
+    stream = io.StringIO()
+    logs.install(logging.INFO, stream=stream)
+    try:
+        assert app.test_client().get("/probe/d0551e7").status_code == 200
+        logging.getLogger("tests.probe").warning("after the request")
+    finally:
+        logs.install(logging.WARNING)
+    inside, after = stream.getvalue().splitlines()
+    assert "dossier=d0551e7" in inside and "looked at it" in inside
+    assert "dossier=-" in after
