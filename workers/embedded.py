@@ -14,8 +14,10 @@ import os
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from datetime import date
 from pathlib import Path
+from types import TracebackType
 
 from sqlalchemy.exc import OperationalError
 
@@ -149,3 +151,51 @@ def process_embedded(
         dossier_id = register_paths(ctx, paths, as_of=as_of, pickup_date=pickup_date)
         run_dossier(ctx, dossier_id, workers=workers, progress=progress, pool=pool)
     return dossier_id
+
+
+class PagePool:
+    """One process pool for many dossiers, kept for the life of a long-running intake (the watched folder).
+
+    Starting a pool costs each worker its OCR model load (seconds); a watcher that started one per item
+    paid it for every dossier. The pool is started at the first dossier with more than one page to read (a
+    one-page item is read in this process) and kept until `close`. A pool broken by a dead worker is dropped
+    and the next dossier starts a fresh one; the error still reaches the caller, whose item waits.
+    """
+
+    def __init__(self, ctx: Context, workers: int) -> None:
+        self.ctx = ctx
+        self.workers = workers
+        self.starts = 0  # how many process pools were started: 1 for a watcher's life unless one broke
+        self._pool: ProcessPoolExecutor | None = None
+
+    def _for(self, pages: int) -> ProcessPoolExecutor | None:
+        if self.workers <= 1 or (pages <= 1 and self._pool is None):
+            return None
+        if self._pool is None:
+            self._pool = _pool(self.ctx, self.workers)
+            self.starts += 1
+        return self._pool
+
+    def run_dossier(self, ctx: Context, dossier_id: str, *, progress: Progress | None = None) -> None:
+        """`run_dossier` with this pool's processes (started now if needed, kept afterwards)."""
+        page_ids = pages_to_read(ctx, dossier_id)
+        try:
+            read_pages(ctx, page_ids, workers=self.workers, progress=progress, pool=self._for(len(page_ids)))
+        except BrokenProcessPool:
+            self.close()
+            raise
+        claim_finish(ctx.sessions, dossier_id)
+        finish_step(ctx, dossier_id)
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
+            self._pool = None
+
+    def __enter__(self) -> PagePool:
+        return self
+
+    def __exit__(
+        self, _type: type[BaseException] | None, _exc: BaseException | None, _tb: TracebackType | None
+    ) -> None:
+        self.close()

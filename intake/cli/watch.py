@@ -9,14 +9,19 @@ from __future__ import annotations
 import argparse
 import signal
 import sys
+from concurrent.futures.process import BrokenProcessPool
+from contextlib import ExitStack
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from intake.cli.common import ExitCode, positive
 from intake.lifecycle.context import Context, open_context
 from intake.lifecycle.watching import ReadDossier, TryLaterError, WatchOptions, watch
 from intake.settings import Settings
 from ocr.engines import DEFAULT_ENGINE, ENGINES
+
+if TYPE_CHECKING:
+    from workers.embedded import PagePool
 
 
 def seconds(text: str) -> float:
@@ -30,11 +35,14 @@ def seconds(text: str) -> float:
     return value
 
 
-def _embedded_reader(workers: int) -> ReadDossier:
-    from workers.embedded import run_dossier
+def _embedded_reader(pool: PagePool) -> ReadDossier:
+    """Read through the watcher's one pool (its workers load the OCR models once, not once per item)."""
 
     def read(ctx: Context, dossier_id: str) -> None:
-        run_dossier(ctx, dossier_id, workers=workers)
+        try:
+            pool.run_dossier(ctx, dossier_id)
+        except BrokenProcessPool as exc:  # a worker died: the pool is dropped, the item waits for a fresh one
+            raise TryLaterError("读取进程意外退出，稍后重试") from exc
 
     return read
 
@@ -70,7 +78,13 @@ def cmd_watch(args: argparse.Namespace, settings: Settings) -> ExitCode:
         print("dossier: --poll-seconds 不能大于 --quiet-seconds（否则无法判断文件是否写完）", file=sys.stderr)
         return ExitCode.USAGE
     ctx = open_context(settings, args.engine)
-    reader = _broker_reader() if settings.broker_url else _embedded_reader(args.workers or settings.workers)
+    stack = ExitStack()
+    if settings.broker_url:
+        reader = _broker_reader()
+    else:
+        from workers.embedded import PagePool
+
+        reader = _embedded_reader(stack.enter_context(PagePool(ctx, args.workers or settings.workers)))
     opts = WatchOptions(quiet=args.quiet_seconds, poll=args.poll_seconds, once=args.once)
     print(
         f"监控文件夹：{root.absolute()}（每 {opts.poll:g} 秒查看一次，文件静止 {opts.quiet:g} 秒后读取）",
@@ -78,7 +92,8 @@ def cmd_watch(args: argparse.Namespace, settings: Settings) -> ExitCode:
     )
     signal.signal(signal.SIGTERM, _stop)  # `docker compose stop`: the same as Ctrl-C
     try:
-        watch(root.absolute(), ctx, reader, opts, report=_report)
+        with stack:
+            watch(root.absolute(), ctx, reader, opts, report=_report)
     except KeyboardInterrupt:  # a stop between two steps: the next start resumes from .processing
         print("已停止监控。", file=sys.stderr)
     return ExitCode.OK

@@ -15,6 +15,7 @@ from intake.lifecycle.context import Context
 from intake.lifecycle.finishing import finish_step
 from intake.lifecycle.reading import MAX_ATTEMPTS, PageResult, claim, claim_finish, read_page_step
 from intake.lifecycle.recovery import orphaned_pages, stale_work, worker_stopped
+from intake.lifecycle.register import register_paths
 from intake.lifecycle.scheduled import NOTICE_ACTION, send_due_notices
 from intake.settings import Settings
 from ocr.types import DocType
@@ -25,7 +26,7 @@ from storage.db import make_engine, make_session_factory, migrate
 from storage.filestore import FileStore
 from storage.models import AuditEvent, Dossier, DossierStatus, Page, PageStatus, WorkerBeat
 from tests.storage.builders import reading
-from workers.embedded import process_embedded
+from workers.embedded import PagePool, process_embedded
 
 from .pages import tiny_pages
 
@@ -145,6 +146,25 @@ def test_embedded_pool_reads_every_page_once_and_reports_progress(ctx: Context, 
     assert (out["dossier"]["pages_done"], out["dossier"]["pages_failed"]) == (2, 0)
     assert [p["doc_type"] for p in out["pages"]] == ["bank_permit", "bank_permit"]
     assert list(attempts) == [1, 1]
+
+
+def test_one_pool_reads_several_dossiers_and_is_started_once(ctx: Context, tmp_path: Path) -> None:
+    """The watched folder's pool: kept across dossiers, so its workers load the OCR models once."""
+    as_of = date(2026, 1, 5)
+    one_page = register_paths(ctx, tiny_pages(tmp_path / "a", 1), as_of=as_of)
+    dossiers = [register_paths(ctx, tiny_pages(tmp_path / name, 2), as_of=as_of) for name in ("b", "c")]
+    with PagePool(ctx, 2) as pool:
+        pool.run_dossier(ctx, one_page)
+        assert pool.starts == 0  # a single page is read in this process: no workers, no model loads
+        for dossier_id in dossiers:
+            pool.run_dossier(ctx, dossier_id)
+        assert pool.starts == 1
+    for dossier_id, pages in ((one_page, 1), *((d, 2) for d in dossiers)):
+        with ctx.sessions() as s:
+            out = dossier_json(s, dossier_id)["dossier"]
+            attempts = s.scalars(select(Page.attempts).where(Page.dossier_id == dossier_id)).all()
+        assert (out["status"], out["pages_done"], out["pages_failed"]) == ("awaiting_review", pages, 0)
+        assert list(attempts) == [1] * pages
 
 
 def test_a_dossier_without_readable_pages_still_finishes(ctx: Context, tmp_path: Path) -> None:
