@@ -8,16 +8,19 @@ another process committed meanwhile (no busy wait applies), which is exactly wha
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Connection, Engine, create_engine, event, make_url, text
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import Session, sessionmaker
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+PING_AFTER_IDLE_S = 10.0  # a pooled PostgreSQL connection idle this long is checked before use
 MIGRATION_LOCK_KEY = 0x646F7373  # any constant shared by all processes migrating one database
 
 
@@ -28,8 +31,40 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         engine = create_engine(url, **kwargs)
         _tune_sqlite(engine)
         return engine
-    kwargs.setdefault("pool_pre_ping", True)
-    return create_engine(url, **kwargs)
+    ping_after_idle = kwargs.pop("ping_after_idle", PING_AFTER_IDLE_S)
+    engine = create_engine(url, **kwargs)
+    if not kwargs.get("pool_pre_ping"):
+        _ping_when_idle(engine, ping_after_idle)
+    return engine
+
+
+def _ping_when_idle(engine: Engine, idle_seconds: float) -> None:
+    """Check a pooled connection only when it sat idle for `idle_seconds`, instead of on every checkout.
+
+    `pool_pre_ping` costs a round trip per transaction (two per page step). A server restarted or a
+    connection dropped while the process was idle is caught here: the dead connection is replaced before use.
+    A drop in the middle of busy work makes the next statement fail once with OperationalError (SQLAlchemy
+    then renews every pooled connection); the callers treat that as transient and retry (Celery's autoretry,
+    the embedded pool's read_page_until_settled).
+    """
+
+    @event.listens_for(engine, "checkin")
+    def _on_checkin(dbapi_connection: Any, record: Any) -> None:
+        record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _on_checkout(dbapi_connection: Any, record: Any, proxy: Any) -> None:
+        idle_since = record.info.get("idle_since")
+        if idle_since is None or time.monotonic() - idle_since < idle_seconds:
+            return
+        try:
+            cursor = dbapi_connection.cursor()
+            cursor.execute("SELECT 1")
+            cursor.close()
+            if not dbapi_connection.autocommit:
+                dbapi_connection.rollback()
+        except Exception as exc:  # any failure of the ping: the pool drops this connection and opens another
+            raise DisconnectionError(str(exc)) from exc
 
 
 def _tune_sqlite(engine: Engine) -> None:

@@ -304,6 +304,7 @@ def read_cpu_ms(folders: list[list[Path]], sample: int = 100) -> float:
     """CPU per page of reading alone (lifecycle.reading.read_one + the JPEG the reviewer sees: decode,
     seals, classify, fields; no database, no broker), on the bench's own pages, in this process."""
     import io
+    from dataclasses import replace
 
     from PIL import Image
 
@@ -315,7 +316,8 @@ def read_cpu_ms(folders: list[list[Path]], sample: int = 100) -> float:
     work = Path(tempfile.mkdtemp(prefix="coord-read-"))
     ctx = open_context(Settings.for_data_dir(work, ocr_engine="known-lines"))  # the database goes unused
     paths = [p for paths in folders for p in paths][:sample]
-    files = ingest(paths, ctx.store, ctx.limits).files
+    # the originals are sealed at rest: read them in memory, as the workers do (lifecycle.reading._ingested)
+    files = [replace(f, content=ctx.store.read(f.sha256)) for f in ingest(paths, ctx.store, ctx.limits).files]
     started = time.process_time()
     for f in files:
         _, pixels = read_one(ctx, f, 1)
