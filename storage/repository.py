@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from intake.checks.doubtful import LOW_CONFIDENCE_BELOW
@@ -293,22 +293,35 @@ def save_page_reading(s: Session, page_id: int, reading: PageReading) -> None:
 
 
 def _replace_fields(s: Session, page: Page, reading: PageReading) -> None:
-    existing = {f.name: f for f in page.fields}
-    for name, stale in existing.items():
-        if name not in reading.fields and not stale.corrected:
-            s.delete(stale)
+    """Bulk statements, no Field objects: one INSERT for a first read (a page never read has no fields, so
+    nothing is loaded); a re-read also reads the old fields' names, deletes the stale ones and updates the
+    rest, one statement each. A reviewer's correction is kept either way."""
+    existing: dict[str, tuple[int, bool]] = {}
+    if page.read_at is not None:
+        query = select(Field.name, Field.id, Field.corrected).where(Field.page_id == page.id)
+        existing = {name: (row_id, corrected) for name, row_id, corrected in s.execute(query)}
+    stale = [i for name, (i, corrected) in existing.items() if name not in reading.fields and not corrected]
+    if stale:
+        s.execute(delete(Field).where(Field.id.in_(stale)))
+    new_rows: list[dict[str, Any]] = []
+    updates: list[dict[str, Any]] = []
     for name, read in reading.fields.items():
-        row = existing.get(name)
-        if row is None:
-            row = Field(page_id=page.id, dossier_id=page.dossier_id, name=name)
-            s.add(row)
-        elif row.corrected:
-            continue
-        row.value = read.value
-        row.confidence = read.confidence
-        row.bbox = list(read.bbox) if read.bbox is not None else None
-        row.raw = read.raw
-        row.repaired = read.repaired
+        values = {
+            "value": read.value,
+            "confidence": read.confidence,
+            "bbox": list(read.bbox) if read.bbox is not None else None,
+            "raw": read.raw,
+            "repaired": read.repaired,
+        }
+        if name not in existing:
+            new_rows.append({"page_id": page.id, "dossier_id": page.dossier_id, "name": name} | values)
+        elif not existing[name][1]:
+            updates.append({"id": existing[name][0]} | values)
+    if new_rows:
+        s.execute(insert(Field), new_rows)
+    if updates:
+        s.execute(update(Field), updates)
+    s.expire(page, ["fields"])  # a collection loaded earlier in this session would show the old rows
 
 
 def mark_page_failed(s: Session, page_id: int, error: str) -> None:

@@ -162,6 +162,27 @@ def test_failed_then_read_page_moves_between_counters(tx: Tx) -> None:
     assert _counters(tx, dossier_id) == (2, 2, 0)
 
 
+def test_a_re_read_replaces_fields_but_keeps_a_reviewers_correction(tx: Tx) -> None:
+    _, (page_id, _) = _new_dossier(tx)
+    first = {"bank_account": ("12O2", 0.55), "bank_name": ("工商银行", 0.9), "license_no": ("J1", 0.8)}
+    with tx() as s:
+        repo.save_page_reading(s, page_id, reading(DocType.BANK_PERMIT, first))
+        ids = dict(s.execute(select(Field.name, Field.id).where(Field.page_id == page_id)).tuples().all())
+    with tx() as s:
+        repo.correct_field(s, ids["bank_account"], "1202", actor="reviewer1")
+    again = {"bank_account": ("9999", 0.99), "bank_name": ("中国工商银行", 0.95), "approval_no": ("J2", 0.7)}
+    with tx() as s:
+        repo.save_page_reading(s, page_id, reading(DocType.BANK_PERMIT, again))
+    with tx() as s:
+        rows = s.scalars(select(Field).where(Field.page_id == page_id)).all()
+        got = {f.name: (f.id, f.value, f.confidence, f.corrected) for f in rows}
+    assert got == {
+        "bank_account": (ids["bank_account"], "1202", 1.0, True),  # the correction survives the re-read
+        "bank_name": (ids["bank_name"], "中国工商银行", 0.95, False),  # updated in place
+        "approval_no": (got["approval_no"][0], "J2", 0.7, False),  # new
+    }  # license_no, no longer read and never corrected, is gone
+
+
 def test_correct_field_keeps_the_previous_value_in_the_audit(tx: Tx) -> None:
     dossier_id, (page_id, _) = _new_dossier(tx)
     with tx() as s:
