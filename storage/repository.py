@@ -285,19 +285,20 @@ def save_page_reading(s: Session, page_id: int, reading: PageReading) -> None:
         for x in reading.seals
     ]
     page.error = None
+    first_read = page.read_at is None
     page.read_at = utcnow()
-    _replace_fields(s, page, reading)
-    _move_page(s, page, PageStatus.DONE)
+    _move_page(s, page, PageStatus.DONE)  # first: the page's changes go out in one UPDATE with its status
+    _replace_fields(s, page, reading, first_read=first_read)
     s.flush()
     search_index.index_page(s, page)
 
 
-def _replace_fields(s: Session, page: Page, reading: PageReading) -> None:
+def _replace_fields(s: Session, page: Page, reading: PageReading, *, first_read: bool) -> None:
     """Bulk statements, no Field objects: one INSERT for a first read (a page never read has no fields, so
     nothing is loaded); a re-read also reads the old fields' names, deletes the stale ones and updates the
     rest, one statement each. A reviewer's correction is kept either way."""
     existing: dict[str, tuple[int, bool]] = {}
-    if page.read_at is not None:
+    if not first_read:
         query = select(Field.name, Field.id, Field.corrected).where(Field.page_id == page.id)
         existing = {name: (row_id, corrected) for name, row_id, corrected in s.execute(query)}
     stale = [i for name, (i, corrected) in existing.items() if name not in reading.fields and not corrected]

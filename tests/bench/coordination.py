@@ -14,7 +14,7 @@ Celery workers of `--per-worker` pool processes each, concurrency above the core
 
 It prints pages/s (all pages / first submit → last review-ready), the database statements and round trips per
 page in the workers (SQLAlchemy engine events in every worker process: statements executed, plus transaction
-begins, commits/rollbacks and connection checkouts — pool_pre_ping — each a round trip of their own), the
+begins, commits/rollbacks and the pings of idle connections, each a round trip of their own), the
 statements per page of storing the uploads, the p50/p95 of submit → review-ready per dossier (from the
 audit trail's `dossier.awaiting_review` time), and the CPU the worker processes spent per page (idle Celery
 main processes included; PostgreSQL's and Redis's own CPU not): cores × 1000 / that is the ceiling of this
@@ -79,6 +79,18 @@ class StatementCounter:
             event.listen(Engine, name, named(name))
         event.listen(Pool, "checkout", named("checkouts"))
 
+        def ping(_dbapi: Any, record: Any, _proxy: Any) -> None:
+            # storage.db pings a PostgreSQL connection only after PING_AFTER_IDLE_S idle (pool_pre_ping was
+            # a ping at every checkout before commit 2ec48c8)
+            from storage.db import PING_AFTER_IDLE_S
+
+            idle_since = record.info.get("idle_since")
+            if idle_since is not None and time.monotonic() - idle_since >= PING_AFTER_IDLE_S:
+                self._own()
+                self.counts["pings"] += 1
+
+        event.listen(Pool, "checkout", ping)
+
     def _own(self) -> None:
         if os.getpid() != self.pid:  # a forked pool child starts its own count
             self.pid = os.getpid()
@@ -90,7 +102,7 @@ class StatementCounter:
 
 
 def round_trips(counts: Counter[str]) -> int:
-    return sum(counts[k] for k in ("statements", "begin", "commit", "rollback", "checkouts"))
+    return sum(counts[k] for k in ("statements", "begin", "commit", "rollback", "pings"))
 
 
 def worker_child(name: str, concurrency: int) -> None:
