@@ -91,6 +91,8 @@ def run_two(cmds: list[list[str]], envs: list[dict[str, str]]) -> float:
 
 def raw_child(folder: Path) -> None:
     """The engine called directly on every page: no database, no pool."""
+    from dataclasses import replace
+
     from intake.files import ingest
     from intake.lifecycle.context import Context
     from intake.lifecycle.reading import read_one
@@ -104,6 +106,7 @@ def raw_child(folder: Path) -> None:
     files = ingest(sorted((folder / "in").rglob("*.*")), ctx.store, ctx.limits).files
     for f in files:
         if f.duplicate_of is None:
+            f = replace(f, content=ctx.store.read(f.sha256))  # sealed at rest: read in memory, as workers do
             for page in range(1, f.page_count + 1):
                 read_one(ctx, f, page)
 
