@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Any
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, func, or_, select, union
 from sqlalchemy.orm import Session
 
 from intake.checks.doubtful import doubt_reasons
@@ -35,6 +35,7 @@ PER_PAGE = 50
 AT_RISK_DAYS = 3
 MAX_QUERY_CHARS = 50  # a name fragment or a tax number (18 characters) with room to spare
 LIKE_ESCAPE = "\\"
+TRIGRAM = 3  # pg_trgm finds no trigram to look up in a shorter fragment
 CLOSED = (DossierStatus.ARCHIVED, DossierStatus.REJECTED)
 IN_PROGRESS = (DossierStatus.RECEIVED, DossierStatus.READING, DossierStatus.CHECKING)
 # the statuses of a dossier that has an archive record
@@ -79,17 +80,28 @@ def number_key(text: str) -> str:
 
 def customer_matches(q: str) -> Any:
     """Dossiers whose customer (as read, or as archived) or reference contains `q`; pattern characters in `q`
-    are literal. The archived customer is matched through a subquery, so no list joins customers to filter."""
+    are literal. A fragment of TRIGRAM characters or more: a UNION of one match per column, each of which
+    the trigram indexes of migration 0012 serve on PostgreSQL, rather than one OR with the archived
+    customers' subquery, which no index can serve (docs/benchmarks.md, issue 15). A shorter one (南海) has
+    no trigram an index could look up: one pass over the list's rows with every match ORed is cheapest."""
     text, key = like_pattern(q), like_pattern(number_key(q) or q)
-    archived = select(Customer.id).where(
-        Customer.name.like(text, escape=LIKE_ESCAPE) | Customer.tax_id.like(key, escape=LIKE_ESCAPE)
-    )
-    return or_(
+    columns = (
         Dossier.customer_name.like(text, escape=LIKE_ESCAPE),
         Dossier.customer_tax_id.like(key, escape=LIKE_ESCAPE),
         Dossier.customer_no.like(key, escape=LIKE_ESCAPE),
         Dossier.reference.like(text, escape=LIKE_ESCAPE),
-        Dossier.customer_id.in_(archived),
+    )
+    by_name = Customer.name.like(text, escape=LIKE_ESCAPE)
+    by_tax_id = Customer.tax_id.like(key, escape=LIKE_ESCAPE)
+    if min(len(q), len(number_key(q) or q)) < TRIGRAM:
+        archived = select(Customer.id).where(by_name | by_tax_id)
+        return or_(*columns, Dossier.customer_id.in_(archived))
+    archived_ids = union(select(Customer.id).where(by_name), select(Customer.id).where(by_tax_id))
+    return Dossier.id.in_(
+        union(
+            *(select(Dossier.id).where(match) for match in columns),
+            select(Dossier.id).where(Dossier.customer_id.in_(archived_ids)),
+        )
     )
 
 
@@ -196,27 +208,40 @@ class OpenCounts:
     at_risk: int  # deadline within AT_RISK_DAYS, not passed
 
 
+def bucket_of(deadline: date | None, today: date) -> str:
+    """The key of the DEADLINE_BUCKETS (or NO_DEADLINE) that a deadline falls in."""
+    if deadline is None:
+        return NO_DEADLINE
+    left = (deadline - today).days
+    return next(
+        key
+        for key, _, low, high in DEADLINE_BUCKETS
+        if (low is None or left >= low) and (high is None or left <= high)
+    )
+
+
 def open_counts(s: Session, today: date) -> OpenCounts:
-    """Open dossiers per status, per deadline bucket and at risk: one grouped scan, not one per figure."""
-    keys = [key for key, _, _, _ in DEADLINE_BUCKETS] + [NO_DEADLINE]
-    risk = (Dossier.deadline >= today) & (Dossier.deadline <= today + timedelta(days=AT_RISK_DAYS))
+    """Open dossiers per status, per deadline bucket and at risk, from one count per (status, deadline): a
+    few hundred groups read along the (status, deadline) index, cut into buckets here, which is half the
+    time of one count per figure and bucket in SQL at 100 000 dossiers (docs/benchmarks.md, issue 15)."""
     rows = s.execute(
-        select(
-            Dossier.status,
-            func.count(),
-            func.count().filter(risk),
-            *(func.count().filter(_in_bucket(key, today)) for key in keys),
-        )
+        select(Dossier.status, Dossier.deadline, func.count())
         .where(Dossier.status.not_in(CLOSED))
-        .group_by(Dossier.status)
+        .group_by(Dossier.status, Dossier.deadline)
     ).all()
-    totals = [sum(int(row[n] or 0) for row in rows) for n in range(3, 3 + len(keys))]
+    by_status: dict[str, int] = {}
+    per_bucket = dict.fromkeys([key for key, _, _, _ in DEADLINE_BUCKETS] + [NO_DEADLINE], 0)
+    at_risk = 0
+    for status, deadline, count in rows:
+        name = str(getattr(status, "value", status))
+        by_status[name] = by_status.get(name, 0) + int(count)
+        per_bucket[bucket_of(deadline, today)] += int(count)
+        if deadline is not None and 0 <= (deadline - today).days <= AT_RISK_DAYS:
+            at_risk += int(count)
     return OpenCounts(
-        by_status={str(getattr(row[0], "value", row[0])): int(row[1]) for row in rows},
-        buckets=[
-            {"key": k, "label": BUCKET_LABELS[k], "count": n} for k, n in zip(keys, totals, strict=True)
-        ],
-        at_risk=sum(int(row[2] or 0) for row in rows),
+        by_status=by_status,
+        buckets=[{"key": k, "label": BUCKET_LABELS[k], "count": n} for k, n in per_bucket.items()],
+        at_risk=at_risk,
     )
 
 
@@ -480,9 +505,13 @@ def archive_records(s: Session, query: str = "", page: int = 1, tz: tzinfo = UTC
         key = like_pattern(number_key(query) or query)
         decided = select(Dossier.id).where(Dossier.status.in_(DECIDED_FOR_ARCHIVE), customer_matches(query))
         q = q.where(  # the customer matched among approved/archived dossiers only, not every dossier
-            ArchiveRecord.customer_no.like(key, escape=LIKE_ESCAPE)
-            | ArchiveRecord.archive_no.like(key, escape=LIKE_ESCAPE)
-            | ArchiveRecord.dossier_id.in_(decided)
+            ArchiveRecord.id.in_(  # one indexable match per column (see customer_matches)
+                union(
+                    select(ArchiveRecord.id).where(ArchiveRecord.customer_no.like(key, escape=LIKE_ESCAPE)),
+                    select(ArchiveRecord.id).where(ArchiveRecord.archive_no.like(key, escape=LIKE_ESCAPE)),
+                    select(ArchiveRecord.id).where(ArchiveRecord.dossier_id.in_(decided)),
+                )
+            )
         )
     total = int(s.scalar(select(func.count()).select_from(q.subquery())) or 0)
     records = list(

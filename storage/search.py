@@ -122,7 +122,8 @@ def include_in_comparison(name: str | None, type_: str, parent_names: Mapping[st
     """For Alembic's model/schema comparison: the dialect-only search objects are not in the models."""
     if type_ == "table" and name is not None and name.startswith(DIALECT_ONLY_TABLES):
         return False
-    return not (type_ == "index" and name in DIALECT_ONLY_INDEXES)
+    trigrams = name is not None and name.endswith("_trgm")  # the lists' search, migration 0012
+    return not (type_ == "index" and (name in DIALECT_ONLY_INDEXES or trigrams))
 
 
 # ------------------------------------------------------------------------------------------ normalisation
