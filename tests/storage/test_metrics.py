@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
 from intake.lifecycle.metrics import failure_reason
 from storage import metrics
+from storage.db import make_session_factory, migrate
 from storage.models import Dossier, DossierStatus, Page, PageStatus, StoredFile
+from tests.storage.conftest import EngineFactory
 
 TODAY = date(2026, 11, 20)
 START = datetime(2026, 11, 20, 8, 0, tzinfo=UTC)
@@ -42,7 +44,11 @@ def _dossier(s: Session, deadline: date | None, status: DossierStatus) -> Dossie
     return d
 
 
-def test_metric_queries(sessions: sessionmaker[Session]) -> None:
+def test_metric_queries(engine_factory: EngineFactory) -> None:
+    # A database of its own: the figures are totals over every dossier, so others' rows would change them.
+    engine = engine_factory()
+    migrate(engine)
+    sessions = make_session_factory(engine)
     with sessions.begin() as s:
         _dossier(s, TODAY - timedelta(days=1), DossierStatus.READING)
         _dossier(s, TODAY + timedelta(days=1), DossierStatus.READING)
