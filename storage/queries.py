@@ -78,6 +78,18 @@ def number_key(text: str) -> str:
     return "".join(ch for ch in text.upper() if ch not in " -\u3000")
 
 
+def may_be_number(q: str) -> bool:
+    """Whether `q` can be part of a tax, customer or archive number (Latin letters and digits once spaces and
+    dashes are gone): a name fragment such as 南海 need not be looked for in the number columns."""
+    key = number_key(q)
+    return key.isascii() and key.isalnum()
+
+
+def too_short_for_trigrams(q: str) -> bool:
+    """pg_trgm looks up no trigram for a fragment under TRIGRAM characters: its index cannot serve it."""
+    return min(len(q), len(number_key(q) or q)) < TRIGRAM
+
+
 def customer_matches(q: str) -> Any:
     """Dossiers whose customer (as read, or as archived) or reference contains `q`; pattern characters in `q`
     are literal. A fragment of TRIGRAM characters or more: a UNION of one match per column, each of which
@@ -85,22 +97,54 @@ def customer_matches(q: str) -> Any:
     customers' subquery, which no index can serve (docs/benchmarks.md, issue 15). A shorter one (南海) has
     no trigram an index could look up: one pass over the list's rows with every match ORed is cheapest."""
     text, key = like_pattern(q), like_pattern(number_key(q) or q)
-    columns = (
+    numbers = may_be_number(q)
+    columns = [
         Dossier.customer_name.like(text, escape=LIKE_ESCAPE),
-        Dossier.customer_tax_id.like(key, escape=LIKE_ESCAPE),
-        Dossier.customer_no.like(key, escape=LIKE_ESCAPE),
         Dossier.reference.like(text, escape=LIKE_ESCAPE),
-    )
-    by_name = Customer.name.like(text, escape=LIKE_ESCAPE)
-    by_tax_id = Customer.tax_id.like(key, escape=LIKE_ESCAPE)
-    if min(len(q), len(number_key(q) or q)) < TRIGRAM:
-        archived = select(Customer.id).where(by_name | by_tax_id)
-        return or_(*columns, Dossier.customer_id.in_(archived))
-    archived_ids = union(select(Customer.id).where(by_name), select(Customer.id).where(by_tax_id))
+    ]
+    archived = [Customer.name.like(text, escape=LIKE_ESCAPE)]
+    if numbers:
+        columns += [
+            Dossier.customer_tax_id.like(key, escape=LIKE_ESCAPE),
+            Dossier.customer_no.like(key, escape=LIKE_ESCAPE),
+        ]
+        archived.append(Customer.tax_id.like(key, escape=LIKE_ESCAPE))
+    if too_short_for_trigrams(q):
+        return or_(*columns, Dossier.customer_id.in_(select(Customer.id).where(or_(*archived))))
+    archived_ids = union(*(select(Customer.id).where(match) for match in archived))
     return Dossier.id.in_(
         union(
             *(select(Dossier.id).where(match) for match in columns),
             select(Dossier.id).where(Dossier.customer_id.in_(archived_ids)),
+        )
+    )
+
+
+def archive_matches(q: Select[Any], query: str) -> Select[Any]:
+    """`q` (archive records) narrowed to those whose archive or customer number contains `query`, or whose
+    dossier, approved or archived, has a customer that `customer_matches`. Shaped as customer_matches is: a
+    UNION of indexable matches, or for a short fragment a join to the dossiers filtered in one pass, which
+    lets the newest records be read along their index until a page is full."""
+    key = like_pattern(number_key(query) or query)
+    numbers = (
+        [
+            ArchiveRecord.customer_no.like(key, escape=LIKE_ESCAPE),
+            ArchiveRecord.archive_no.like(key, escape=LIKE_ESCAPE),
+        ]
+        if may_be_number(query)
+        else []
+    )
+    decided = Dossier.status.in_(DECIDED_FOR_ARCHIVE) & customer_matches(query)
+    if too_short_for_trigrams(query):
+        return q.join(Dossier, Dossier.id == ArchiveRecord.dossier_id).where(or_(*numbers, decided))
+    return q.where(
+        ArchiveRecord.id.in_(
+            union(
+                *(select(ArchiveRecord.id).where(match) for match in numbers),
+                select(ArchiveRecord.id).where(
+                    ArchiveRecord.dossier_id.in_(select(Dossier.id).where(decided))
+                ),
+            )
         )
     )
 
@@ -502,17 +546,7 @@ def archive_records(s: Session, query: str = "", page: int = 1, tz: tzinfo = UTC
     (literally). Three statements: count, page, the page's dossiers with their customers."""
     q = select(ArchiveRecord)
     if query:
-        key = like_pattern(number_key(query) or query)
-        decided = select(Dossier.id).where(Dossier.status.in_(DECIDED_FOR_ARCHIVE), customer_matches(query))
-        q = q.where(  # the customer matched among approved/archived dossiers only, not every dossier
-            ArchiveRecord.id.in_(  # one indexable match per column (see customer_matches)
-                union(
-                    select(ArchiveRecord.id).where(ArchiveRecord.customer_no.like(key, escape=LIKE_ESCAPE)),
-                    select(ArchiveRecord.id).where(ArchiveRecord.archive_no.like(key, escape=LIKE_ESCAPE)),
-                    select(ArchiveRecord.id).where(ArchiveRecord.dossier_id.in_(decided)),
-                )
-            )
-        )
+        q = archive_matches(q, query)
     total = int(s.scalar(select(func.count()).select_from(q.subquery())) or 0)
     records = list(
         s.scalars(
