@@ -252,11 +252,12 @@ def claim_page(s: Session, page_id: int, *, max_attempts: int | None = None) -> 
     return page
 
 
-def save_page_reading(s: Session, page_id: int, reading: PageReading) -> None:
+def save_page_reading(s: Session, page_id: int, reading: PageReading, *, index: bool = True) -> None:
     """Store what was read on a page; saving the same reading twice leaves the same rows and counters.
 
     The page's fields are replaced by the new reading, except those a reviewer corrected: a re-read never
-    silently undoes a human correction.
+    silently undoes a human correction. `index=False`: the caller indexes the page for search itself (the
+    page step leaves it to the dossier's finish, which indexes all its pages in one batch).
     """
     page = _lock_page(s, page_id)
     if page is None:
@@ -290,7 +291,8 @@ def save_page_reading(s: Session, page_id: int, reading: PageReading) -> None:
     _move_page(s, page, PageStatus.DONE)  # first: the page's changes go out in one UPDATE with its status
     _replace_fields(s, page, reading, first_read=first_read)
     s.flush()
-    search_index.index_page(s, page)
+    if index:
+        search_index.index_page(s, page)
 
 
 def _replace_fields(s: Session, page: Page, reading: PageReading, *, first_read: bool) -> None:

@@ -16,6 +16,7 @@ from ocr.fields import extract_fields
 from ocr.types import DocType, PageReading
 from storage import mapping, work
 from storage import repository as repo
+from storage import search as search_index
 from storage.contract_json import pages_in_order
 from storage.models import DossierStatus, Page, PageStatus
 
@@ -35,19 +36,23 @@ def page_facts(file_id: int, page: Page) -> PageFacts:
 
 def resolve_continuations(ctx: Context, dossier_id: str) -> None:
     """Tie continuation pages to the document before them (continued_types) and re-extract their fields
-    as the document's type, so a contract's last page counts as the contract's and not as a seal card."""
+    as the document's type, so a contract's last page counts as the contract's and not as a seal card; then
+    index the read pages for search, all in one batch (the page steps leave that to here)."""
     with ctx.sessions.begin() as s:
         pages = [(f, page) for f, page in pages_in_order(s, dossier_id) if page.status == PageStatus.DONE]
         facts = [page_facts(f.id, page) for f, page in pages]
         for (_, page), fact, doc_type in zip(pages, facts, continued_types(facts), strict=True):
             if doc_type != fact.doc_type:
                 _retype(s, page, doc_type)
+        s.flush()
+        search_index.index_pages(s, [page for _, page in pages])
 
 
 def _retype(s: Session, page: Page, doc_type: DocType) -> None:
     text = mapping.page_text(page)
     fields = extract_fields(doc_type, text.lines, text.source)
-    repo.save_page_reading(s, page.id, PageReading(doc_type, 0.5, text, fields, mapping.seals(page)))
+    reading = PageReading(doc_type, 0.5, text, fields, mapping.seals(page))
+    repo.save_page_reading(s, page.id, reading, index=False)  # indexed with the others just after
 
 
 def finish_dossier(ctx: Context, dossier_id: str, *, actor: str = "system") -> None:

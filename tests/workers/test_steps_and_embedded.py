@@ -24,7 +24,15 @@ from storage import work
 from storage.contract_json import dossier_json
 from storage.db import make_engine, make_session_factory, migrate
 from storage.filestore import FileStore
-from storage.models import AuditEvent, Dossier, DossierStatus, Page, PageStatus, WorkerBeat
+from storage.models import (
+    AuditEvent,
+    Dossier,
+    DossierStatus,
+    Page,
+    PageStatus,
+    SearchDocument,
+    WorkerBeat,
+)
 from tests.storage.builders import reading
 from workers.embedded import PagePool, process_embedded
 
@@ -142,6 +150,11 @@ def test_embedded_pool_reads_every_page_once_and_reports_progress(ctx: Context, 
     with ctx.sessions() as s:
         out = dossier_json(s, dossier_id)
         attempts = s.scalars(select(Page.attempts).where(Page.dossier_id == dossier_id)).all()
+        page_ids = set(s.scalars(select(Page.id).where(Page.dossier_id == dossier_id)))
+        of_pages = select(SearchDocument.page_id).where(
+            SearchDocument.dossier_id == dossier_id, SearchDocument.page_id.is_not(None)
+        )
+        assert set(s.scalars(of_pages)) == page_ids  # the finish indexed every page read for search
     assert out["dossier"]["status"] == "awaiting_review"
     assert (out["dossier"]["pages_done"], out["dossier"]["pages_failed"]) == (2, 0)
     assert [p["doc_type"] for p in out["pages"]] == ["bank_permit", "bank_permit"]
