@@ -191,11 +191,12 @@ def _row(d: Dossier, today: date, archived: dict[int, tuple[str, str]]) -> dict[
     }
 
 
-def _paged(s: Session, query: Select[Any], page: int, today: date) -> PageOf:
+def _paged(s: Session, query: Select[Any], page: int, today: date, total: int | None = None) -> PageOf:
     """One page of dossiers, soonest deadline first, with their customers: three statements whatever the
-    page size (count, page, the page's archived customers)."""
-    counted = query.with_only_columns(Dossier.id).order_by(None).subquery()
-    total = int(s.scalar(select(func.count()).select_from(counted)) or 0)
+    page size (count, page, the page's archived customers); two when the caller knows the `total`."""
+    if total is None:
+        counted = query.with_only_columns(Dossier.id).order_by(None).subquery()
+        total = int(s.scalar(select(func.count()).select_from(counted)) or 0)
     page = max(1, page)
     if total <= (page - 1) * PER_PAGE:  # nothing on this page (a search without a match, a page too far):
         return PageOf([], total, page)  # no walk along the list's index looking for rows that are not there
@@ -324,9 +325,10 @@ def dashboard(s: Session, today: date, page: int = 1, bucket: str = "", tz: tzin
     open_query = select(Dossier).where(Dossier.status.not_in(CLOSED))
     if bucket:
         open_query = open_query.where(_in_bucket(bucket, today))
-    listing = _paged(s, open_query, page, today)
     counts = open_counts(s, today)
     per_bucket = {b["key"]: b["count"] for b in counts.buckets}
+    # the counts hold the listing's total: no second count of the open dossiers
+    listing = _paged(s, open_query, page, today, per_bucket[bucket] if bucket else sum(per_bucket.values()))
     return {
         "today": today.isoformat(),
         "bucket": bucket,
