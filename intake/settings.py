@@ -28,11 +28,11 @@ table lists every variable.
   proxy's (with 0, a proxy's clients would share one address and one lock).
 - `DOSSIER_MAX_BACKLOG_PAGES`: pages waiting beyond which an upload is told it is queued behind a backlog
   (with the wait to expect); it is still accepted and queued (default 5000).
+- `DOSSIER_TIMEZONE`: the IANA time zone every time is shown in (review UI, exports); stored times stay UTC.
+  Default `Asia/Shanghai`, where the archive clerks work.
 - `DOSSIER_DATA_KEYS`: the keys that encrypt level-1 data at rest (storage/crypto.py): comma-separated base64
   keys of 16/24/32 bytes, the first seals, all open (rotation). `DOSSIER_DATA_KEY_FILE`: a file holding them
   (one a line). Neither: a random key made once in `work/data_key` (production: keep it on another volume).
-- `DOSSIER_TIMEZONE`: the IANA time zone every time is shown in (review UI, exports); stored times stay UTC.
-  Default `Asia/Shanghai`, where the archive clerks work.
 """
 
 from __future__ import annotations
@@ -71,13 +71,13 @@ class Settings:
     secure_cookies: bool = False
     trusted_proxies: int = 0
     max_backlog_pages: int = 5000
+    timezone: str = DEFAULT_TIMEZONE
     data_keys: str | None = field(default=None, repr=False)
     data_key_file: Path | None = None
     # /metrics and /healthz: no session; the addresses (exact, comma-separated) or a bearer token that may ask
     metrics_allow: tuple[str, ...] = ("127.0.0.1", "::1")
     metrics_token: str | None = field(default=None, repr=False)
     log_json: bool = False  # one JSON object per log line (with the dossier's id), for a log collector
-    timezone: str = DEFAULT_TIMEZONE
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] = os.environ) -> Settings:
@@ -99,7 +99,11 @@ class Settings:
             secure_cookies=(environ.get("DOSSIER_SECURE_COOKIES") or "").strip().lower() in TRUE_VALUES,
             trusted_proxies=max(0, int(environ.get("DOSSIER_TRUSTED_PROXIES") or 0)),
             max_backlog_pages=max(1, int(environ.get("DOSSIER_MAX_BACKLOG_PAGES") or 5000)),
+            timezone=checked_timezone(environ.get("DOSSIER_TIMEZONE") or DEFAULT_TIMEZONE),
             data_keys=environ.get("DOSSIER_DATA_KEYS") or None,
+            data_key_file=Path(environ["DOSSIER_DATA_KEY_FILE"]).expanduser().absolute()
+            if environ.get("DOSSIER_DATA_KEY_FILE")
+            else None,
             metrics_allow=tuple(
                 a.strip()
                 for a in (environ.get("DOSSIER_METRICS_ALLOW") or "127.0.0.1,::1").split(",")
@@ -107,10 +111,6 @@ class Settings:
             ),
             metrics_token=environ.get("DOSSIER_METRICS_TOKEN") or None,
             log_json=(environ.get("DOSSIER_LOG_JSON") or "").strip().lower() in TRUE_VALUES,
-            data_key_file=Path(environ["DOSSIER_DATA_KEY_FILE"]).expanduser().absolute()
-            if environ.get("DOSSIER_DATA_KEY_FILE")
-            else None,
-            timezone=checked_timezone(environ.get("DOSSIER_TIMEZONE") or DEFAULT_TIMEZONE),
         )
 
     @classmethod
