@@ -69,7 +69,13 @@ def _read_in_worker(settings: Settings, engine: str, page_id: int) -> PageOutcom
 
 def _pool_context() -> multiprocessing.context.BaseContext:
     methods = multiprocessing.get_all_start_methods()
-    return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+    if "forkserver" not in methods:
+        return multiprocessing.get_context("spawn")
+    ctx = multiprocessing.get_context("forkserver")
+    # the fork server imports the pipeline once (no threads, no connections, no models yet: safe to fork)
+    # and every worker starts from it, instead of each importing it again on the 2 cores the parent uses too
+    ctx.set_forkserver_preload([__name__])
+    return ctx
 
 
 def _pool(ctx: Context, workers: int) -> ProcessPoolExecutor:
