@@ -23,9 +23,9 @@ from sqlalchemy import select
 from intake.cli import ExitCode, main
 from intake.identifiers.codes import id_check_char, uscc_check_char
 from intake.lifecycle.audit import verify_audit_chain
-from intake.lifecycle.checking import NoticePolicy, check_and_save
 from intake.lifecycle.context import Context, data_ring, open_context
 from intake.lifecycle.filing import verify_archive
+from intake.lifecycle.finishing import finish_dossier
 from intake.lifecycle.keys import key_status, rotate_keys
 from intake.lifecycle.reading import claim, save_read_page
 from intake.lifecycle.register import register_uploads
@@ -42,7 +42,7 @@ from ocr.types import DocType
 from storage import repository as repo
 from storage import search
 from storage.crypto import CLEAR, FILE_MAGIC, CryptoError, generate_key
-from storage.models import Customer, DossierStatus, Field, FindingRow, FindingStatus, Page
+from storage.models import Customer, Field, FindingRow, FindingStatus, Page
 from storage.sealed_files import read_file
 from tests.storage.builders import reading
 from tests.workers.pages import tiny_page
@@ -101,9 +101,8 @@ def _archived(ctx: Context, folder: Path) -> str:
         claimed = claim(ctx, page_id)
         assert claimed is not None
         save_read_page(ctx, claimed, page_reading, np.full((175, 124, 3), 255, dtype=np.uint8))
-    with ctx.sessions.begin() as s:
-        check_and_save(s, dossier_id, ctx.rules, as_of=RECEIVED, notice=NoticePolicy.START)
-        repo.set_status(s, dossier_id, DossierStatus.AWAITING_REVIEW)
+    finish_dossier(ctx, dossier_id)  # what the finish step does: index, record, checks, to review
+    with ctx.sessions() as s:
         rows = s.execute(select(Field.id, Field.value).where(Field.dossier_id == dossier_id)).all()
         misread = next(field_id for field_id, value in rows if value == MISREAD)  # sealed: no SQL equality
     correct_field(ctx, misread, ACCOUNT, actor="reviewer", reason=f"原为 {MISREAD}，按开户许可证更正")
