@@ -20,23 +20,15 @@ import pytest
 from werkzeug.serving import make_server
 
 from review_ui import create_app
+from tests.review_ui.chromium import needs_chromium, start_chromium
 from tests.review_ui.conftest import PASSWORD, make_context
 from tests.synth.dossier import render_document
 from tests.synth.identity import make_identity
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-CHROMEDRIVER = shutil.which("chromedriver")
 SHOTS = Path("/tmp/ui-shots")
 AS_OF = date(2026, 11, 20)
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.ocr,
-    pytest.mark.skipif(
-        CHROMIUM is None or CHROMEDRIVER is None,
-        reason="headless Chromium not installed (apt-get install chromium chromium-driver)",
-    ),
-]
+pytestmark = [*needs_chromium, pytest.mark.ocr]
 
 
 def _pages(out: Path) -> tuple[list[Path], str]:
@@ -75,27 +67,9 @@ def server(tmp_path: Path) -> Iterator[str]:
 
 @pytest.fixture
 def browser(tmp_path: Path) -> Iterator[object]:
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM or ""
-    for arg in (
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--no-first-run",
-        "--disable-sync",
-        "--window-size=1400,1000",
-        f"--user-data-dir={tmp_path / 'chromium-profile'}",
-    ):
-        options.add_argument(arg)
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
-    driver.implicitly_wait(2)
+    driver = start_chromium(tmp_path / "chromium-profile")
     yield driver
-    driver.quit()
+    driver.quit()  # type: ignore[attr-defined]
 
 
 def _shot(driver: object, tmp_path: Path, name: str) -> None:

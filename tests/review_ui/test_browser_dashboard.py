@@ -22,17 +22,12 @@ from intake.lifecycle.context import Context
 from review_ui import create_app
 from storage import users
 from storage.models import Role
+from tests.review_ui.chromium import needs_chromium
 from tests.review_ui.conftest import PASSWORD, TODAY, make_context
-from tests.review_ui.test_browser import CHROMEDRIVER, CHROMIUM, SHOTS, browser  # noqa: F401 - fixture
+from tests.review_ui.test_browser import SHOTS, browser  # noqa: F401 - fixture
 from tests.review_ui.test_lists import add_dossier
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        CHROMIUM is None or CHROMEDRIVER is None,
-        reason="headless Chromium not installed (apt-get install chromium chromium-driver)",
-    ),
-]
+pytestmark = needs_chromium
 
 DAYS = [-12, -1, 0, 1, 2, 5, 20, None, None]  # days to the deadline of each open dossier
 EXPECTED = {"逾期": 2, "≤ 2 天": 3, "本周": 1, "更晚": 1, "无截止日期": 2}  # by the buckets' definition

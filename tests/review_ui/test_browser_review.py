@@ -8,7 +8,6 @@ minute of test_browser.py's real reading.
 
 from __future__ import annotations
 
-import shutil
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,18 +22,10 @@ from intake.lifecycle.review import doubts, override_finding
 from review_ui import create_app
 from storage import users
 from storage.models import FindingRow, Role
+from tests.review_ui.chromium import needs_chromium, start_chromium
 from tests.review_ui.conftest import PASSWORD, TODAY, Seeded, make_context, seed_dossier
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-CHROMEDRIVER = shutil.which("chromedriver")
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        CHROMIUM is None or CHROMEDRIVER is None,
-        reason="headless Chromium not installed (apt-get install chromium chromium-driver)",
-    ),
-]
+pytestmark = needs_chromium
 
 
 @pytest.fixture
@@ -57,24 +48,10 @@ def served(tmp_path: Path) -> Iterator[tuple[str, Context, Seeded]]:
 
 @pytest.fixture
 def browser(tmp_path: Path) -> Iterator[object]:
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM or ""
-    for arg in (
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--no-first-run",
-        "--window-size=1300,560",  # short: the field list scrolls
-        f"--user-data-dir={tmp_path / 'chromium-profile'}",
-    ):
-        options.add_argument(arg)
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
-    driver.implicitly_wait(1)
+    # short: the field list scrolls
+    driver = start_chromium(tmp_path / "chromium-profile", window="1300,560", wait_s=1)
     yield driver
-    driver.quit()
+    driver.quit()  # type: ignore[attr-defined]
 
 
 def _keys(driver: object, keys: str) -> None:
