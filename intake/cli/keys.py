@@ -57,14 +57,14 @@ def _batch(text: str) -> int:
 
 
 def add_keys_commands(sub: Any) -> None:
-    p = sub.add_parser("keys", help="data keys of level-1 data at rest (status, rotation)")
+    p = sub.add_parser("keys", help="一级数据加密密钥：查看状态、轮换密钥")
     keys_sub = p.add_subparsers(dest="keys_command", required=True)
-    status = keys_sub.add_parser("status", help="how many values are sealed under which key")
-    status.add_argument("--detail", action="store_true", help="per table and column")
+    status = keys_sub.add_parser("status", help="各密钥下加密的数据条数")
+    status.add_argument("--detail", action="store_true", help="按数据表和字段分别列出")
     status.set_defaults(func=cmd_keys_status)
-    rotate = keys_sub.add_parser("rotate", help="re-encrypt every value under the current (first) key")
-    rotate.add_argument("--batch", type=_batch, default=500, help="rows per transaction (default 500)")
-    rotate.add_argument("--actor", default="cli", help="who rotates, for the audit trail (default cli)")
+    rotate = keys_sub.add_parser("rotate", help="用当前密钥（第一个）重新加密全部数据")
+    rotate.add_argument("--batch", type=_batch, default=500, help="每个事务处理的行数（默认 500）")
+    rotate.add_argument("--actor", default="cli", help="执行轮换的人，记入审计记录（默认 cli）")
     rotate.set_defaults(func=cmd_keys_rotate)
 
 

@@ -102,7 +102,7 @@ def cmd_watch(args: argparse.Namespace, settings: Settings) -> ExitCode:
 def add_watch_command(sub: Any) -> None:
     p = sub.add_parser(
         "watch",
-        help="read every dossier dropped into a folder (a scanner's share): sub-folders, ZIPs, loose files",
+        help="监控文件夹（扫描仪的共享目录）：读取放入其中的每份档案——子文件夹、ZIP 或散放的文件",
         description=(
             "监控文件夹：其中的每个子文件夹或 ZIP 是一份档案；散放的文件按文件名中"
             "第一个分隔符（_ - 空格）前的部分分组。所有文件大小和修改时间在 --quiet-seconds "
@@ -111,26 +111,27 @@ def add_watch_command(sub: Any) -> None:
         ),
     )
     p.add_argument(
-        "dir", metavar="DIR", help="the watched folder (done/, failed/, .processing/ are made in it)"
+        "dir", metavar="文件夹", help="被监控的文件夹（在其中建立 done/、failed/ 和 .processing/）"
     )
     p.add_argument(
         "--quiet-seconds",
         type=seconds,
         default=10.0,
-        help="an item is taken when none of its files changed for this long (default: 10)",
+        help="一份档案的所有文件在这么多秒内没有变化才读取（默认 10 秒）",
     )
+    p.add_argument("--poll-seconds", type=seconds, default=2.0, help="每隔多少秒查看一次文件夹（默认 2 秒）")
     p.add_argument(
-        "--poll-seconds", type=seconds, default=2.0, help="look at the folder this often (default: 2)"
-    )
-    p.add_argument(
-        "--once", action="store_true", help="one pass: take what is stable now, then exit (for cron, tests)"
+        "--once", action="store_true", help="只查看一遍：读取此刻已稳定的档案后退出（供 cron 或测试使用）"
     )
     p.add_argument(
         "--workers",
         type=positive,
-        help="embedded mode: processes reading pages (default: $DOSSIER_WORKERS or min(2, cpus))",
+        help="嵌入模式下并行读取页面的进程数；默认：环境变量 DOSSIER_WORKERS，未设置时为 min(2, CPU 核数)",
     )
     p.add_argument(
-        "--engine", choices=ENGINES, help=f"OCR engine (default: $DOSSIER_OCR_ENGINE or {DEFAULT_ENGINE})"
+        "--engine",
+        choices=ENGINES,
+        help=f"文字识别引擎（可选：{'、'.join(ENGINES)}）；"
+        f"默认：环境变量 DOSSIER_OCR_ENGINE，未设置时为 {DEFAULT_ENGINE}",
     )
     p.set_defaults(func=cmd_watch)
