@@ -10,21 +10,45 @@ from __future__ import annotations
 
 import logging
 from concurrent.futures import Future, ThreadPoolExecutor
+from typing import TYPE_CHECKING
 
 from intake.lifecycle.context import Context
 from intake.lifecycle.recovery import dossiers_to_resume
 
+if TYPE_CHECKING:
+    from workers.embedded import PagePool
+
 log = logging.getLogger(__name__)
 _reader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="dossier-reader")
+
+
+_pool: PagePool | None = None  # `dossier serve`'s worker processes (start_pool); None: read on the thread
 
 
 def _read_embedded(ctx: Context, dossier_id: str) -> None:
     from workers.embedded import run_dossier
 
     try:
-        run_dossier(ctx, dossier_id, workers=1)
+        if _pool is None:
+            run_dossier(ctx, dossier_id, workers=1)
+        else:
+            _pool.run_dossier(ctx, dossier_id)
     except Exception:  # a background failure must be logged, the pages carry their own errors
         log.exception("reading dossier %s failed", dossier_id)
+
+
+def start_pool(ctx: Context) -> Future[object] | None:
+    """Embedded mode in a long-running UI: read uploads with `ctx.settings.workers` processes, started and
+    warmed (OCR models loaded) in the background now, so the first upload pays neither. Returns at once;
+    the job ends when the workers are started (they report warm in the log). None with a broker or 1 worker.
+    """
+    global _pool
+    if ctx.settings.broker_url or ctx.settings.workers <= 1 or _pool is not None:
+        return None
+    from workers.embedded import PagePool
+
+    _pool = PagePool(ctx, ctx.settings.workers)
+    return _reader.submit(_pool.warm)  # the reader thread: the fork server's start does not hold up serve
 
 
 def start_reading(ctx: Context, dossier_id: str) -> Future[None] | None:

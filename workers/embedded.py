@@ -59,8 +59,24 @@ def read_page_until_settled(ctx: Context, page_id: int) -> PageOutcome:
 
 def _start_worker(settings: Settings, engine: str) -> None:
     os.environ["OMP_THREAD_LIMIT"] = "1"  # one OCR thread per process: parallelism comes from processes
-    get_engine(engine)  # load the models now, before the first page is timed against this worker
+    get_engine(engine)  # builds the engine only: its models load when a page first needs them
     process_context(settings, engine)
+
+
+def _start_warm_worker(settings: Settings, engine: str) -> None:
+    """`_start_worker`, then the engine's models loaded now (a long-lived pool: the review UI's), so that
+    the first upload's pages do not pay the load."""
+    _start_worker(settings, engine)
+    load = getattr(get_engine(engine), "warm", None)
+    if load is not None:
+        started = time.perf_counter()
+        load()
+        log.warning(
+            "OCR worker %d warm: %s models loaded in %.1f s",
+            os.getpid(),
+            engine,
+            time.perf_counter() - started,
+        )
 
 
 def _read_in_worker(settings: Settings, engine: str, page_id: int) -> PageOutcome:
@@ -78,11 +94,13 @@ def _pool_context() -> multiprocessing.context.BaseContext:
     return ctx
 
 
-def _pool(ctx: Context, workers: int) -> ProcessPoolExecutor:
+def _pool(ctx: Context, workers: int, *, warm: bool = False) -> ProcessPoolExecutor:
+    """`warm`: each worker loads its OCR models as it starts (never for `dossier process`, whose text-layer
+    input must not load them; see tests/ocr/test_lazy_models.py)."""
     return ProcessPoolExecutor(
         max_workers=workers,
         mp_context=_pool_context(),
-        initializer=_start_worker,
+        initializer=_start_warm_worker if warm else _start_worker,
         initargs=(ctx.settings, ctx.engine),
     )
 
@@ -173,6 +191,20 @@ class PagePool:
         self.workers = workers
         self.starts = 0  # how many process pools were started: 1 for a watcher's life unless one broke
         self._pool: ProcessPoolExecutor | None = None
+
+    def warm(self) -> list[Future[int]]:
+        """Start the pool now, each worker loading its OCR models as it starts; returns at once.
+
+        For a long-running process where uploads are expected (`dossier serve`): the first dossier's pages
+        then go to workers that already hold their models. The futures end (with the workers' pids) when
+        every worker is up and warm; a page submitted meanwhile waits for its worker to finish warming.
+        """
+        if self.workers <= 1 or self._pool is not None:
+            return []
+        self._pool = _pool(self.ctx, self.workers, warm=True)
+        self.starts += 1
+        # one task per worker makes the executor start every process (it spawns on demand otherwise)
+        return [self._pool.submit(_ready) for _ in range(self.workers)]
 
     def _for(self, pages: int) -> ProcessPoolExecutor | None:
         if self.workers <= 1 or (pages <= 1 and self._pool is None):

@@ -15,10 +15,11 @@ from intake.vocabulary import role_name
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> ExitCode:
     """The review UI; without a broker, uploads are read by the embedded runner inside this process."""
     from review_ui import create_app
-    from review_ui.jobs import resume_unfinished
+    from review_ui.jobs import resume_unfinished, start_pool
 
     ctx = open_context(settings)
     app = create_app(ctx)
+    start_pool(ctx)  # the OCR workers start and load their models in the background
     resume_unfinished(ctx)
     try:
         from waitress import serve

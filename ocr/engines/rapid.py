@@ -205,6 +205,12 @@ class RapidOcrEngine:
             if text.strip() and score >= MIN_SCORE
         ]
 
+    def warm(self) -> None:
+        """Load the detector, classifier and recogniser now: a long-running process (the review UI's pool)
+        calls this in the background so that the first upload's pages do not pay the model load."""
+        for kind in _MODELS:
+            _model(kind)
+
     def detect_lines(self, image: np.ndarray) -> np.ndarray:
         return detect_lines(image)
 
