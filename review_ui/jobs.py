@@ -51,6 +51,14 @@ def start_pool(ctx: Context) -> Future[object] | None:
     return _reader.submit(_pool.warm)  # the reader thread: the fork server's start does not hold up serve
 
 
+def stop_pool() -> None:
+    """Stop `dossier serve`'s worker processes with it: a stopped UI must leave no reader behind."""
+    global _pool
+    if _pool is not None:
+        _pool.close()
+        _pool = None
+
+
 def start_reading(ctx: Context, dossier_id: str) -> Future[None] | None:
     """Queue the dossier's pages; returns the background job in embedded mode (None with Celery).
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 from typing import Any
 
@@ -15,20 +16,30 @@ from intake.vocabulary import role_name
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> ExitCode:
     """The review UI; without a broker, uploads are read by the embedded runner inside this process."""
     from review_ui import create_app
-    from review_ui.jobs import resume_unfinished, start_pool
+    from review_ui.jobs import resume_unfinished, start_pool, stop_pool
 
     ctx = open_context(settings)
     app = create_app(ctx)
+    signal.signal(signal.SIGTERM, _interrupt)  # `docker stop`/systemd: stop like Ctrl-C, pool included
     start_pool(ctx)  # the OCR workers start and load their models in the background
-    resume_unfinished(ctx)
     try:
-        from waitress import serve
-    except ImportError:  # waitress is the production server; Flask's own is enough to try the UI
-        app.run(host=args.host, port=args.port, threaded=True)
-        return ExitCode.OK
-    print(f"dossier: 审核界面 http://{args.host}:{args.port}/", file=sys.stderr)
-    serve(app, host=args.host, port=args.port, threads=8)
+        resume_unfinished(ctx)
+        try:
+            from waitress import serve
+        except ImportError:  # waitress is the production server; Flask's own is enough to try the UI
+            app.run(host=args.host, port=args.port, threaded=True)
+            return ExitCode.OK
+        print(f"dossier: 审核界面 http://{args.host}:{args.port}/", file=sys.stderr)
+        serve(app, host=args.host, port=args.port, threads=8)
+    except KeyboardInterrupt:
+        print("dossier: 审核界面已停止", file=sys.stderr)
+    finally:
+        stop_pool()
     return ExitCode.OK
+
+
+def _interrupt(_signum: int, _frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 def _read_password() -> str:
