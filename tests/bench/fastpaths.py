@@ -26,7 +26,6 @@ import contextlib
 import io
 import json
 import os
-import random
 import signal
 import socket
 import statistics
@@ -37,7 +36,7 @@ import time
 import urllib.error
 import urllib.request
 import uuid
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -51,10 +50,7 @@ from ocr.textlayer import read_text_layer  # noqa: E402
 from storage.filestore import FileStore  # noqa: E402
 from tests.ocr.test_lazy_models import TRAP  # noqa: E402
 from tests.ocr.textpdf import text_pdf  # noqa: E402
-from tests.synth import render_document  # noqa: E402
-from tests.synth.docs import RENDERERS, Ctx  # noqa: E402
-from tests.synth.identity import make_identity  # noqa: E402
-from tests.synth.page import write_text_pdf  # noqa: E402
+from tests.synth import render_document, render_text_pdf  # noqa: E402
 
 PAGE_TYPES = ("application_form", "logistics_contract", "bank_permit", "business_license")
 SCANNED = (
@@ -69,15 +65,6 @@ SCANNED = (
 RATIO_TARGET, READY_TARGET = 50.0, 10.0
 
 
-def _text_layer_pdf(doc_type: str, seed: int, target: Path) -> Path:
-    rng = random.Random(seed)
-    as_of = date(2026, 11, 20)
-    who = make_identity(rng, as_of)
-    who.pickup_date = as_of + timedelta(days=21)
-    write_text_pdf(RENDERERS[doc_type](Ctx(who, rng, as_of=as_of)).pages, target)
-    return target
-
-
 def _median_seconds(fn: object, repeat: int) -> float:
     times = []
     for _ in range(repeat):
@@ -89,7 +76,7 @@ def _median_seconds(fn: object, repeat: int) -> float:
 
 def page_costs(tmp: Path, seed: int, repeat: int) -> None:
     store = FileStore(tmp / "store")
-    pdfs = [_text_layer_pdf(t, seed, tmp / f"{t}.pdf") for t in PAGE_TYPES]
+    pdfs = [render_text_pdf(t, seed, tmp / f"{t}.pdf", as_of=date(2026, 11, 20)) for t in PAGE_TYPES]
     files = ingest(pdfs, store).files
     engine = get_engine("rapidocr")
     warm = page_image(files[0], 1, dpi=RENDER_DPI)

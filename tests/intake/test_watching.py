@@ -6,10 +6,9 @@ a real folder and a real SQLite database, interrupted between two steps, then re
 from __future__ import annotations
 
 import io
-import random
 import re
 import zipfile
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -45,20 +44,13 @@ from intake.lifecycle.watching import (
 )
 from intake.settings import Settings
 from storage.models import Dossier, IntakeSource
-from tests.synth.docs import RENDERERS, Ctx
-from tests.synth.identity import make_identity
-from tests.synth.page import write_text_pdf
+from tests.synth import render_text_pdf
 from workers.embedded import run_dossier
 
 
 def text_pdf(path: Path, doc_type: str, seed: int) -> Path:
     """A generated document as a text-layer PDF: read without OCR, in a fraction of a second."""
-    rng = random.Random(seed)
-    as_of = date(2026, 11, 2)
-    who = make_identity(rng, as_of)
-    who.pickup_date = as_of + timedelta(days=21)
-    write_text_pdf(RENDERERS[doc_type](Ctx(who, rng, as_of=as_of)).pages, path)
-    return path
+    return render_text_pdf(doc_type, seed, path, as_of=date(2026, 11, 2))
 
 
 def _file(name: str, size: int = 10, mtime: int = 1) -> Entry:

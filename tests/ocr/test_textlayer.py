@@ -11,37 +11,14 @@ from ocr.reader import read_page
 from ocr.textlayer import read_text_layer
 from ocr.types import DocType, TextSource
 from storage.filestore import FileStore
+from tests.ocr.textpdf import FONT, PAGES, text_pdf
 
-FONT = Path("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc")
-LINES = [
-    "客户建档申请表",
-    "客户名称：宁波海曙恒达商贸有限公司",
-    "税务登记号：91330203MA2B3C4D1X",
-    "开户银行：中国工商银行股份有限公司宁波海曙支行",
-    "银行账号：3901100009000123456",
-    "税务电话：0574-87654321",
-]
-
-
-def _pdf(path: Path) -> Path:
-    from reportlab.lib.pagesizes import A4
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
-    from reportlab.pdfgen import canvas
-
-    pdfmetrics.registerFont(TTFont("wqy", str(FONT), subfontIndex=0))
-    c = canvas.Canvas(str(path), pagesize=A4)
-    for i, text in enumerate(LINES):
-        c.setFont("wqy", 22 if i == 0 else 12)
-        c.drawString(72, A4[1] - 90 - 30 * i, text)
-    c.showPage()
-    c.save()
-    return path
+LINES = PAGES[0]  # the application form's lines, the first as its title
 
 
 @pytest.fixture
 def stored_pdf(tmp_path):
-    result = ingest([_pdf(tmp_path / "form.pdf")], FileStore(tmp_path / "store"))
+    result = ingest([text_pdf(tmp_path / "form.pdf", [LINES])], FileStore(tmp_path / "store"))
     assert not result.rejected
     return result.files[0]
 

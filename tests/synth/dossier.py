@@ -20,7 +20,7 @@ from tests.synth.defects import RULES, DefectPlan, plan_defects
 from tests.synth.docs import RENDERERS, Ctx, RenderedDoc
 from tests.synth.identity import CustomerIdentity, make_identity
 from tests.synth.output import FilePlan, Namer, PageOut
-from tests.synth.page import render
+from tests.synth.page import render, write_text_pdf
 from tests.synth.scan import degrade_page
 
 # Documents whose seals are not what a check needs: they may be scanned in grey or as bilevel G4 faxes.
@@ -326,6 +326,15 @@ def make_corpus(
         )
     (out_dir / "corpus.json").write_text(json.dumps(index, ensure_ascii=False, indent=1), encoding="utf-8")
     return paths
+
+
+def render_text_pdf(doc_type: str, seed: int, path: Path, *, as_of: date) -> Path:
+    """One document as a digitally made PDF with a text layer: read without OCR, in a fraction of a second."""
+    rng = random.Random(seed)
+    who = make_identity(rng, as_of)
+    who.pickup_date = as_of + timedelta(days=21)
+    write_text_pdf(RENDERERS[doc_type](Ctx(who, rng, as_of=as_of)).pages, path)
+    return path
 
 
 def render_document(
