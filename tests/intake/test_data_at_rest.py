@@ -44,7 +44,7 @@ from storage import search
 from storage.crypto import CLEAR, FILE_MAGIC, CryptoError, generate_key
 from storage.models import Customer, Field, FindingRow, FindingStatus, Page
 from storage.sealed_files import read_file
-from tests.storage.builders import reading
+from tests.storage.builders import bank_permit, reading
 from tests.workers.pages import tiny_page
 
 RECEIVED = date(2026, 11, 20)
@@ -60,14 +60,7 @@ SECRETS = (ACCOUNT, MISREAD, ID_NUMBER, PHONE)
 def _readings() -> list:  # type: ignore[type-arg]
     return [
         reading(DocType.BUSINESS_LICENSE, {"customer_name": (NAME, 0.97), "tax_id": (TAX, 0.95)}),
-        reading(
-            DocType.BANK_PERMIT,
-            {
-                "account_holder": (NAME, 0.95),
-                "bank_name": ("中国工商银行杭州分行", 0.96),
-                "bank_account": (ACCOUNT, 0.96),
-            },
-        ),
+        bank_permit(NAME, ACCOUNT),
         reading(
             DocType.APPLICATION_FORM,
             {

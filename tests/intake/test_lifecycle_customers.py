@@ -47,7 +47,7 @@ from storage.models import (
     FindingStatus,
     Role,
 )
-from tests.storage.builders import reading
+from tests.storage.builders import bank_permit, reading
 
 RECEIVED = date(2026, 11, 20)
 TAX = "91330100MA2AB3C4D" + uscc_check_char("91330100MA2AB3C4D")
@@ -72,14 +72,7 @@ def _readings(tax_id: str, account: str, *, consignee: str | None = "张三") ->
                 "address": ("浙江省杭州市西湖区文三路1号", 0.95),
             },
         ),
-        reading(
-            DocType.BANK_PERMIT,
-            {
-                "account_holder": (NAME, 0.95),
-                "bank_name": ("中国工商银行杭州分行", 0.96),
-                "bank_account": (account, 0.96),
-            },
-        ),
+        bank_permit(NAME, account),
         reading(
             DocType.APPLICATION_FORM,
             {

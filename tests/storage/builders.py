@@ -35,5 +35,13 @@ def reading(
     )
 
 
+def bank_permit(holder: str, account: str, bank: str = "中国工商银行杭州分行") -> PageReading:
+    """The bank account permit of a customer: holder, bank and account, read surely."""
+    return reading(
+        DocType.BANK_PERMIT,
+        {"account_holder": (holder, 0.95), "bank_name": (bank, 0.96), "bank_account": (account, 0.96)},
+    )
+
+
 def seal(kind: SealKind, bbox: tuple[int, int, int, int], confidence: float = 0.9, legend: str = "") -> Seal:
     return Seal(kind=kind, bbox=bbox, confidence=confidence, text=legend)
