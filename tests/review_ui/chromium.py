@@ -1,11 +1,16 @@
-"""Headless Chromium for the browser tests: where it is, the marks that skip without it, how to start it."""
+"""For the browser tests: where Chromium is, the marks that skip without it, how to start it and the app."""
 
 from __future__ import annotations
 
+import contextlib
 import shutil
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from flask import Flask
+from werkzeug.serving import make_server
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMEDRIVER = shutil.which("chromedriver")
@@ -41,3 +46,14 @@ def start_chromium(profile: Path, *, window: str = "1400,1000", wait_s: float = 
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
     driver.implicitly_wait(wait_s)
     return driver
+
+
+@contextlib.contextmanager
+def serving(app: Flask) -> Iterator[str]:
+    """The app on a free local port in a thread, for the browser to load; its base URL."""
+    http = make_server("127.0.0.1", 0, app, threaded=True)
+    threading.Thread(target=http.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{http.server_port}"
+    finally:
+        http.shutdown()

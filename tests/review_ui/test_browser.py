@@ -10,17 +10,15 @@ from __future__ import annotations
 import copy
 import random
 import shutil
-import threading
 import time
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
 import pytest
-from werkzeug.serving import make_server
 
 from review_ui import create_app
-from tests.review_ui.chromium import needs_chromium, start_chromium
+from tests.review_ui.chromium import needs_chromium, serving, start_chromium
 from tests.review_ui.conftest import PASSWORD, make_context
 from tests.synth.dossier import render_document
 from tests.synth.identity import make_identity
@@ -58,11 +56,8 @@ def server(tmp_path: Path) -> Iterator[str]:
     with ctx.sessions.begin() as s:  # the fixtures' short password predates the policy: stored directly
         users.add(s, "admin", generate_password_hash(PASSWORD), Role.ADMINISTRATOR)
     app = create_app(ctx, today=lambda: AS_OF)
-    http = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=http.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{http.server_port}"
-    http.shutdown()
+    with serving(app) as url:
+        yield url
 
 
 @pytest.fixture

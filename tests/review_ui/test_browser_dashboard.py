@@ -9,20 +9,18 @@ without Chromium. A screenshot is saved in /tmp/ui-shots/dashboard-charts.png.
 from __future__ import annotations
 
 import shutil
-import threading
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from werkzeug.security import generate_password_hash
-from werkzeug.serving import make_server
 
 from intake.lifecycle.context import Context
 from review_ui import create_app
 from storage import users
 from storage.models import Role
-from tests.review_ui.chromium import needs_chromium
+from tests.review_ui.chromium import needs_chromium, serving
 from tests.review_ui.conftest import PASSWORD, TODAY, make_context
 from tests.review_ui.test_browser import SHOTS, browser  # noqa: F401 - fixture
 from tests.review_ui.test_lists import add_dossier
@@ -46,11 +44,8 @@ def server(tmp_path: Path) -> Iterator[str]:
         users.add(s, "staff", generate_password_hash(PASSWORD), Role.STAFF)
     fill(ctx)
     app = create_app(ctx, today=lambda: TODAY)
-    http = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=http.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{http.server_port}"
-    http.shutdown()
+    with serving(app) as url:
+        yield url
 
 
 def test_staff_see_the_deadline_chart_agree_with_the_dashboard(

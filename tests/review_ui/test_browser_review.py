@@ -8,21 +8,19 @@ minute of test_browser.py's real reading.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 from werkzeug.security import generate_password_hash
-from werkzeug.serving import make_server
 
 from intake.lifecycle.context import Context
 from intake.lifecycle.review import doubts, override_finding
 from review_ui import create_app
 from storage import users
 from storage.models import FindingRow, Role
-from tests.review_ui.chromium import needs_chromium, start_chromium
+from tests.review_ui.chromium import needs_chromium, serving, start_chromium
 from tests.review_ui.conftest import PASSWORD, TODAY, Seeded, make_context, seed_dossier
 
 pytestmark = needs_chromium
@@ -39,11 +37,8 @@ def served(tmp_path: Path) -> Iterator[tuple[str, Context, Seeded]]:
     for finding_id in blockers:  # an administrator's earlier work: what is left is the doubtful fields
         override_finding(ctx, finding_id, actor="administrator", reason="纸质件已核")
     app = create_app(ctx, start_reading=lambda _ctx, _id: None, today=lambda: TODAY)
-    http = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=http.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{http.server_port}", ctx, seeded
-    http.shutdown()
+    with serving(app) as url:
+        yield url, ctx, seeded
 
 
 @pytest.fixture
