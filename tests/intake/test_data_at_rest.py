@@ -30,11 +30,7 @@ from intake.lifecycle.keys import key_status, rotate_keys
 from intake.lifecycle.reading import claim, save_read_page
 from intake.lifecycle.register import register_uploads
 from intake.lifecycle.review import (
-    approve,
-    confirm_field,
     correct_field,
-    doubts,
-    override_finding,
     page_image_data,
 )
 from intake.settings import Settings
@@ -42,8 +38,9 @@ from ocr.types import DocType
 from storage import repository as repo
 from storage import search
 from storage.crypto import CLEAR, FILE_MAGIC, CryptoError, generate_key
-from storage.models import Customer, Field, FindingRow, FindingStatus, Page
+from storage.models import Customer, Field, Page
 from storage.sealed_files import read_file
+from tests.intake.test_lifecycle_customers import archive_overriding_blockers
 from tests.storage.builders import bank_permit, reading
 from tests.workers.pages import tiny_page
 
@@ -99,19 +96,7 @@ def _archived(ctx: Context, folder: Path) -> str:
         rows = s.execute(select(Field.id, Field.value).where(Field.dossier_id == dossier_id)).all()
         misread = next(field_id for field_id, value in rows if value == MISREAD)  # sealed: no SQL equality
     correct_field(ctx, misread, ACCOUNT, actor="reviewer", reason=f"原为 {MISREAD}，按开户许可证更正")
-    with ctx.sessions() as s:
-        blockers = s.scalars(
-            select(FindingRow.id).where(
-                FindingRow.dossier_id == dossier_id,
-                FindingRow.status == FindingStatus.OPEN,
-                FindingRow.severity == "blocker",
-            )
-        ).all()
-    for doubt in doubts(ctx, dossier_id):
-        confirm_field(ctx, doubt.field_id, actor="reviewer")
-    for finding_id in blockers:
-        override_finding(ctx, finding_id, actor="administrator", reason=f"原件已核对 {ID_NUMBER}")
-    assert approve(ctx, dossier_id, actor="reviewer", today=RECEIVED).archive_no
+    archive_overriding_blockers(ctx, dossier_id, RECEIVED, reason=f"原件已核对 {ID_NUMBER}")
     return dossier_id
 
 

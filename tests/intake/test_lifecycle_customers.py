@@ -126,7 +126,9 @@ def _scan(n: int) -> bytes:
     return out.getvalue()
 
 
-def archive_overriding_blockers(ctx: Context, dossier_id: str, today: date) -> str:
+def archive_overriding_blockers(
+    ctx: Context, dossier_id: str, today: date, reason: str = "原件已核对"
+) -> str:
     """Override every open blocker (an administrator), confirm the doubtful fields and approve (a reviewer);
     the customer number."""
     with ctx.sessions() as s:
@@ -138,7 +140,7 @@ def archive_overriding_blockers(ctx: Context, dossier_id: str, today: date) -> s
             )
         ).all()
     for finding_id in blockers:
-        override_finding(ctx, finding_id, actor="administrator", reason="原件已核对")
+        override_finding(ctx, finding_id, actor="administrator", reason=reason)
     for doubt in doubts(ctx, dossier_id):
         confirm_field(ctx, doubt.field_id, actor="reviewer")
     decided = approve(ctx, dossier_id, actor="reviewer", today=today)
