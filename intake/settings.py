@@ -71,6 +71,7 @@ class Settings:
     secure_cookies: bool = False
     trusted_proxies: int = 0
     max_backlog_pages: int = 5000
+    read_batch: int = 8  # at most this many pages per read task, when a queue is waiting (1: one page a task)
     timezone: str = DEFAULT_TIMEZONE
     data_keys: str | None = field(default=None, repr=False)
     data_key_file: Path | None = None
@@ -99,6 +100,7 @@ class Settings:
             secure_cookies=(environ.get("DOSSIER_SECURE_COOKIES") or "").strip().lower() in TRUE_VALUES,
             trusted_proxies=max(0, int(environ.get("DOSSIER_TRUSTED_PROXIES") or 0)),
             max_backlog_pages=max(1, int(environ.get("DOSSIER_MAX_BACKLOG_PAGES") or 5000)),
+            read_batch=max(1, int(environ.get("DOSSIER_READ_BATCH") or 8)),
             timezone=checked_timezone(environ.get("DOSSIER_TIMEZONE") or DEFAULT_TIMEZONE),
             data_keys=environ.get("DOSSIER_DATA_KEYS") or None,
             data_key_file=Path(environ["DOSSIER_DATA_KEY_FILE"]).expanduser().absolute()

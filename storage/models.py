@@ -264,6 +264,7 @@ class WorkerBeat(Base):
     name: Mapped[str] = mapped_column(String(200), primary_key=True)  # Celery node name, e.g. celery@host
     started_at: Mapped[datetime] = mapped_column(default=utcnow)
     beat_at: Mapped[datetime] = mapped_column(default=utcnow)
+    processes: Mapped[int | None]  # its pool's size: how many pages it reads at once (None: one)
 
 
 class Field(Base):

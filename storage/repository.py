@@ -9,6 +9,7 @@ once never lose or double-count an update (SQLite gets the same guarantee from `
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -20,7 +21,7 @@ from sqlalchemy.orm import Session
 from intake.checks.doubtful import LOW_CONFIDENCE_BELOW
 from intake.grouping import runs
 from intake.types import RECORD_FIELDS, Completeness, Document, Finding, Severity, SourcedField
-from ocr.types import PageReading
+from ocr.types import FieldValue, PageReading
 from storage import audit_chain, mapping
 from storage import search as search_index
 from storage.contract_json import dossier_json as dossier_json
@@ -262,29 +263,8 @@ def save_page_reading(s: Session, page_id: int, reading: PageReading, *, index: 
     page = _lock_page(s, page_id)
     if page is None:
         raise NotFoundError(f"no page {page_id}")
-    text = reading.text
-    page.doc_type = str(reading.doc_type)
-    page.doc_type_confidence = reading.doc_type_confidence
-    page.source = str(text.source)
-    page.engine = text.engine
-    page.rotation = text.rotation
-    page.skew = text.skew
-    page.width, page.height = text.width, text.height
-    page.lines = [
-        {"text": ln.text, "bbox": list(ln.bbox), "confidence": ln.confidence}
-        | ({"chars": list(ln.chars)} if ln.chars else {})
-        for ln in text.lines
-    ]
-    page.seals = [
-        {
-            "kind": str(x.kind),
-            "text": x.text,
-            "bbox": list(x.bbox),
-            "confidence": x.confidence,
-            "shape": x.shape,
-        }
-        for x in reading.seals
-    ]
+    for name, value in _reading_columns(reading).items():
+        setattr(page, name, value)
     page.error = None
     first_read = page.read_at is None
     page.read_at = utcnow()
@@ -293,6 +273,100 @@ def save_page_reading(s: Session, page_id: int, reading: PageReading, *, index: 
     s.flush()
     if index:
         search_index.index_page(s, page)
+
+
+def _reading_columns(reading: PageReading) -> dict[str, Any]:
+    """The page's columns that hold a reading (its status, times and error apart)."""
+    text = reading.text
+    return {
+        "doc_type": str(reading.doc_type),
+        "doc_type_confidence": reading.doc_type_confidence,
+        "source": str(text.source),
+        "engine": text.engine,
+        "rotation": text.rotation,
+        "skew": text.skew,
+        "width": text.width,
+        "height": text.height,
+        "lines": [
+            {"text": ln.text, "bbox": list(ln.bbox), "confidence": ln.confidence}
+            | ({"chars": list(ln.chars)} if ln.chars else {})
+            for ln in text.lines
+        ],
+        "seals": [
+            {
+                "kind": str(x.kind),
+                "text": x.text,
+                "bbox": list(x.bbox),
+                "confidence": x.confidence,
+                "shape": x.shape,
+            }
+            for x in reading.seals
+        ],
+    }
+
+
+def save_page_readings(s: Session, readings: Mapping[int, PageReading]) -> None:
+    """Store the readings of a batch of pages (page id → reading) as save_page_reading would, in a few
+    statements for the whole batch: the pages locked in one SELECT, and those claimed and never read (the
+    usual case: `reading`, no read_at) updated in one executemany, their fields in one INSERT, each dossier's
+    counters in one UPDATE. Any other page (read before, failed meanwhile, read by a duplicate task) takes
+    save_page_reading's general path. Not indexed for search: the dossier's finish indexes its pages.
+
+    Locks are taken in the per-page order — pages, then their dossiers' rows (sorted) — so batches and single
+    pages saved at once wait for each other instead of deadlocking."""
+    if not readings:
+        return
+    locked = s.execute(
+        select(Page.id, Page.dossier_id, Page.status, Page.read_at)
+        .where(Page.id.in_(readings))
+        .order_by(Page.id)
+        .with_for_update()
+    ).all()
+    if len(locked) != len(readings):
+        missing = sorted(set(readings) - {row[0] for row in locked})
+        raise NotFoundError(f"no page {missing[0]}")
+    fresh = [
+        (pid, dossier)
+        for pid, dossier, status, read_at in locked
+        if status == PageStatus.READING and read_at is None
+    ]
+    for pid in sorted(set(readings) - {pid for pid, _ in fresh}):
+        save_page_reading(s, pid, readings[pid], index=False)
+    if not fresh:
+        return
+    per_dossier = Counter(dossier for _, dossier in fresh)
+    for dossier_id in sorted(per_dossier):
+        _bump_counters(s, dossier_id, pages_done=per_dossier[dossier_id])
+    now = utcnow()
+    s.execute(
+        update(Page),
+        [
+            {"id": pid, "status": PageStatus.DONE, "error": None, "read_at": now}
+            | _reading_columns(readings[pid])
+            for pid, _ in fresh
+        ],
+    )
+    fields = [
+        {"page_id": pid, "dossier_id": dossier, "name": name} | _field_values(read)
+        for pid, dossier in fresh
+        for name, read in readings[pid].fields.items()
+    ]
+    if fields:
+        s.execute(insert(Field), fields)
+    for pid, _ in fresh:
+        loaded = s.identity_map.get(s.identity_key(Page, pid))
+        if loaded is not None:
+            s.expire(loaded)
+
+
+def _field_values(read: FieldValue) -> dict[str, Any]:
+    return {
+        "value": read.value,
+        "confidence": read.confidence,
+        "bbox": list(read.bbox) if read.bbox is not None else None,
+        "raw": read.raw,
+        "repaired": read.repaired,
+    }
 
 
 def _replace_fields(s: Session, page: Page, reading: PageReading, *, first_read: bool) -> None:
@@ -309,13 +383,7 @@ def _replace_fields(s: Session, page: Page, reading: PageReading, *, first_read:
     new_rows: list[dict[str, Any]] = []
     updates: list[dict[str, Any]] = []
     for name, read in reading.fields.items():
-        values = {
-            "value": read.value,
-            "confidence": read.confidence,
-            "bbox": list(read.bbox) if read.bbox is not None else None,
-            "raw": read.raw,
-            "repaired": read.repaired,
-        }
+        values = _field_values(read)
         if name not in existing:
             new_rows.append({"page_id": page.id, "dossier_id": page.dossier_id, "name": name} | values)
         elif not existing[name][1]:

@@ -163,17 +163,18 @@ def notices_due(s: Session, now: datetime, *, action: str) -> list[Dossier]:
 # ------------------------------------------------------------------------------------- live workers' claims
 
 
-def beat(s: Session, name: str, now: datetime | None = None) -> None:
-    """Record that worker `name` is alive (one row per worker, updated in place)."""
+def beat(s: Session, name: str, now: datetime | None = None, processes: int | None = None) -> None:
+    """Record that worker `name` (of `processes` reader processes) is alive: one row per worker, updated in
+    place."""
     now = now or utcnow()
     found = s.execute(
         update(WorkerBeat)
         .where(WorkerBeat.name == name)
-        .values(beat_at=now)
+        .values(beat_at=now, processes=processes)
         .execution_options(synchronize_session=False)
     )
     if found.rowcount == 0:  # type: ignore[attr-defined]
-        s.add(WorkerBeat(name=name, started_at=now, beat_at=now))
+        s.add(WorkerBeat(name=name, started_at=now, beat_at=now, processes=processes))
 
 
 STOPPED = datetime(1970, 1, 1, tzinfo=UTC)
@@ -249,6 +250,12 @@ def live_workers(s: Session, cutoff: datetime) -> int:
     )
 
 
+def live_processes(s: Session, cutoff: datetime) -> int:
+    """Reader processes of the workers that beat since `cutoff` (a worker that did not say counts as one)."""
+    total = select(func.coalesce(func.sum(func.coalesce(WorkerBeat.processes, 1)), 0))
+    return int(s.scalar(total.where(WorkerBeat.beat_at >= cutoff)) or 0)
+
+
 # ---------------------------------------------------------------------------------------- claiming a page
 
 
@@ -257,24 +264,36 @@ class ClaimedPage(NamedTuple):
     page_no: int
     attempts: int  # counting this one
     file: StoredFile  # the stored file's columns, not attached to the session
+    page_id: int
+    first_read: bool  # never read before: its reading is saved without looking for old fields
 
 
 def claim_unread(
     s: Session, page_id: int, *, max_attempts: int, worker: str | None, now: datetime | None = None
 ) -> ClaimedPage | None:
-    """The usual claim in one statement on PostgreSQL: a page `pending` (or left `reading` by a worker that
-    stopped) with attempts left becomes `reading` by `worker`, its stored file returned with it (UPDATE …
-    FROM files … RETURNING; SQLite's RETURNING sees only the updated table, so there the file is a second
-    SELECT). None when the page is in no such state: read, failed (a retry moves the failed counter:
-    repository.claim_page), given up, or unknown.
+    """The usual claim of one page (see claim_unread_many); None when it is in no state to be read."""
+    claimed = claim_unread_many(s, [page_id], max_attempts=max_attempts, worker=worker, now=now)
+    return claimed[0] if claimed else None
 
-    The UPDATE takes the row lock the two-statement claim took with FOR UPDATE: concurrent claims of one
+
+def claim_unread_many(
+    s: Session, page_ids: Sequence[int], *, max_attempts: int, worker: str | None, now: datetime | None = None
+) -> list[ClaimedPage]:
+    """Claim a batch in one statement on PostgreSQL: the pages `pending` (or left `reading` by a worker that
+    stopped) with attempts left become `reading` by `worker`, their stored files returned with them (UPDATE …
+    FROM files … RETURNING; SQLite's RETURNING sees only the updated table, so there the files are a second
+    SELECT). Pages in no such state are left out: read, failed (a retry moves the failed counter:
+    repository.claim_page), given up, or unknown. In the order of `page_ids`.
+
+    The UPDATE takes the row locks the two-statement claim took with FOR UPDATE: concurrent claims of one
     page serialise, and the second sees `attempts` already counted."""
+    if not page_ids:
+        return []
     joined = s.get_bind().dialect.name == "postgresql"
     statement = (
         update(Page)
         .where(
-            Page.id == page_id,
+            Page.id.in_(page_ids),
             Page.status.in_((PageStatus.PENDING, PageStatus.READING)),
             Page.attempts < max_attempts,
         )
@@ -286,20 +305,27 @@ def claim_unread(
         )
         .execution_options(synchronize_session=False)
     )
-    page_columns = (Page.dossier_id, Page.page_no, Page.attempts, Page.file_id)
+    page_columns = (Page.id, Page.dossier_id, Page.page_no, Page.attempts, Page.read_at, Page.file_id)
     if joined:
         statement = statement.where(Page.file_id == StoredFile.id).returning(*page_columns, *_FILE_COLUMNS)
     else:
         statement = statement.returning(*page_columns)
-    claimed = s.execute(statement).first()
-    if claimed is None:
-        return None
-    dossier_id, page_no, attempts, file_id, *file_values = claimed
+    rows = s.execute(statement).all()
     if joined:
-        stored = StoredFile(**dict(zip((c.key for c in _FILE_COLUMNS), file_values, strict=True)))
+        keys = [c.key for c in _FILE_COLUMNS]
+        files = {row[5]: StoredFile(**dict(zip(keys, row[6:], strict=True))) for row in rows}
     else:
-        stored = s.get_one(StoredFile, file_id)
-    return ClaimedPage(dossier_id, page_no, attempts, stored)
+        wanted = {row[5] for row in rows}
+        files = (
+            {f.id: f for f in s.scalars(select(StoredFile).where(StoredFile.id.in_(wanted)))}
+            if wanted
+            else {}
+        )
+    claimed = {
+        page_id: ClaimedPage(dossier_id, page_no, attempts, files[file_id], page_id, read_at is None)
+        for page_id, dossier_id, page_no, attempts, read_at, file_id, *_ in rows
+    }
+    return [claimed[i] for i in dict.fromkeys(page_ids) if i in claimed]
 
 
 _FILE_COLUMNS = (

@@ -27,6 +27,7 @@ from intake.settings import Settings
 OCR_QUEUE = "ocr"
 LIGHT_QUEUE = "light"
 READ_PAGE = "workers.tasks.read_page"
+READ_PAGES = "workers.tasks.read_pages"
 FINISH = "workers.tasks.finish"
 PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0.2, "interval_step": 0.3, "interval_max": 1.0}
 UNCONFIGURED_BROKER = "memory://"  # an app built without DOSSIER_BROKER_URL must not try to connect
@@ -57,7 +58,7 @@ def make_app(settings: Settings) -> DossierCelery:
         task_time_limit=settings.page_hard_limit,
         task_queues=(Queue(OCR_QUEUE), Queue(LIGHT_QUEUE)),
         task_default_queue=LIGHT_QUEUE,
-        task_routes={READ_PAGE: {"queue": OCR_QUEUE}},
+        task_routes={READ_PAGE: {"queue": OCR_QUEUE}, READ_PAGES: {"queue": OCR_QUEUE}},
         task_default_priority=NORMAL,
         task_publish_retry=True,
         task_publish_retry_policy=PUBLISH_RETRY_POLICY,

@@ -60,14 +60,16 @@ def _sessions(settings: Settings) -> sessionmaker[Session]:
 class Heartbeat:
     """The beating and reclaiming thread of one worker (see the module's docstring)."""
 
-    def __init__(self, app: Celery, settings: Settings, name: str, requeue: Requeue) -> None:
-        self.app, self.name, self.requeue = app, name, requeue
+    def __init__(
+        self, app: Celery, settings: Settings, name: str, requeue: Requeue, processes: int | None = None
+    ) -> None:
+        self.app, self.name, self.requeue, self.processes = app, name, requeue, processes
         self.sessions = _sessions(settings)
         self.stopped = threading.Event()
         self.thread = threading.Thread(target=self._run, name="dossier-heartbeat", daemon=True)
 
     def beat(self) -> None:
-        worker_alive(self.sessions, self.name)
+        worker_alive(self.sessions, self.name, self.processes)
 
     def reclaim(self) -> list[int]:
         pages = orphaned_pages(self.sessions, stale_after=STALE_AFTER)
@@ -105,11 +107,14 @@ class Heartbeat:
 _heartbeat: Heartbeat | None = None
 
 
-def on_worker_init(app: Celery, settings: Settings, node: str | None, requeue: Requeue) -> None:
-    """Main process, before the pool forks: the identity, and a first beat before any page is claimed."""
+def on_worker_init(
+    app: Celery, settings: Settings, node: str | None, requeue: Requeue, processes: int | None = None
+) -> None:
+    """Main process, before the pool forks: the identity, and a first beat before any page is claimed
+    (with the pool's size, which the producers size their tasks by)."""
     global _worker_id, _heartbeat
     _worker_id = new_worker_id(node)
-    _heartbeat = Heartbeat(app, settings, _worker_id, requeue)
+    _heartbeat = Heartbeat(app, settings, _worker_id, requeue, processes)
     try:
         _heartbeat.beat()
     except Exception:

@@ -15,7 +15,7 @@ from kombu.exceptions import OperationalError as BrokerError
 from kombu.utils.url import maybe_sanitize_url
 from redis.exceptions import RedisError
 
-from intake.lifecycle.backlog import read_priority
+from intake.lifecycle.backlog import URGENT, read_priority, task_size
 from intake.lifecycle.context import Context
 from intake.lifecycle.reading import claim_finish
 from intake.lifecycle.register import register_paths
@@ -36,9 +36,10 @@ class BrokerUnavailableError(RuntimeError):
 
 
 def enqueue_dossier(ctx: Context, dossier_id: str, today: date | None = None) -> int:
-    """Queue one read task per outstanding page (or the finish, if there are none); returns pages.
+    """Queue the outstanding pages (or the finish, if there are none); returns pages.
 
-    An urgent dossier (due within backlog.URGENT_DAYS) is queued with the highest priority."""
+    A page a task while the readers would idle, batches of pages when a queue is waiting (backlog.task_size);
+    an urgent dossier (due within backlog.URGENT_DAYS) is queued with the highest priority."""
     from workers import tasks  # Celery is imported only when a broker is used
     from workers.app import app_for
 
@@ -52,7 +53,9 @@ def enqueue_dossier(ctx: Context, dossier_id: str, today: date | None = None) ->
     try:
         with app.connection_for_write() as conn:
             conn.ensure_connection(max_retries=1, interval_start=0.2, timeout=3)
-        tasks.queue_pages(app, pages, priority)
+        # an urgent dossier's pages go one a task, ahead of the queue and to as many readers as are free
+        per_task = task_size(ctx) if len(pages) > 1 and priority != URGENT else 1
+        tasks.queue_pages(app, pages, priority, per_task=per_task)
         if not pages and claim_finish(ctx.sessions, dossier_id):
             tasks.queue_finish(app, dossier_id)
     except (BrokerError, RedisError, OSError) as exc:

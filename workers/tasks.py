@@ -8,6 +8,7 @@ workers.app builds; each finds its Settings on that app.
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import Any
@@ -22,11 +23,11 @@ from intake.lifecycle.backlog import NORMAL, URGENT
 from intake.lifecycle.context import Context, process_context
 from intake.lifecycle.customers import mark_dormant
 from intake.lifecycle.finishing import finish_step
-from intake.lifecycle.reading import PageResult, read_page_step
+from intake.lifecycle.reading import PageResult, read_batch_step, read_page_step
 from intake.lifecycle.recovery import stale_work
 from intake.lifecycle.scheduled import remind_deadlines, send_due_notices
 from workers import heartbeat
-from workers.app import FINISH, LIGHT_QUEUE, OCR_QUEUE, READ_PAGE
+from workers.app import FINISH, LIGHT_QUEUE, OCR_QUEUE, READ_PAGE, READ_PAGES
 
 log = logging.getLogger(__name__)
 TRANSIENT = (DatabaseError, BrokerError, RedisConnectionError, ConnectionError)
@@ -54,14 +55,43 @@ def read_page(self: Task, page_id: int) -> str:
     return outcome.result.value
 
 
+@shared_task(name=READ_PAGES, bind=True, **RETRY_OPTIONS)
+def read_pages(self: Task, page_ids: list[int]) -> dict[str, int]:
+    """A batch of pages (a bulk import, see backlog.pages_per_task), read as read_page reads each: a page
+    that failed with attempts left is tried again alone, later; a dossier whose last page this read is
+    finished."""
+    outcomes = read_batch_step(_context(self.app), page_ids, worker=heartbeat.worker_id())
+    for page_id, outcome in zip(page_ids, outcomes, strict=True):
+        if outcome.result is PageResult.RETRY:
+            self.app.send_task(READ_PAGE, (page_id,), queue=OCR_QUEUE, countdown=2)
+        if outcome.finish and outcome.dossier_id is not None:
+            queue_finish(self.app, outcome.dossier_id)
+    return dict(Counter(outcome.result.value for outcome in outcomes))
+
+
 @shared_task(name=FINISH, bind=True, **RETRY_OPTIONS)
 def finish(self: Task, dossier_id: str) -> bool:
     return finish_step(_context(self.app), dossier_id)
 
 
-def queue_pages(app: Celery, page_ids: Sequence[int], priority: int = NORMAL) -> None:
-    for page_id in page_ids:
-        app.send_task(READ_PAGE, (page_id,), queue=OCR_QUEUE, priority=priority)
+def queue_pages(app: Celery, page_ids: Sequence[int], priority: int = NORMAL, per_task: int = 1) -> None:
+    """One task per page, or per `per_task` pages in their order (intake.lifecycle.backlog.task_size): a
+    batch's time limits are its pages' limits added up."""
+    if per_task <= 1:
+        for page_id in page_ids:
+            app.send_task(READ_PAGE, (page_id,), queue=OCR_QUEUE, priority=priority)
+        return
+    settings = app.settings  # type: ignore[attr-defined]
+    for start in range(0, len(page_ids), per_task):
+        batch = list(page_ids[start : start + per_task])
+        app.send_task(
+            READ_PAGES,
+            (batch,),
+            queue=OCR_QUEUE,
+            priority=priority,
+            soft_time_limit=settings.page_soft_limit * len(batch),
+            time_limit=settings.page_hard_limit * len(batch),
+        )
 
 
 def queue_finish(app: Celery, dossier_id: str) -> None:
@@ -106,7 +136,13 @@ def mark_dormant_customers(self: Task) -> int:
 @worker_init.connect
 def _identify(sender: Any = None, **_: Any) -> None:
     """Before the pool forks: the identity this worker claims pages under, and its first beat."""
-    heartbeat.on_worker_init(sender.app, sender.app.settings, getattr(sender, "hostname", None), queue_pages)
+    heartbeat.on_worker_init(
+        sender.app,
+        sender.app.settings,
+        getattr(sender, "hostname", None),
+        queue_pages,
+        getattr(sender, "concurrency", None),
+    )
 
 
 worker_shutdown.connect(heartbeat.on_worker_shutdown)

@@ -22,6 +22,7 @@ URGENT, NORMAL = 0, 5  # broker priorities; on Redis 0 is served first
 RATE_WINDOW = timedelta(minutes=10)  # pages/s over the last ten minutes estimates the wait
 SECONDS_PER_PAGE = 2.5  # one OCR process, measured (docs/benchmarks.md); used before any rate is known
 LIVE = timedelta(seconds=60)
+TASKS_PER_PROCESS = 4  # a queue deeper than this many tasks per reader process is worth batching
 
 
 def is_urgent(dossier: Dossier, today: date, deadline_days: int = 7) -> bool:
@@ -61,3 +62,21 @@ def backlog(ctx: Context, now: datetime | None = None) -> Backlog:
     else:
         wait = waiting * SECONDS_PER_PAGE / max(1, workers or ctx.settings.workers)
     return Backlog(waiting, round(wait), waiting > ctx.settings.max_backlog_pages)
+
+
+def pages_per_task(pages_waiting: int, processes: int, most: int) -> int:
+    """How many pages one read task carries: one while the readers would otherwise idle (an 8-page upload on
+    an idle fleet is read by 8 processes at once), up to `most` once the queue holds more than
+    TASKS_PER_PROCESS tasks for every reader process — a bulk import, where a batch costs one message, one
+    claim and one save transaction instead of one per page, and every process still has work queued."""
+    return max(1, min(most, pages_waiting // (max(1, processes) * TASKS_PER_PROCESS)))
+
+
+def task_size(ctx: Context, now: datetime | None = None) -> int:
+    """pages_per_task for the queue as it is now: the pages waiting (this dossier's included) and the reader
+    processes of the live workers (the configured `workers` when none beats yet)."""
+    now = now or utcnow()
+    with ctx.sessions() as s:
+        waiting = work.pages_waiting(s)
+        processes = work.live_processes(s, now - LIVE)
+    return pages_per_task(waiting, processes or ctx.settings.workers, ctx.settings.read_batch)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -80,7 +81,7 @@ def claim(ctx: Context, page_id: int, worker: str | None = None) -> Claim | None
     with ctx.sessions.begin() as s:
         unread = work.claim_unread(s, page_id, max_attempts=MAX_ATTEMPTS, worker=worker)  # one statement
         if unread is not None:
-            return Claim(page_id, unread.dossier_id, unread.page_no, unread.attempts, unread.file)
+            return _claim_of(unread)
         page = repo.claim_page(s, page_id, max_attempts=MAX_ATTEMPTS)  # a failed page's retry (counters)
         if page is None:
             return None
@@ -89,16 +90,26 @@ def claim(ctx: Context, page_id: int, worker: str | None = None) -> Claim | None
         return Claim(page_id, page.dossier_id, page.page_no, page.attempts, stored)
 
 
+def _claim_of(c: work.ClaimedPage) -> Claim:
+    return Claim(c.page_id, c.dossier_id, c.page_no, c.attempts, c.file)
+
+
+def keep_page_image(ctx: Context, c: Claim, pixels: Any) -> None:
+    """The upright image the reviewer sees, as JPEG, sealed at rest (it shows level-1 data)."""
+    image = io.BytesIO()
+    Image.fromarray(pixels).save(image, format="JPEG", quality=85)
+    sealed_files.write_file(
+        page_image_path(ctx.settings, c.dossier_id, c.page_id), image.getvalue(), data_ring(ctx)
+    )
+
+
 def save_read_page(ctx: Context, c: Claim, reading: PageReading, pixels: Any, *, index: bool = False) -> bool:
     """Keep the upright image, then in one transaction the reading and, if it was the dossier's last page
     outstanding, the move to `checking`; True when this call made that move (the caller finishes).
 
     The page is indexed for search by the dossier's finish (finishing.resolve_continuations, all its pages in
     one batch: 4 statements a dossier instead of 4 a page), unless `index`."""
-    target = page_image_path(ctx.settings, c.dossier_id, c.page_id)
-    image = io.BytesIO()
-    Image.fromarray(pixels).save(image, format="JPEG", quality=85)
-    sealed_files.write_file(target, image.getvalue(), data_ring(ctx))  # shows level-1 data: sealed at rest
+    keep_page_image(ctx, c, pixels)
     with ctx.sessions.begin() as s:
         # saving locks the dossier's row (its counters) first, so of two last pages saved at once the second
         # waits for the first's commit and its finish check sees it
@@ -187,12 +198,61 @@ def _read_claimed(ctx: Context, c: Claim) -> PageOutcome:
     except Exception as exc:
         if is_transient(exc):
             raise
-        error = f"{type(exc).__name__}: {exc}"
-        finish = _fail(ctx, c, exc)
-        if c.attempts < MAX_ATTEMPTS:
-            return PageOutcome(PageResult.RETRY, c.dossier_id, finish=False, error=error)
-        return PageOutcome(PageResult.FAILED, c.dossier_id, finish, error)
+        return _failed(ctx, c, exc)
     return PageOutcome(PageResult.READ, c.dossier_id, save_read_page(ctx, c, reading, pixels))
+
+
+def _failed(ctx: Context, c: Claim, exc: BaseException) -> PageOutcome:
+    error = f"{type(exc).__name__}: {exc}"
+    finish = _fail(ctx, c, exc)
+    if c.attempts < MAX_ATTEMPTS:
+        return PageOutcome(PageResult.RETRY, c.dossier_id, finish=False, error=error)
+    return PageOutcome(PageResult.FAILED, c.dossier_id, finish, error)
+
+
+def read_batch_step(ctx: Context, page_ids: Sequence[int], worker: str | None = None) -> list[PageOutcome]:
+    """Read a batch of stored pages (one task of a bulk import, see backlog.pages_per_task): the outcomes
+    in the order of `page_ids`, as read_page_step would give them one by one.
+
+    Two transactions for the whole batch instead of two per page: one claim of every page, then every
+    reading saved with the finish claims of their dossiers (repository.save_page_readings). A page that
+    could not be claimed with the others (a failed page's retry, a redelivered task, one given up) and a
+    page that fails to read go through the single-page path; database errors escape as there (the caller
+    retries the batch, which is idempotent: pages claimed and not saved are claimed again)."""
+    if len(page_ids) == 1:
+        return [read_page_step(ctx, page_ids[0], worker)]
+    with ctx.sessions.begin() as s:
+        claimed = [
+            _claim_of(c)
+            for c in work.claim_unread_many(s, page_ids, max_attempts=MAX_ATTEMPTS, worker=worker)
+        ]
+    outcomes: dict[int, PageOutcome] = {}
+    got = {c.page_id for c in claimed}
+    for page_id in page_ids:
+        if page_id not in got:
+            outcomes[page_id] = read_page_step(ctx, page_id, worker)
+    readings: dict[int, PageReading] = {}
+    for c in claimed:
+        with dossier_context(c.dossier_id):
+            try:
+                reading, pixels = read_one(ctx, _ingested(ctx, c.stored), c.page_no)
+                keep_page_image(ctx, c, pixels)
+            except Exception as exc:
+                if is_transient(exc):
+                    raise
+                outcomes[c.page_id] = _failed(ctx, c, exc)
+                continue
+        readings[c.page_id] = reading
+    if readings:
+        with ctx.sessions.begin() as s:
+            repo.save_page_readings(s, readings)
+            saved = [c for c in claimed if c.page_id in readings]
+            finishing = {d for d in sorted({c.dossier_id for c in saved}) if _claim_checking(s, d)}
+        last = {c.dossier_id: c.page_id for c in saved}  # the finish is scheduled once, with its last page
+        for c in saved:
+            finish = c.dossier_id in finishing and last[c.dossier_id] == c.page_id
+            outcomes[c.page_id] = PageOutcome(PageResult.READ, c.dossier_id, finish)
+    return [outcomes[page_id] for page_id in page_ids]
 
 
 def is_transient(exc: BaseException) -> bool:

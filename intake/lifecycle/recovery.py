@@ -55,10 +55,11 @@ def dossiers_to_resume(sessions: sessionmaker[Session]) -> list[str]:
 # ----------------------------------------------------------------------------------- live workers' claims
 
 
-def worker_alive(sessions: sessionmaker[Session], name: str) -> None:
-    """Worker `name` beats: its claims stay its own for another `stale_after`."""
+def worker_alive(sessions: sessionmaker[Session], name: str, processes: int | None = None) -> None:
+    """Worker `name` beats: its claims stay its own for another `stale_after`; its `processes` tell the
+    producers how many pages it reads at once (backlog.pages_per_task)."""
     with sessions.begin() as s:
-        work.beat(s, name)
+        work.beat(s, name, processes=processes)
 
 
 def worker_stopped(sessions: sessionmaker[Session], name: str) -> None:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import signal
 import socket
 import subprocess
 import sys
 import time
+from collections import Counter
 from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
@@ -165,3 +167,56 @@ def test_an_urgent_dossier_is_read_ahead_of_a_bulk_import_already_queued(
         redis.Redis.from_url(services.broker_url).flushdb()  # the rest of the bulk is not for later tests
     assert ready, (tmp_path / "worker.log").read_text()
     assert bulk_read < 100, f"{bulk_read} bulk pages were read before the urgent dossier"
+
+
+def _queued_reads(client: redis.Redis, pages: set[int]) -> list[tuple[str, list[int]]]:
+    """The read tasks waiting in Redis (every priority's list) for these pages: task name and page ids."""
+    found = []
+    for key in client.keys("ocr*"):
+        for raw in client.lrange(key, 0, -1):
+            message = json.loads(raw)
+            args = json.loads(base64.b64decode(message["body"]))[0]
+            ids = args[0] if isinstance(args[0], list) else [args[0]]
+            if set(ids) & pages:
+                found.append((message["headers"]["task"], ids))
+    return found
+
+
+def test_a_bulk_import_is_queued_in_batches_and_every_page_is_read_once(
+    services: Services, tmp_path: Path
+) -> None:
+    """Six dossiers of six pages queued while no worker runs: a queue, so the pages go in batches (at most
+    `read_batch`), each page in exactly one task; one worker then reads them all once and finishes each
+    dossier once."""
+    settings = replace(
+        services.ctx.settings, broker_url=services.broker_url, ocr_engine="known-lines", read_batch=4
+    )
+    ctx = replace(services.ctx, settings=settings, engine="known-lines")
+    today = date.today()
+    ids = [
+        register_paths(ctx, known_lines_pages(tmp_path / f"d{n}", 6, prefix=f"批{n}"), as_of=today)
+        for n in range(6)
+    ]
+    for dossier_id in ids:
+        assert enqueue_dossier(ctx, dossier_id, today) == 6
+    with services.ctx.sessions() as s:
+        pages = set(s.scalars(select(Page.id).where(Page.dossier_id.in_(ids))))
+    client = redis.Redis.from_url(services.broker_url)
+    queued = _queued_reads(client, pages)
+    assert Counter(i for _, batch in queued for i in batch) == Counter(pages)  # each page in one task
+    assert any(name == "workers.tasks.read_pages" and len(batch) > 1 for name, batch in queued)
+    assert max(len(batch) for _, batch in queued) <= 4
+
+    worker = start_worker(services, tmp_path / "worker.log", DOSSIER_OCR_ENGINE="known-lines")
+    try:
+        done = wait_until(
+            lambda: all(_dossier(services, d).status == DossierStatus.AWAITING_REVIEW for d in ids),
+            timeout=300,
+        )
+    finally:
+        stop(worker, signal.SIGTERM)
+    assert done, (tmp_path / "worker.log").read_text()
+    with services.ctx.sessions() as s:
+        attempts = s.scalars(select(Page.attempts).where(Page.id.in_(pages))).all()
+    assert sorted(attempts) == [1] * 36
+    assert [_finished_events(services, d) for d in ids] == [1] * 6
