@@ -131,8 +131,14 @@ class FileStore:
 
     def read(self, sha: str) -> bytes:
         """The original's clear content (opened in memory when sealed)."""
-        blob = self.path(sha).read_bytes()
-        return self.ring.open_bytes(blob, name=sha[:12]) if self.ring is not None else blob
+        return self.load(sha)[1]
+
+    def load(self, sha: str) -> tuple[Path, bytes]:
+        """Where the original lives and its clear content, found once (a worker reads every page's file: the
+        look-up is a directory scan and a path resolution, not worth doing twice)."""
+        found = self.path(sha)
+        blob = found.read_bytes()
+        return found, self.ring.open_bytes(blob, name=sha[:12]) if self.ring is not None else blob
 
     def open(self, sha: str) -> BinaryIO:
         return io.BytesIO(self.read(sha))

@@ -410,14 +410,17 @@ def mark_page_failed(s: Session, page_id: int, error: str) -> None:
 # ------------------------------------------------------------------------------------------------ documents
 
 
-def documents_of(s: Session, dossier_id: str) -> list[Document]:
+def documents_of(
+    s: Session, dossier_id: str, pages: Sequence[tuple[StoredFile, Page]] | None = None
+) -> list[Document]:
     """Group the read pages into documents: consecutive read pages of one file with the same doc_type
     (intake.grouping.runs; storage.mapping.document).
 
     Pages not (yet) read are skipped. Within a document, a field read on several pages keeps its
-    highest-confidence reading.
+    highest-confidence reading. `pages`: pages_in_order's answer, when the caller has it from this session.
     """
-    done = [(f, page) for f, page in pages_in_order(s, dossier_id) if page.status == PageStatus.DONE]
+    ordered = pages_in_order(s, dossier_id) if pages is None else pages
+    done = [(f, page) for f, page in ordered if page.status == PageStatus.DONE]
     return [mapping.document(group) for group in runs(done, key=lambda fp: (fp[0].id, fp[1].doc_type))]
 
 
@@ -466,6 +469,7 @@ def _customer_of(record: Mapping[str, SourcedField]) -> tuple[str | None, str | 
 
 def _save_record(s: Session, dossier_id: str, record: Mapping[str, SourcedField]) -> None:
     rows = {r.name: r for r in s.scalars(select(RecordField).where(RecordField.dossier_id == dossier_id))}
+    page_ids = _page_ids_of(s, dossier_id, {(f.file, f.page) for f in record.values()})
     for name in RECORD_FIELDS:
         row = rows.get(name) or RecordField(dossier_id=dossier_id, name=name)
         s.add(row)
@@ -476,16 +480,21 @@ def _save_record(s: Session, dossier_id: str, record: Mapping[str, SourcedField]
         row.source_file = field.file if field else None
         row.source_page_no = field.page if field else None
         row.source_doc_type = str(field.doc_type) if field else None
-        row.source_page_id = _page_id_of(s, dossier_id, field.file, field.page) if field else None
+        row.source_page_id = page_ids.get((field.file, field.page)) if field else None
 
 
-def _page_id_of(s: Session, dossier_id: str, file: str, page_no: int) -> int | None:
+def _page_ids_of(s: Session, dossier_id: str, wanted: set[tuple[str, int]]) -> dict[tuple[str, int], int]:
+    """The ids of the pages the record's fields come from, by (file name, page number): one query."""
+    if not wanted:
+        return {}
     query = (
-        select(Page.id)
+        select(StoredFile.name, Page.page_no, Page.id)
         .join(StoredFile, Page.file_id == StoredFile.id)
-        .where(StoredFile.dossier_id == dossier_id, StoredFile.name == file, Page.page_no == page_no)
+        .where(StoredFile.dossier_id == dossier_id, StoredFile.name.in_({file for file, _ in wanted}))
     )
-    return s.scalar(query)
+    return {
+        (name, page_no): page_id for name, page_no, page_id in s.execute(query) if (name, page_no) in wanted
+    }
 
 
 @dataclass(frozen=True, slots=True)

@@ -240,12 +240,10 @@ def _write(conn: Connection, docs: Sequence[_Doc]) -> None:
     upsert = base.on_conflict_do_update(
         index_elements=["ref"], set_={k: base.excluded[k] for k in rows[0] if k != "ref"}
     )
-    conn.execute(upsert, rows)
-    ids = dict(
-        conn.execute(
-            select(SearchDocument.ref, SearchDocument.id).where(SearchDocument.ref.in_([d.ref for d in docs]))
-        ).all()
-    )
+    # RETURNING gives the ids of inserted and updated rows alike: no SELECT of them afterwards
+    ids: dict[str, int] = {
+        ref: i for ref, i in conn.execute(upsert.returning(SearchDocument.ref, SearchDocument.id), rows)
+    }
     conn.execute(delete(SearchKey).where(SearchKey.document_id.in_(list(ids.values()))))
     keys = [
         {"document_id": ids[d.ref], "key": k}

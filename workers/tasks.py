@@ -51,7 +51,7 @@ def read_page(self: Task, page_id: int) -> str:
         # The page itself failed (bad render, engine error, soft time limit) and has attempts left.
         raise self.retry(countdown=2 ** (self.request.retries + 1), max_retries=None)
     if outcome.finish and outcome.dossier_id is not None:
-        queue_finish(self.app, outcome.dossier_id)
+        finish_here(self.app, outcome.dossier_id)
     return outcome.result.value
 
 
@@ -65,8 +65,19 @@ def read_pages(self: Task, page_ids: list[int]) -> dict[str, int]:
         if outcome.result is PageResult.RETRY:
             self.app.send_task(READ_PAGE, (page_id,), queue=OCR_QUEUE, countdown=2)
         if outcome.finish and outcome.dossier_id is not None:
-            queue_finish(self.app, outcome.dossier_id)
+            finish_here(self.app, outcome.dossier_id)
     return dict(Counter(outcome.result.value for outcome in outcomes))
+
+
+def finish_here(app: Celery, dossier_id: str) -> None:
+    """Finish the dossier whose last page this process just read, at once: no message, no second look-up
+    of its state. Should it fail (the database away), the finish task is queued instead and retries; the
+    dossier stays `checking` meanwhile, where recovery also finds it."""
+    try:
+        finish_step(_context(app), dossier_id)
+    except Exception:
+        log.warning("finishing %s after its last page failed: queued instead", dossier_id, exc_info=True)
+        queue_finish(app, dossier_id)
 
 
 @shared_task(name=FINISH, bind=True, **RETRY_OPTIONS)

@@ -21,6 +21,7 @@ from intake.record import assemble_record
 from intake.types import CheckContext, Document
 from ocr.types import DocType
 from storage import repository as repo
+from storage.models import Page, StoredFile
 
 
 class NoticePolicy(StrEnum):
@@ -39,14 +40,16 @@ def check_and_save(
     as_of: date,
     notice: NoticePolicy,
     now: datetime | None = None,
+    pages: Sequence[tuple[StoredFile, Page]] | None = None,
 ) -> int:
     """Group the read pages, assemble the record, run the rules as of `as_of`, save; returns open blockers.
 
     Without a pickup date of its own the dossier takes the one printed on the application form (contract:
-    `--pickup-date` defaults to 预计提货日期), and keeps it.
+    `--pickup-date` defaults to 预计提货日期), and keeps it. `pages`: the dossier's pages in order
+    (storage.contract_json.pages_in_order) when the caller loaded them in this session already.
     """
     dossier = repo.get_dossier(s, dossier_id)
-    documents = repo.documents_of(s, dossier_id)
+    documents = repo.documents_of(s, dossier_id, pages)
     record = assemble_record(documents)
     if dossier.pickup_date is None:
         dossier.pickup_date = form_pickup_date(documents)

@@ -4,6 +4,8 @@ record, run the checks as of the day received (a missing-information notice star
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sqlalchemy.orm import Session
 
 from intake.continuations import PageFacts, continued_types
@@ -18,7 +20,7 @@ from storage import mapping, work
 from storage import repository as repo
 from storage import search as search_index
 from storage.contract_json import pages_in_order
-from storage.models import DossierStatus, Page, PageStatus
+from storage.models import DossierStatus, Page, PageStatus, StoredFile
 
 
 def page_facts(file_id: int, page: Page) -> PageFacts:
@@ -35,17 +37,24 @@ def page_facts(file_id: int, page: Page) -> PageFacts:
 
 
 def resolve_continuations(ctx: Context, dossier_id: str) -> None:
+    """Tie continuation pages to the document before them and index the read pages (tie_continuations), in
+    a transaction of its own."""
+    with ctx.sessions.begin() as s:
+        tie_continuations(s, pages_in_order(s, dossier_id))
+
+
+def tie_continuations(s: Session, ordered: Sequence[tuple[StoredFile, Page]]) -> None:
     """Tie continuation pages to the document before them (continued_types) and re-extract their fields
     as the document's type, so a contract's last page counts as the contract's and not as a seal card; then
-    index the read pages for search, all in one batch (the page steps leave that to here)."""
-    with ctx.sessions.begin() as s:
-        pages = [(f, page) for f, page in pages_in_order(s, dossier_id) if page.status == PageStatus.DONE]
-        facts = [page_facts(f.id, page) for f, page in pages]
-        for (_, page), fact, doc_type in zip(pages, facts, continued_types(facts), strict=True):
-            if doc_type != fact.doc_type:
-                _retype(s, page, doc_type)
-        s.flush()
-        search_index.index_pages(s, [page for _, page in pages])
+    index the read pages for search, all in one batch (the page steps leave that to here). `ordered`: the
+    dossier's pages (storage.contract_json.pages_in_order)."""
+    pages = [(f, page) for f, page in ordered if page.status == PageStatus.DONE]
+    facts = [page_facts(f.id, page) for f, page in pages]
+    for (_, page), fact, doc_type in zip(pages, facts, continued_types(facts), strict=True):
+        if doc_type != fact.doc_type:
+            _retype(s, page, doc_type)
+    s.flush()
+    search_index.index_pages(s, [page for _, page in pages])
 
 
 def _retype(s: Session, page: Page, doc_type: DocType) -> None:
@@ -56,11 +65,16 @@ def _retype(s: Session, page: Page, doc_type: DocType) -> None:
 
 
 def finish_dossier(ctx: Context, dossier_id: str, *, actor: str = "system") -> None:
-    """Group pages into documents, assemble the record, run the checks, hand over to review."""
-    resolve_continuations(ctx, dossier_id)
+    """Group pages into documents, assemble the record, run the checks, hand over to review: one
+    transaction, so the pages and fields loaded to tie continuations are the ones the checks read (the
+    session's identity map: loaded and decrypted once) and a finish that fails leaves nothing half done."""
     with ctx.sessions.begin() as s:
+        ordered = pages_in_order(s, dossier_id)
+        tie_continuations(s, ordered)  # a retyped page's fields are reloaded when the checks read them
         dossier = repo.get_dossier(s, dossier_id)
-        check_and_save(s, dossier_id, ctx.rules, as_of=dossier.as_of, notice=NoticePolicy.START)
+        check_and_save(
+            s, dossier_id, ctx.rules, as_of=dossier.as_of, notice=NoticePolicy.START, pages=ordered
+        )
         customers.link_known_customer(s, dossier_id, actor=actor)  # the reviewer sees what differs
         repo.set_status(s, dossier_id, DossierStatus.AWAITING_REVIEW, actor=actor)
 

@@ -41,14 +41,15 @@ def page_image_path(settings: Settings, dossier_id: str, page_id: int) -> Path:
 
 
 def _ingested(ctx: Context, f: StoredFile) -> IngestedFile:
+    stored_path, content = ctx.store.load(f.sha256 or "")  # sealed at rest: the readers open it in memory
     return IngestedFile(
         name=f.name,
         sha256=f.sha256 or "",
         kind=f.kind or "",
         size=f.size or 0,
         page_count=f.page_count or 0,
-        stored_path=ctx.store.path(f.sha256 or ""),
-        content=ctx.store.read(f.sha256 or ""),  # sealed at rest: the readers open it in memory
+        stored_path=stored_path,
+        content=content,
     )
 
 

@@ -22,6 +22,11 @@ machine whatever the coordination. Reading a page alone (decode, seals, classify
 database, no broker) is timed first in this process; worker CPU minus that is what the coordination costs a
 page in the workers, and cores × 1000 / it the rate the coordination alone would allow. All dossiers are
 submitted at once, so latency is mostly queueing: p95 ≈ the time to drain the whole batch.
+
+On a fleet, each worker host brings its own CPU; what every page shares is the PostgreSQL server and Redis.
+Their own CPU over the run (the postmaster, its live and reaped backends, from /proc; Redis's INFO) per page
+is printed too, and cores × 1000 / it is the shared ceiling: the pages/s these two servers could feed on this
+machine's cores if the workers ran elsewhere — the figure that says how many OCR cores one database feeds.
 """
 
 from __future__ import annotations
@@ -133,6 +138,49 @@ def worker_child(name: str, concurrency: int) -> None:
     app = app_for(settings)
     argv = ["worker", "--queues", "ocr,light", "--loglevel", "INFO", "-n", f"{name}@%h"]
     app.worker_main([*argv, "--concurrency", str(concurrency), "--without-gossip", "--without-mingle"])
+
+
+# ------------------------------------------------------------------------------ the shared servers' own CPU
+
+
+def _proc_stat(pid: int) -> list[str]:
+    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()  # fields from `state` on
+
+
+def _cpu_s(fields: list[str], children: bool = False) -> float:
+    ticks = int(fields[11]) + int(fields[12])  # utime, stime
+    if children:
+        ticks += int(fields[13]) + int(fields[14])  # cutime, cstime: the children it reaped
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def postgres_cpu_s(engine: Any) -> float | None:
+    """CPU seconds the PostgreSQL server has spent so far: the postmaster with the backends it reaped, and
+    its live children (backends, WAL writer, checkpointer…). None when the server is not on this machine.
+    Other clients of the same server count too: the figure is an upper bound of the bench's own."""
+    from sqlalchemy import text
+
+    try:
+        with engine.connect() as conn:
+            backend = int(conn.scalar(text("SELECT pg_backend_pid()")))
+        postmaster = int(_proc_stat(backend)[1])
+        total = _cpu_s(_proc_stat(postmaster), children=True)
+        for entry in Path("/proc").iterdir():
+            if entry.name.isdigit():
+                try:
+                    fields = _proc_stat(int(entry.name))
+                except OSError:  # gone meanwhile
+                    continue
+                if int(fields[1]) == postmaster:
+                    total += _cpu_s(fields)
+        return total
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def redis_cpu_s(client: Any) -> float:
+    cpu = client.info("cpu")
+    return float(cpu["used_cpu_sys"]) + float(cpu["used_cpu_user"])
 
 
 # ------------------------------------------------------------------------------------------------- pages
@@ -266,6 +314,7 @@ def run_one(
         stored = Counter(counter.counts)
         stored.subtract(before)
         submitted: dict[str, float] = {}
+        pg_before, redis_before = postgres_cpu_s(ctx.sessions.kw["bind"]), redis_cpu_s(client)
         started = time.time()
         for dossier_id in ids:
             submitted[dossier_id] = time.time()
@@ -279,6 +328,7 @@ def run_one(
             time.sleep(0.05)
         else:
             raise SystemExit(f"N={n}: not every dossier review-ready after {timeout} s (logs in {work})")
+        pg_after, redis_after = postgres_cpu_s(ctx.sessions.kw["bind"]), redis_cpu_s(client)
         with ctx.sessions() as s:
             ready = dict(
                 s.execute(
@@ -307,6 +357,10 @@ def run_one(
         "commits_per_page": worker_counts["commit"] / pages,
         "store_statements_per_page": stored["statements"] / pages,
         "worker_cpu_ms_per_page": worker_counts["cpu_ms"] / pages,
+        "pg_cpu_ms_per_page": (pg_after - pg_before) * 1000 / pages
+        if pg_after is not None and pg_before is not None
+        else float("nan"),
+        "redis_cpu_ms_per_page": (redis_after - redis_before) * 1000 / pages,
         "p50": _percentile(latencies, 0.5),
         "p95": _percentile(latencies, 0.95),
     }
@@ -368,6 +422,7 @@ def main(argv: list[str] | None = None) -> int:
     print(
         "N  pages/s  stmts/page  round-trips/page  commits/page  store stmts/page  p50 s  p95 s"
         "  worker CPU ms/page  coordination ms/page  its ceiling pages/s"
+        "  PostgreSQL+Redis CPU ms/page  shared ceiling pages/s"
     )
     for n in (int(x) for x in args.workers.split(",")):
         r = run_one(n, args.per_worker, folders, args.pg_url, args.timeout, counter, args.redis_port)
@@ -377,7 +432,9 @@ def main(argv: list[str] | None = None) -> int:
             f"  {r['commits_per_page']:12.2f}  {r['store_statements_per_page']:16.1f}"
             f"  {r['p50']:5.1f}  {r['p95']:5.1f}  {r['worker_cpu_ms_per_page']:8.1f}"
             f"  {r['worker_cpu_ms_per_page'] - read_ms:8.1f}"
-            f"  {cores * 1000 / max(0.1, r['worker_cpu_ms_per_page'] - read_ms):8.0f}",
+            f"  {cores * 1000 / max(0.1, r['worker_cpu_ms_per_page'] - read_ms):8.0f}"
+            f"  {r['pg_cpu_ms_per_page']:5.1f}+{r['redis_cpu_ms_per_page']:.1f}"
+            f"  {cores * 1000 / max(0.1, r['pg_cpu_ms_per_page'] + r['redis_cpu_ms_per_page']):8.0f}",
             flush=True,
         )
     return 0

@@ -12,14 +12,15 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from intake.continuations import PageFacts, continued_types
 from intake.lifecycle.context import Context
-from intake.lifecycle.finishing import page_facts, resolve_continuations
+from intake.lifecycle.finishing import finish_dossier, page_facts, resolve_continuations
 from intake.settings import Settings, sqlite_url
 from ocr.classify import WEAK, PageSignals, analyse
 from ocr.types import DocType, PageReading, PageText, TextLine, TextSource
 from storage import repository as repo
+from storage.contract_json import dossier_json
 from storage.db import make_engine, make_session_factory, migrate
 from storage.filestore import FileStore
-from storage.models import Page
+from storage.models import DossierStatus, Page
 from tests.ocr.test_classify import LOGISTICS_LAST_PAGE, PAGE_H, SEAL_CARD, page
 
 LICENCE, CERT_TAX = DocType.BUSINESS_LICENSE, DocType.TAX_REGISTRATION
@@ -178,6 +179,28 @@ def test_resolve_continuations_files_the_last_page_with_its_contract(ctx: Contex
     ]
     signed = documents[1].fields["signing_date"]  # re-extracted as the contract's fields
     assert (signed.value, signed.page) == ("2026-03-02", 2)
+
+
+def test_the_finish_checks_the_contract_with_its_last_page_retyped_in_the_same_transaction(
+    ctx: Context,
+) -> None:
+    """finish_dossier ties continuations and runs the checks in one transaction on the pages it loaded once:
+    the record and the checks see the last page as the contract's, not as the seal card it was read as."""
+    first = page(
+        ("甲方：", "苏州顺达物流有限公司"), "第一条 配送范围", "第二条 收货确认", title="物流配送合同"
+    )
+    dossier_id = _store(ctx, [("contract.pdf", [(LOGI, 0.9, first), (SEAL, 0.703, LOGISTICS_LAST_PAGE)])])
+    with ctx.sessions.begin() as s:
+        repo.set_status(s, dossier_id, DossierStatus.CHECKING)
+    finish_dossier(ctx, dossier_id)
+    with ctx.sessions() as s:
+        assert s.query(Page).filter_by(page_no=2).one().doc_type == str(LOGI)
+        documents = repo.documents_of(s, dossier_id)
+        out = dossier_json(s, dossier_id)
+    assert out["dossier"]["status"] == "awaiting_review"
+    assert [(d.doc_type, d.pages) for d in documents] == [(LOGI, (1, 2))]
+    assert str(LOGI) not in out["completeness"]["missing"]  # the contract counts as present
+    assert str(SEAL) in out["completeness"]["missing"]  # and no seal card was sent
 
 
 def test_last_page_of_one_contract_sent_apart_is_not_swallowed_by_the_other_contract() -> None:
