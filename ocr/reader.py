@@ -52,9 +52,9 @@ def read_page(
     text_layer: list[TextLine] | None = None,
     engine: str = DEFAULT_ENGINE,
 ) -> tuple[PageReading, np.ndarray]:
-    pixels = (
-        to_rgb_array(image) if text_layer is None else np.ascontiguousarray(np.asarray(image.convert("RGB")))
-    )
+    # a rendered text-layer page is RGB already: converting would copy its ~12 MB once more for nothing
+    rgb = image if image.mode == "RGB" else image.convert("RGB")
+    pixels = to_rgb_array(image) if text_layer is None else np.ascontiguousarray(np.asarray(rgb))
     original, regions = pixels, None
     if text_layer is not None:
         text = PageText(

@@ -117,3 +117,49 @@ def test_receiving_seals_on_a_logistics_contract() -> None:
     assert sorted(s.kind.value for s in seals) == sorted(last["seals"])
     texts = {d["text"] for d in last["seal_details"]}
     assert all(s.text in texts for s in seals if s.text)
+
+
+class Counting:
+    """The real engine, counting the one-line recognitions asked of it (each costs ~15–40 ms)."""
+
+    def __init__(self) -> None:
+        from ocr.engines import get_engine
+
+        self.engine = get_engine("rapidocr")
+        self.name = self.engine.name
+        self.lines: list[str] = []
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.engine, name)
+
+    def read_line(self, image: np.ndarray) -> tuple[str, float]:
+        text, score = self.engine.read_line(image)
+        self.lines.append(text)
+        return text, score
+
+
+@pytest.mark.ocr
+def test_a_company_seal_costs_one_recognition_and_a_special_seal_two() -> None:
+    page = _page()
+    name = "苏州鸿运医药有限公司"
+    _stamp(page, SealSpec("company", name), 21, 450, 1300)  # nothing under the star: only its name is read
+    engine = Counting()
+    (seal,) = find_seals(_pixels(page), DPI, engine=engine)  # type: ignore[arg-type]
+    assert (seal.kind, seal.confidence, len(engine.lines)) == (SealKind.COMPANY, 0.9, 1)
+    page = _page()
+    _stamp(page, SealSpec("receiving", name, "收货专用章"), 22, 450, 1300)
+    engine = Counting()
+    (seal,) = find_seals(_pixels(page), DPI, engine=engine)  # type: ignore[arg-type]
+    assert seal.kind == SealKind.RECEIVING
+    assert len(engine.lines) == 2 and "收货专用章" in engine.lines
+
+
+@pytest.mark.ocr
+@pytest.mark.parametrize("legend", ["收货专用章", "财务专用章", "合同专用章", "收货章"])
+def test_a_short_line_is_read_without_padding_it_to_a_long_one(legend: str) -> None:
+    from ocr.engines.rapid import read_line
+
+    img = Image.new("RGB", (40 + 36 * len(legend), 64), "white")
+    ImageDraw.Draw(img).text((20, 12), legend, font=fonts.font("serif", 36), fill=0)
+    text, score = read_line(np.asarray(img))
+    assert text == legend and score > 0.9
