@@ -152,6 +152,17 @@ def _scout(image: np.ndarray, px_mm: float) -> list[tuple[int, int, int, int]] |
     mask = np.where(red_chroma(small) >= MIN_RED_CHROMA // 2, 255, 0).astype(np.uint8)
     if not mask.any():
         return []
+    boxes = _scout_boxes(mask, px_mm, (h, w))
+    if _area(boxes) > SCOUT_WHOLE * h * w:
+        # a printed red border (licence, bank permit) joins every red thing it touches into one page-sized
+        # blob; without its lines, the emblem or seal that touched it is boxed on its own
+        boxes = _scout_boxes(cv2.subtract(mask, _thin_lines(mask, px_mm / SCOUT)), px_mm, (h, w))
+    return None if _area(boxes) > SCOUT_WHOLE * h * w else boxes
+
+
+def _scout_boxes(mask: np.ndarray, px_mm: float, shape: tuple[int, int]) -> list[tuple[int, int, int, int]]:
+    """Page boxes round the seal-sized red of the reduced copy's `mask`, padded and merged."""
+    h, w = shape
     k = max(3, int(px_mm * 1.5 / SCOUT) + 2)
     closed = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k)))
     n, _, stats, _ = cv2.connectedComponentsWithStats(closed, connectivity=8)
@@ -170,10 +181,28 @@ def _scout(image: np.ndarray, px_mm: float) -> list[tuple[int, int, int, int]] |
                 min(h, (y + bh) * SCOUT + pad),
             )
         )
-    boxes = _merged(boxes)
-    if sum((x1 - x0) * (y1 - y0) for x0, y0, x1, y1 in boxes) > SCOUT_WHOLE * h * w:
-        return None
-    return boxes
+    return _merged(boxes)
+
+
+def _area(boxes: list[tuple[int, int, int, int]]) -> int:
+    return sum((x1 - x0) * (y1 - y0) for x0, y0, x1, y1 in boxes)
+
+
+LINE_MM = 70  # a straight red run longer than the largest seal (MAX_SEAL_MM) is no part of one
+LINE_THICK_MM = 3  # and thinner than this it is a printed line, not an area of red (a red table in a photo)
+
+
+def _thin_lines(mask: np.ndarray, px_mm: float) -> np.ndarray:
+    """The thin straight horizontal and vertical runs of `mask` (0/255) longer than any seal: printed rules
+    and borders. Solid red (a table round a photographed page) is not a line and stays."""
+    length = max(3, int(LINE_MM * px_mm))
+    thick = max(2, int(LINE_THICK_MM * px_mm))
+    out = np.zeros_like(mask)
+    for run, across in (((length, 1), (1, thick)), ((1, length), (thick, 1))):
+        lines = cv2.morphologyEx(mask, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, run))
+        solid = cv2.morphologyEx(lines, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, across))
+        out = cv2.bitwise_or(out, cv2.subtract(lines, solid))
+    return out
 
 
 def _merged(boxes: list[tuple[int, int, int, int]]) -> list[tuple[int, int, int, int]]:

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw
 
-from ocr.seals import classify_kind, find_seals, owner_name
+from ocr.seals import classify_kind, find_seals, owner_name, red_regions
 from ocr.types import SealKind
 from tests.synth import fonts
 from tests.synth.identity import SealSpec
@@ -64,6 +64,23 @@ def test_red_title_emblem_and_rule_are_not_seals() -> None:
     draw.regular_polygon((790, 1090, 40), 5, fill=RED)
     draw.ellipse((1100, 500, 1420, 820), outline=RED, width=10)  # a seal-sized ring with nothing inside
     assert find_seals(_pixels(page), DPI, read_text=False) == ()
+
+
+def test_a_red_border_does_not_make_the_whole_page_measured() -> None:
+    """A licence's printed red border touches its emblem; the seal search measures the emblem and the seal
+    at full resolution, not the whole page the border spans, and still finds the seal (and only it)."""
+    page = _page()
+    draw = ImageDraw.Draw(page)
+    for inset, width in ((60, 6), (80, 2)):
+        draw.rectangle((inset, inset, 1654 - inset, 2339 - inset), outline=RED, width=width)
+    draw.ellipse((737, 20, 917, 200), outline=RED, width=8)  # the emblem, sitting on the border
+    draw.regular_polygon((827, 110, 40), 5, fill=RED)
+    _stamp(page, SealSpec("company", "杭州永泰医药有限责任公司"), 3, 1100, 1900)
+    pixels = _pixels(page)
+    measured = sum(r.pixels.shape[0] * r.pixels.shape[1] for r in red_regions(pixels, DPI))
+    assert measured < 0.1 * pixels.shape[0] * pixels.shape[1]
+    seals = find_seals(pixels, DPI, read_text=False)
+    assert [(s.kind, s.shape) for s in seals] == [(SealKind.COMPANY, "round")]
 
 
 def test_ring_and_square_are_found_without_reading() -> None:
