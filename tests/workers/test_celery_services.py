@@ -169,8 +169,9 @@ def test_an_urgent_dossier_is_read_ahead_of_a_bulk_import_already_queued(
     assert bulk_read < 100, f"{bulk_read} bulk pages were read before the urgent dossier"
 
 
-def _queued_reads(client: redis.Redis, pages: set[int]) -> list[tuple[str, list[int]]]:
-    """The read tasks waiting in Redis (every priority's list) for these pages: task name and page ids."""
+def _queued_reads(client: redis.Redis, pages: set[int]) -> list[tuple[str, list[int], list[int | None]]]:
+    """The read tasks waiting in Redis (every priority's list) for these pages: task name, page ids and the
+    time limits the message carries (hard, soft)."""
     found = []
     for key in client.keys("ocr*"):
         for raw in client.lrange(key, 0, -1):
@@ -178,7 +179,7 @@ def _queued_reads(client: redis.Redis, pages: set[int]) -> list[tuple[str, list[
             args = json.loads(base64.b64decode(message["body"]))[0]
             ids = args[0] if isinstance(args[0], list) else [args[0]]
             if set(ids) & pages:
-                found.append((message["headers"]["task"], ids))
+                found.append((message["headers"]["task"], ids, message["headers"]["timelimit"]))
     return found
 
 
@@ -203,9 +204,11 @@ def test_a_bulk_import_is_queued_in_batches_and_every_page_is_read_once(
         pages = set(s.scalars(select(Page.id).where(Page.dossier_id.in_(ids))))
     client = redis.Redis.from_url(services.broker_url)
     queued = _queued_reads(client, pages)
-    assert Counter(i for _, batch in queued for i in batch) == Counter(pages)  # each page in one task
-    assert any(name == "workers.tasks.read_pages" and len(batch) > 1 for name, batch in queued)
-    assert max(len(batch) for _, batch in queued) <= 4
+    assert Counter(i for _, batch, _ in queued for i in batch) == Counter(pages)  # each page in one task
+    batches = [(batch, limits) for name, batch, limits in queued if name == "workers.tasks.read_pages"]
+    assert batches and all(1 < len(batch) <= 4 for batch, _ in batches)
+    for batch, limits in batches:  # a batch may take as long as its pages one by one
+        assert limits == [settings.page_hard_limit * len(batch), settings.page_soft_limit * len(batch)]
 
     worker = start_worker(services, tmp_path / "worker.log", DOSSIER_OCR_ENGINE="known-lines")
     try:
