@@ -1,8 +1,11 @@
 """The embedded worker pool: the lifecycle's page steps run in a process pool inside the `dossier` process,
 no Redis.
 
-Pages are read in `workers` processes (forkserver, or spawn where fork is unavailable: a forked child of a
-process holding database connections and ONNX sessions is not safe), each with one OCR thread. With one worker
+`dossier process --workers N` reads in this process and in N - 1 processes forked from it before it opens a
+connection or loads a model (they load their OCR models while this one stores the uploads, when the uploads
+hold scans); a long-running process (`dossier serve`, `dossier watch`: `PagePool`) keeps N processes started
+by a fork server, since it may hold connections and ONNX sessions when it starts them. Pages are handed out
+one at a time, biggest first, to whichever reader is free. Each reader runs one OCR thread. With one worker
 the pages are read in this process, which saves the pool's start-up (model loading) on small dossiers.
 """
 
@@ -11,16 +14,21 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import threading
 import time
+from collections import deque
 from collections.abc import Callable, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from types import TracebackType
 
+from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 
+from intake.files.kinds import PAGE_KINDS, SNIFF_BYTES, sniff
 from intake.lifecycle.context import Context, process_context
 from intake.lifecycle.finishing import finish_step
 from intake.lifecycle.reading import (
@@ -34,10 +42,12 @@ from intake.lifecycle.reading import (
 from intake.lifecycle.register import register_paths
 from intake.settings import Settings
 from ocr.engines import get_engine
+from storage.models import Page, StoredFile
 
 log = logging.getLogger(__name__)
 Progress = Callable[[int, int], None]
 TRANSIENT_RETRIES = 3
+IMAGE_KINDS = frozenset(PAGE_KINDS) - {"pdf"}
 
 
 def read_page_until_settled(ctx: Context, page_id: int) -> PageOutcome:
@@ -67,16 +77,17 @@ def _start_warm_worker(settings: Settings, engine: str) -> None:
     """`_start_worker`, then the engine's models loaded now (a long-lived pool: the review UI's), so that
     the first upload's pages do not pay the load."""
     _start_worker(settings, engine)
+    seconds = _load_models(engine)
+    log.warning("OCR worker %d warm: %s models loaded in %.1f s", os.getpid(), engine, seconds)
+
+
+def _load_models(engine: str) -> float:
+    """Load the engine's models now, if it has any to load; the seconds it took."""
+    started = time.perf_counter()
     load = getattr(get_engine(engine), "warm", None)
     if load is not None:
-        started = time.perf_counter()
         load()
-        log.warning(
-            "OCR worker %d warm: %s models loaded in %.1f s",
-            os.getpid(),
-            engine,
-            time.perf_counter() - started,
-        )
+    return time.perf_counter() - started
 
 
 def _read_in_worker(settings: Settings, engine: str, page_id: int) -> PageOutcome:
@@ -109,6 +120,110 @@ def _ready() -> int:
     return os.getpid()
 
 
+@dataclass(frozen=True, slots=True)
+class PageCost:
+    """What is known of a page before it is read, to guess what reading it costs."""
+
+    page_id: int
+    kind: str  # of its stored file: "pdf", "jpeg", "png", "tiff", "bmp"
+    bytes_per_page: int
+
+
+def biggest_first(pages: Sequence[PageCost]) -> list[int]:
+    """Page ids in the order to hand them out: the costliest guess first (longest-processing-time first).
+
+    Readers take the next page when they are free, so whatever is read last decides how long the other
+    reader idles at the end. A page of an image file is always OCR (seconds); a PDF page is often a text
+    layer (a tenth of that), so PDF pages come last, and within each kind more bytes a page first.
+    """
+    return [p.page_id for p in sorted(pages, key=lambda p: (p.kind == "pdf", -p.bytes_per_page, p.page_id))]
+
+
+def _in_reading_order(ctx: Context, page_ids: Sequence[int]) -> list[int]:
+    with ctx.sessions() as s:
+        rows = s.execute(
+            select(Page.id, StoredFile.kind, StoredFile.size, StoredFile.page_count)
+            .join(StoredFile, Page.file_id == StoredFile.id)
+            .where(Page.id.in_(page_ids))
+        ).all()
+    costs = [PageCost(i, kind or "", size // max(count, 1)) for i, kind, size, count in rows]
+    known = {c.page_id for c in costs}
+    return biggest_first(costs) + [i for i in page_ids if i not in known]  # none expected: read last
+
+
+class _Pages:
+    """The pages still to read, handed out one at a time to whichever reader is free (this process or a
+    pool process): no reader holds pages it has not started while another has nothing left, so the idle
+    tail is at most the last page being read."""
+
+    def __init__(self, page_ids: Sequence[int], progress: Progress | None) -> None:
+        self._todo = deque(page_ids)
+        self._total = len(page_ids)
+        self._done = 0
+        self._progress = progress
+        self._lock = threading.Lock()
+        self.errors: list[BaseException] = []
+
+    def take(self) -> int | None:
+        with self._lock:
+            return self._todo.popleft() if self._todo and not self.errors else None
+
+    def done(self) -> None:
+        with self._lock:  # the progress bar is called from one reader at a time
+            self._done += 1
+            if self._progress:
+                self._progress(self._done, self._total)
+
+    def failed(self, exc: BaseException) -> None:
+        """A reader could not settle a page (the database is gone, a worker died): every reader stops."""
+        with self._lock:
+            self.errors.append(exc)
+
+
+def _feed(pool: ProcessPoolExecutor, ctx: Context, pages: _Pages) -> None:
+    """Keep one pool process busy: one page in flight at a time, the next taken when it is done."""
+    try:
+        while (page_id := pages.take()) is not None:
+            pool.submit(_read_in_worker, ctx.settings, ctx.engine, page_id).result()
+            pages.done()
+    except BaseException as exc:
+        pages.failed(exc)
+
+
+def _read_here(ctx: Context, pages: _Pages) -> None:
+    try:
+        while (page_id := pages.take()) is not None:
+            read_page_until_settled(ctx, page_id)
+            pages.done()
+    except BaseException as exc:
+        pages.failed(exc)
+
+
+def _read_shared(
+    ctx: Context,
+    page_ids: Sequence[int],
+    *,
+    pool: ProcessPoolExecutor,
+    pool_workers: int,
+    here: bool,
+    progress: Progress | None,
+) -> None:
+    """Read the pages with `pool_workers` pool processes and (`here`) this process, biggest first."""
+    pages = _Pages(_in_reading_order(ctx, page_ids), progress)
+    feeders = [
+        threading.Thread(target=_feed, args=(pool, ctx, pages), name=f"page-feeder-{n}", daemon=True)
+        for n in range(pool_workers)
+    ]
+    for feeder in feeders:
+        feeder.start()
+    if here:
+        _read_here(ctx, pages)
+    for feeder in feeders:
+        feeder.join()
+    if pages.errors:
+        raise pages.errors[0]
+
+
 def read_pages(
     ctx: Context,
     page_ids: Sequence[int],
@@ -117,7 +232,12 @@ def read_pages(
     progress: Progress | None = None,
     pool: ProcessPoolExecutor | None = None,
 ) -> None:
-    """Read the given pages with `workers` processes; every page ends read or failed (recorded on it)."""
+    """Read the given pages with `workers` readers; every page ends read or failed (recorded on it).
+
+    With a `pool` (a long-running process's: the review UI, the watched folder) its `workers` processes
+    read and this process only hands out pages. Without one, this process is one of the readers and a pool
+    of `workers - 1` processes is started for the others (a short-lived `dossier process`).
+    """
     total = len(page_ids)
     if pool is None and (workers <= 1 or total <= 1):
         for n, page_id in enumerate(page_ids, 1):
@@ -125,19 +245,12 @@ def read_pages(
             if progress:
                 progress(n, total)
         return
-    owned = pool is None
-    pool = pool or _pool(ctx, min(workers, total))
-    try:
-        futures: list[Future[PageOutcome]] = [
-            pool.submit(_read_in_worker, ctx.settings, ctx.engine, page_id) for page_id in page_ids
-        ]
-        for n, future in enumerate(as_completed(futures), 1):
-            future.result()
-            if progress:
-                progress(n, total)
-    finally:
-        if owned:
-            pool.shutdown()
+    if pool is not None:
+        _read_shared(ctx, page_ids, pool=pool, pool_workers=workers, here=False, progress=progress)
+        return
+    helpers = min(workers, total) - 1
+    with _pool(ctx, helpers) as owned:
+        _read_shared(ctx, page_ids, pool=owned, pool_workers=helpers, here=True, progress=progress)
 
 
 def run_dossier(
@@ -168,13 +281,78 @@ def process_embedded(
         dossier_id = register_paths(ctx, paths, as_of=as_of, pickup_date=pickup_date)
         run_dossier(ctx, dossier_id, workers=1, progress=progress)
         return dossier_id
-    with _pool(ctx, workers) as pool:
-        # start the workers (each loads its models) while this process stores and splits the uploads
-        for _ in range(workers):
-            pool.submit(_ready)
+    # this process is one of the readers; the others start now, and load their OCR models while this
+    # process stores the uploads when the uploads are scans (a text-layer PDF must not load them)
+    with _forked_pool(ctx, workers - 1, warm=surely_ocr(paths)) as pool:
         dossier_id = register_paths(ctx, paths, as_of=as_of, pickup_date=pickup_date)
-        run_dossier(ctx, dossier_id, workers=workers, progress=progress, pool=pool)
+        page_ids = pages_to_read(ctx, dossier_id)
+        if page_ids:
+            _read_shared(ctx, page_ids, pool=pool, pool_workers=workers - 1, here=True, progress=progress)
+        claim_finish(ctx.sessions, dossier_id)  # False when the last page step already claimed it
+        finish_step(ctx, dossier_id)
     return dossier_id
+
+
+SNIFF_FILES = 200
+"""At most this many files are sniffed to tell whether an upload holds scans (bounds a huge folder)."""
+
+
+def surely_ocr(paths: Sequence[Path]) -> bool:
+    """True when one of the files (or of the folders' files) is an image by its first bytes: its pages are
+    read by OCR whatever else comes, so loading the OCR models early is never wasted. PDFs and ZIPs say
+    nothing without being opened (a PDF may carry a text layer) and count as unknown."""
+    seen = 0
+    for path in paths:
+        for f in sorted(path.rglob("*")) if path.is_dir() else [path]:
+            if seen >= SNIFF_FILES:
+                return False
+            if not f.is_file():
+                continue
+            seen += 1
+            try:
+                with f.open("rb") as stream:
+                    head = stream.read(SNIFF_BYTES)
+            except OSError:
+                continue  # the ingest reports it
+            if sniff(head) in IMAGE_KINDS:
+                return True
+    return False
+
+
+def _forked_pool(ctx: Context, workers: int, *, warm: bool) -> ProcessPoolExecutor:
+    """The pool of a short-lived `dossier process`, its processes forked from this one now, before it opens
+    a database connection or loads a model.
+
+    A fork starts in milliseconds with every module already imported, where the fork server first imports
+    the pipeline again (over a second of one core, while the other core waits with nothing to read yet).
+    It is safe here because the child inherits no live state: this process's connections are closed first
+    (and the child drops any it still sees, SQLAlchemy's recipe), it has loaded no OCR model (they load on
+    a page's first need), and it runs no thread of its own yet. Without fork: the fork server's pool.
+    """
+    if "fork" not in multiprocessing.get_all_start_methods():
+        pool = _pool(ctx, workers, warm=warm)
+    else:
+        ctx.sessions.kw["bind"].dispose()  # no open connection of this process is copied into the child
+        pool = ProcessPoolExecutor(
+            max_workers=workers,
+            mp_context=multiprocessing.get_context("fork"),
+            initializer=_start_forked_warm_worker if warm else _start_forked_worker,
+            initargs=(ctx.settings, ctx.engine),
+        )
+    for _ in range(workers):
+        pool.submit(_ready)  # the processes start now (a fork pool starts them all at the first submit)
+    return pool
+
+
+def _start_forked_worker(settings: Settings, engine: str) -> None:
+    # a context this process inherited must not use the parent's connections: drop them without closing
+    process_context(settings, engine).sessions.kw["bind"].dispose(close=False)
+    _start_worker(settings, engine)
+
+
+def _start_forked_warm_worker(settings: Settings, engine: str) -> None:
+    _start_forked_worker(settings, engine)
+    log.info("OCR worker %d: models loaded in %.1f s", os.getpid(), _load_models(engine))
 
 
 class PagePool:
