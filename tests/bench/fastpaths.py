@@ -5,7 +5,7 @@ upload to review-ready, and a text-only upload without loading any OCR model.
 
 1. Page cost. Documents drawn by tests.synth are written as digitally made PDFs (real text, seals as
    images). Each page is read twice in this process, the engine loaded and warmed first: as the pipeline
-   reads a PDF page with a text layer (render at 200 dpi, pdfplumber, classify, fields, seals) and as it
+   reads a PDF page with a text layer (render at 200 dpi, pdfium's text, classify, fields, seals) and as it
    reads a scan (the same rendered page, orientation + OCR + the rest). Median of --repeat runs per page;
    the ratio is OCR ÷ text layer over all pages (target ≥ 50).
 2. Upload → review-ready: `dossier process --workers 2` on 8 scanned pages (JPEG, tests.synth degradation),
@@ -63,6 +63,7 @@ SCANNED = (
     "distribution_contract",
 )
 RATIO_TARGET, READY_TARGET = 50.0, 10.0
+PARTS = {"pages", "serve", "scan", "text"}  # what --skip may leave out
 
 
 def _median_seconds(fn: object, repeat: int) -> float:
@@ -270,6 +271,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--skip", default="", help="comma-separated parts to leave out: pages,serve,scan,text")
     args = ap.parse_args(argv)
     skip = set(filter(None, args.skip.split(",")))
+    if skip - PARTS:  # a misspelt part would otherwise run silently, and the slow parts with it
+        unknown = ", ".join(sorted(skip - PARTS))
+        ap.error(f"--skip: unknown {unknown}; the parts are {','.join(sorted(PARTS))}")
     print(f"load average at start: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     with tempfile.TemporaryDirectory() as tmp:
         if "pages" not in skip:
