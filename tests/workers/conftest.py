@@ -111,3 +111,15 @@ def wait_until(predicate: object, timeout: float, step: float = 0.2) -> bool:
             return True
         time.sleep(step)
     return False
+
+
+def sqlite_context(tmp_path: Path, **settings: str) -> Context:
+    """A context on a fresh SQLite database in `tmp_path` (the worker steps without servers); `settings`
+    override the defaults (e.g. ocr_engine="known-lines", which the context's engine follows)."""
+    config = Settings(tmp_path / "data", f"sqlite:///{tmp_path}/dossier.db", **settings)  # type: ignore[arg-type]
+    config.ensure_dirs()
+    engine = make_engine(config.database_url)
+    migrate(engine)
+    return Context(
+        config, make_session_factory(engine), FileStore(config.files_dir), engine=config.ocr_engine
+    )

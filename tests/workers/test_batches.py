@@ -21,15 +21,13 @@ from intake.lifecycle.reading import (
     read_page_step,
 )
 from intake.lifecycle.register import register_paths
-from intake.settings import Settings
 from ocr.types import DocType
 from storage import repository as repo
 from storage import work
-from storage.db import make_engine, make_session_factory, migrate
-from storage.filestore import FileStore
 from storage.models import Dossier, DossierStatus, Field, Page, PageStatus, SearchDocument, utcnow
 from tests.storage.builders import reading
 
+from .conftest import sqlite_context
 from .pages import known_lines_pages
 
 AS_OF = date(2026, 1, 5)
@@ -37,13 +35,7 @@ AS_OF = date(2026, 1, 5)
 
 @pytest.fixture
 def ctx(tmp_path: Path) -> Context:
-    settings = Settings(tmp_path / "data", f"sqlite:///{tmp_path}/dossier.db", ocr_engine="known-lines")
-    settings.ensure_dirs()
-    engine = make_engine(settings.database_url)
-    migrate(engine)
-    return Context(
-        settings, make_session_factory(engine), FileStore(settings.files_dir), engine="known-lines"
-    )
+    return sqlite_context(tmp_path, ocr_engine="known-lines")
 
 
 def _stored(ctx: Context, folder: Path, pages: int) -> tuple[str, list[int]]:

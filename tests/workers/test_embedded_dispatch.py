@@ -14,25 +14,19 @@ import pytest
 from sqlalchemy import select
 
 from intake.lifecycle.context import Context
-from intake.settings import Settings
 from storage.contract_json import dossier_json
-from storage.db import make_engine, make_session_factory, migrate
-from storage.filestore import FileStore
 from storage.models import Page
 from tests.ocr.textpdf import text_pdf
 from workers import embedded
 from workers.embedded import PageCost, biggest_first, process_embedded, surely_ocr
 
+from .conftest import sqlite_context
 from .pages import tiny_page, tiny_pages
 
 
 @pytest.fixture
 def ctx(tmp_path: Path) -> Context:
-    settings = Settings(tmp_path / "data", f"sqlite:///{tmp_path}/dossier.db")
-    settings.ensure_dirs()
-    engine = make_engine(settings.database_url)
-    migrate(engine)
-    return Context(settings, make_session_factory(engine), FileStore(settings.files_dir))
+    return sqlite_context(tmp_path)
 
 
 @pytest.fixture

@@ -17,13 +17,10 @@ from intake.lifecycle.reading import MAX_ATTEMPTS, PageResult, claim, claim_fini
 from intake.lifecycle.recovery import orphaned_pages, stale_work, worker_stopped
 from intake.lifecycle.register import register_paths
 from intake.lifecycle.scheduled import NOTICE_ACTION, send_due_notices
-from intake.settings import Settings
 from ocr.types import DocType
 from storage import repository as repo
 from storage import work
 from storage.contract_json import dossier_json
-from storage.db import make_engine, make_session_factory, migrate
-from storage.filestore import FileStore
 from storage.models import (
     AuditEvent,
     Dossier,
@@ -36,6 +33,7 @@ from storage.models import (
 from tests.storage.builders import reading
 from workers.embedded import PagePool, process_embedded
 
+from .conftest import sqlite_context
 from .pages import tiny_pages
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -43,11 +41,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 @pytest.fixture
 def ctx(tmp_path: Path) -> Context:
-    settings = Settings(tmp_path / "data", f"sqlite:///{tmp_path}/dossier.db")
-    settings.ensure_dirs()
-    engine = make_engine(settings.database_url)
-    migrate(engine)
-    return Context(settings, make_session_factory(engine), FileStore(settings.files_dir))
+    return sqlite_context(tmp_path)
 
 
 def _dossier(
