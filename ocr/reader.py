@@ -54,7 +54,7 @@ def read_page(
 ) -> tuple[PageReading, np.ndarray]:
     # a rendered text-layer page is RGB already: converting would copy its ~12 MB once more for nothing
     rgb = image if image.mode == "RGB" else image.convert("RGB")
-    pixels = to_rgb_array(image) if text_layer is None else np.ascontiguousarray(np.asarray(rgb))
+    pixels = to_rgb_array(rgb) if text_layer is None else np.ascontiguousarray(np.asarray(rgb))
     original, regions = pixels, None
     if text_layer is not None:
         text = PageText(

@@ -111,13 +111,16 @@ class FileStore:
         return self.root / sha[:2] / sha[2:4]
 
     def _find(self, sha: str) -> Path | None:
+        # one scandir and a prefix test: a glob compiles a fresh pattern for every sha (a worker finds the
+        # original of every page it reads)
         directory = self._dir_for(_check_sha(sha))
-        if not directory.is_dir():
+        prefix = f"{sha}."
+        try:
+            with os.scandir(directory) as entries:
+                names = sorted(e.name for e in entries if e.name.startswith(prefix) and e.is_file())
+        except (FileNotFoundError, NotADirectoryError):
             return None
-        for candidate in sorted(directory.glob(f"{sha}.*")):
-            if candidate.is_file():
-                return self._inside(candidate)
-        return None
+        return self._inside(directory / names[0]) if names else None
 
     def path(self, sha: str) -> Path:
         """Where the original with this sha lives; FileNotFoundError if it was never stored."""

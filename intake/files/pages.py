@@ -68,7 +68,10 @@ def _render_locked(f: IngestedFile, page: int, dpi: int, limits: Limits) -> Imag
             scale = render_scale(width, height, dpi, limits.max_pixels)
             bitmap = pdf_page.render(scale=scale, may_draw_forms=True)
             try:
-                image: Image.Image = bitmap.to_pil().convert("RGB")  # a copy: the bitmap is freed below
+                image: Image.Image = bitmap.to_pil()
+                # BGR → RGB is already a copy (PIL never shares an RGB buffer); any other format is shared
+                # with the bitmap, freed below, so converting copies it out
+                image = image if image.mode == "RGB" else image.convert("RGB")
             finally:
                 bitmap.close()
         finally:
