@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import event, func, select
 
 from intake.lifecycle.backlog import LIVE, TASKS_PER_PROCESS, pages_per_task, task_size
-from intake.lifecycle.context import Context
+from intake.lifecycle.context import Context, data_ring
 from intake.lifecycle.finishing import finish_step
 from intake.lifecycle.reading import (
     MAX_ATTEMPTS,
@@ -23,7 +23,7 @@ from intake.lifecycle.reading import (
 from intake.lifecycle.register import register_paths
 from ocr.types import DocType
 from storage import repository as repo
-from storage import work
+from storage import sealed_files, work
 from storage.models import Dossier, DossierStatus, Field, Page, PageStatus, SearchDocument, utcnow
 from tests.storage.builders import reading
 
@@ -117,6 +117,24 @@ def test_a_page_that_fails_in_a_batch_is_retried_alone_and_the_dossier_finishes_
     ]
     assert later[-1][0].finish
     assert _counters(ctx, dossier_id) == (3, 2, 1)
+
+
+def test_a_page_whose_image_cannot_be_written_fails_alone_and_the_others_keep_theirs(
+    ctx: Context, tmp_path: Path
+) -> None:
+    dossier_id, ids = _stored(ctx, tmp_path / "乙", 3)
+    blocked = page_image_path(ctx.settings, dossier_id, ids[1])
+    (blocked / "占位").mkdir(parents=True)  # a directory where its image goes: the rename onto it fails
+    outcomes = read_batch_step(ctx, ids)
+    assert [o.result for o in outcomes] == [PageResult.READ, PageResult.RETRY, PageResult.READ]
+    assert outcomes[1].error  # the page says why
+    for page_id in (ids[0], ids[2]):  # written while the next page was read, whole and readable
+        image = sealed_files.read_file(page_image_path(ctx.settings, dossier_id, page_id), data_ring(ctx))
+        assert image[:3] == b"\xff\xd8\xff" and image[-2:] == b"\xff\xd9"
+    assert _counters(ctx, dossier_id) == (3, 2, 1)  # two read, one failed (tried again alone, later)
+    with ctx.sessions() as s:
+        statuses = [s.get_one(Page, i).status for i in ids]
+    assert statuses == [PageStatus.DONE, PageStatus.FAILED, PageStatus.DONE]
 
 
 def test_a_page_read_by_a_duplicate_meanwhile_is_not_counted_twice(ctx: Context, tmp_path: Path) -> None:
