@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 from ocr.classify import WEAK, PageSignals
 from ocr.types import DocType
@@ -27,10 +28,26 @@ class PageFacts:
     signals: PageSignals
 
 
+class Facts(Protocol):
+    """PageFacts' attributes, read-only: the lifecycle's stored pages derive titled and signals only when
+    the grouping asks (intake.lifecycle.finishing), which it does not for a page of the type before it."""
+
+    @property
+    def file_id(self) -> int: ...
+    @property
+    def doc_type(self) -> DocType: ...
+    @property
+    def confidence(self) -> float: ...
+    @property
+    def titled(self) -> bool: ...
+    @property
+    def signals(self) -> PageSignals: ...
+
+
 SURE_CONTRACT_KIND = 0.6  # a contract page typed this surely by its own words is not the other contract's
 
 
-def continued_types(pages: Sequence[PageFacts]) -> list[DocType]:
+def continued_types(pages: Sequence[Facts]) -> list[DocType]:
     """The final type of each page (in file order, then page order): a continuation page takes the type of
     the document before it.
 
@@ -53,8 +70,9 @@ def continued_types(pages: Sequence[PageFacts]) -> list[DocType]:
     return out
 
 
-def _continued_type(page: PageFacts, prev_file: int, prev_type: DocType) -> DocType:
-    if page.titled or page.signals.starts or page.doc_type == prev_type:
+def _continued_type(page: Facts, prev_file: int, prev_type: DocType) -> DocType:
+    # the type before first: a page of that type keeps it whatever it says, so its words need no reading
+    if page.doc_type == prev_type or page.titled or page.signals.starts:
         return page.doc_type
     if page.doc_type in CONTRACTS and prev_type in CONTRACTS and page.confidence >= SURE_CONTRACT_KIND:
         return page.doc_type  # its own trade words say which contract it is (窜货, 返利 … vs 配送, 运费 …)

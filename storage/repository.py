@@ -13,9 +13,9 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import Table, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from intake.checks.doubtful import LOW_CONFIDENCE_BELOW
@@ -435,16 +435,23 @@ def save_outcome(
     completeness: Completeness,
     deadline: date | None,
     notice: datetime | None,
+    *,
+    pages: Sequence[tuple[StoredFile, Page]] | None = None,
+    index_pages: bool = False,
 ) -> None:
     """Store the result of the checks: the six-field record, the findings, completeness and deadlines.
 
     `notice` is when the 24-hour missing-information notice is due (None: nothing missing). Findings a
-    reviewer overrode stay overridden when the checks produce them again.
+    reviewer overrode stay overridden when the checks produce them again. `pages`: pages_in_order's answer
+    from this session (fields loaded): the record's source pages and the doubtful fields are found among
+    them instead of asked of the database again. `index_pages`: the read ones among them are indexed for
+    search in the same write as the dossier (the finish: the page steps leave their indexing to it).
     """
     dossier = get_dossier(s, dossier_id)
-    _save_record(s, dossier_id, record)
-    findings = list(findings)
-    _save_findings(s, dossier_id, findings)
+    if index_pages and pages is None:
+        pages = pages_in_order(s, dossier_id)
+    values = _save_record(s, dossier_id, record, pages)
+    dossier.blockers = _save_findings(s, dossier_id, list(findings))
     dossier.complete = completeness.complete
     if dossier.complete_first is None:  # the first check: what the dashboard's first-submission share counts
         dossier.complete_first = completeness.complete
@@ -452,10 +459,14 @@ def save_outcome(
     dossier.missing = list(completeness.missing)
     dossier.deadline = deadline
     dossier.notice_due_at = notice
-    dossier.blockers = _open_blockers(s, dossier_id)
-    dossier.low_confidence = count_low_confidence(s, dossier_id)
+    if pages is None:
+        dossier.low_confidence = count_low_confidence(s, dossier_id)
+    else:
+        dossier.low_confidence = _low_confidence_of(pages)
     s.flush()
-    search_index.index_dossier(s, dossier_id)
+    read = [(f, page) for f, page in pages or () if page.status == PageStatus.DONE] if index_pages else []
+    names = {f.id: f.name for f, _ in read}
+    search_index.index_saved_dossier(s, dossier, values, [page for _, page in read], names)
 
 
 def _customer_of(record: Mapping[str, SourcedField]) -> tuple[str | None, str | None]:
@@ -467,12 +478,23 @@ def _customer_of(record: Mapping[str, SourcedField]) -> tuple[str | None, str | 
     )
 
 
-def _save_record(s: Session, dossier_id: str, record: Mapping[str, SourcedField]) -> None:
+def _save_record(
+    s: Session,
+    dossier_id: str,
+    record: Mapping[str, SourcedField],
+    pages: Sequence[tuple[StoredFile, Page]] | None,
+) -> dict[str, str | None]:
+    """Write the six fields; returns every record row's name and value (what the search index shows)."""
     rows = {r.name: r for r in s.scalars(select(RecordField).where(RecordField.dossier_id == dossier_id))}
-    page_ids = _page_ids_of(s, dossier_id, {(f.file, f.page) for f in record.values()})
+    wanted = {(f.file, f.page) for f in record.values()}
+    if pages is None:
+        page_ids = _page_ids_of(s, dossier_id, wanted)
+    else:
+        page_ids = {(f.name, p.page_no): p.id for f, p in pages if (f.name, p.page_no) in wanted}
     for name in RECORD_FIELDS:
         row = rows.get(name) or RecordField(dossier_id=dossier_id, name=name)
         s.add(row)
+        rows[name] = row
         field = record.get(name)
         row.value = field.value if field else None
         row.confidence = field.confidence if field else None
@@ -481,6 +503,7 @@ def _save_record(s: Session, dossier_id: str, record: Mapping[str, SourcedField]
         row.source_page_no = field.page if field else None
         row.source_doc_type = str(field.doc_type) if field else None
         row.source_page_id = page_ids.get((field.file, field.page)) if field else None
+    return {name: row.value for name, row in rows.items()}
 
 
 def _page_ids_of(s: Session, dossier_id: str, wanted: set[tuple[str, int]]) -> dict[tuple[str, int], int]:
@@ -497,6 +520,13 @@ def _page_ids_of(s: Session, dossier_id: str, wanted: set[tuple[str, int]]) -> d
     }
 
 
+def _low_confidence_of(pages: Sequence[tuple[StoredFile, Page]], below: float = LOW_CONFIDENCE_BELOW) -> int:
+    """count_low_confidence over the dossier's pages as loaded (every field of the dossier is on one)."""
+    return sum(
+        1 for _, page in pages for field in page.fields if field.confidence < below and not field.corrected
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class _FindingKey:
     rule: str
@@ -510,23 +540,46 @@ def _finding_key(rule: str, severity: str, detail: str, evidence: Any) -> _Findi
     return _FindingKey(rule, severity, detail, json.dumps(evidence, sort_keys=True, ensure_ascii=False))
 
 
-def _save_findings(s: Session, dossier_id: str, findings: Sequence[Finding]) -> None:
+_FINDINGS = cast(Table, FindingRow.__table__)
+
+
+def _save_findings(s: Session, dossier_id: str, findings: Sequence[Finding]) -> int:
+    """Keep the rows of findings found again (a reviewer's override with them), add the new ones in one
+    INSERT, delete those gone; returns the open blockers among the dossier's findings now (_open_blockers,
+    counted from the rows at hand)."""
     old = {
         _finding_key(r.rule, r.severity, r.detail, r.evidence): r
         for r in s.scalars(select(FindingRow).where(FindingRow.dossier_id == dossier_id))
     }
+    kept: list[FindingRow] = []
+    new_rows: list[dict[str, Any]] = []
     for finding in findings:
         evidence = [e.as_json() for e in finding.evidence]
-        key = _finding_key(finding.rule, str(finding.severity), finding.detail, evidence)
-        row = old.pop(key, None)
+        severity = str(finding.severity)
+        row = old.pop(_finding_key(finding.rule, severity, finding.detail, evidence), None)
         if row is None:
-            row = FindingRow(dossier_id=dossier_id, rule=finding.rule, severity=str(finding.severity))
-            row.detail, row.evidence = finding.detail, evidence
-            s.add(row)
-        row.message = finding.message
+            new_rows.append(
+                {
+                    "dossier_id": dossier_id,
+                    "rule": finding.rule,
+                    "severity": severity,
+                    "detail": finding.detail,
+                    "evidence": evidence,
+                    "message": finding.message,
+                }
+            )
+        else:
+            row.message = finding.message
+            kept.append(row)
     for gone in old.values():
         s.delete(gone)
     s.flush()
+    if new_rows:  # opened, as the column's default says
+        s.execute(insert(_FINDINGS), new_rows)
+    blocker = str(Severity.BLOCKER)
+    return sum(1 for r in kept if r.severity == blocker and r.status == FindingStatus.OPEN) + sum(
+        1 for r in new_rows if r["severity"] == blocker
+    )
 
 
 def _open_blockers(s: Session, dossier_id: str) -> int:

@@ -334,31 +334,56 @@ def index_dossiers(s: Session | Connection, dossier_ids: Iterable[str]) -> None:
     ):
         if value:
             records.setdefault(dossier_id, {})[name] = value
-    docs = []
-    for row in rows:
-        values = records.get(row.id, {})
-        keys = [normalise_key(row.customer_no or ""), normalise_key(row.reference or "")]
-        keys += [normalise_key(values[k]) for k in KEY_FIELDS if values.get(k)]
-        head = [f"档案编号：{fold(row.reference)}" if row.reference else ""]
-        head.append(f"客户编号：{row.customer_no}" if row.customer_no else "")
-        body = "\n".join(x for x in [*head, *_lines(sorted(values.items())), _keys_line(keys)] if x)
-        docs.append(
-            _Doc(
-                f"d:{row.id}",
-                "dossier",
-                body,
-                tuple(keys),
-                values.get("customer_name", ""),
-                customer_id=row.customer_id,
-                dossier_id=row.id,
-            )
-        )
+    docs = [
+        _dossier_doc(row.id, row.reference, row.customer_no, row.customer_id, records.get(row.id, {}))
+        for row in rows
+    ]
     _write(conn, docs)
+
+
+def _dossier_doc(
+    dossier_id: str,
+    reference: str | None,
+    customer_no: str | None,
+    customer_id: int | None,
+    values: Mapping[str, str],
+) -> _Doc:
+    keys = [normalise_key(customer_no or ""), normalise_key(reference or "")]
+    keys += [normalise_key(values[k]) for k in KEY_FIELDS if values.get(k)]
+    head = [f"档案编号：{fold(reference)}" if reference else ""]
+    head.append(f"客户编号：{customer_no}" if customer_no else "")
+    body = "\n".join(x for x in [*head, *_lines(sorted(values.items())), _keys_line(keys)] if x)
+    return _Doc(
+        f"d:{dossier_id}",
+        "dossier",
+        body,
+        tuple(keys),
+        values.get("customer_name", ""),
+        customer_id=customer_id,
+        dossier_id=dossier_id,
+    )
 
 
 def index_dossier(s: Session | Connection, dossier_id: str) -> None:
     """(Re-)index one dossier (see index_dossiers)."""
     index_dossiers(s, [dossier_id])
+
+
+def index_saved_dossier(
+    s: Session,
+    dossier: Dossier,
+    record: Mapping[str, str | None],
+    pages: Sequence[Page] = (),
+    names: Mapping[int, str] | None = None,
+) -> None:
+    """(Re-)index a dossier whose row and record this session has just written and flushed, from those
+    values rather than read back (as index_dossier would), and with it `pages` (as index_pages would): one
+    write for the finish's read pages and its dossier. `record`: every record row's name and value;
+    `names`: file id → name of the pages' files."""
+    values = {name: value for name, value in record.items() if value}
+    doc = _dossier_doc(dossier.id, dossier.reference, dossier.customer_no, dossier.customer_id, values)
+    conn = _conn(s)
+    _write(conn, [*_page_docs(conn, pages, names), doc])
 
 
 def _page_body(lines: Any) -> str:
@@ -368,18 +393,25 @@ def _page_body(lines: Any) -> str:
     return body + ("\n" + _keys_line(numbers) if numbers else "")
 
 
-def index_pages(s: Session | Connection, pages: Iterable[Page]) -> None:
-    """(Re-)index read pages: the text of their lines in reading order, and the numbers printed on them."""
+def index_pages(
+    s: Session | Connection, pages: Iterable[Page], *, names: Mapping[int, str] | None = None
+) -> None:
+    """(Re-)index read pages: the text of their lines in reading order, and the numbers printed on them.
+    `names`: file id → name of their files, when the caller has them (else read)."""
     conn = _conn(s)
-    pages = list(pages)
+    _write(conn, _page_docs(conn, list(pages), names))
+
+
+def _page_docs(conn: Connection, pages: Sequence[Page], names: Mapping[int, str] | None) -> list[_Doc]:
     if not pages:
-        return
-    names = dict(
-        conn.execute(
-            select(StoredFile.id, StoredFile.name).where(StoredFile.id.in_({p.file_id for p in pages}))
-        ).all()
-    )
-    docs = [
+        return []
+    if names is None:
+        names = dict(
+            conn.execute(
+                select(StoredFile.id, StoredFile.name).where(StoredFile.id.in_({p.file_id for p in pages}))
+            ).all()
+        )
+    return [
         _Doc(
             f"p:{p.id}",
             "page",
@@ -391,7 +423,6 @@ def index_pages(s: Session | Connection, pages: Iterable[Page]) -> None:
         )
         for p in pages
     ]
-    _write(conn, docs)
 
 
 def index_page(s: Session | Connection, page: Page) -> None:

@@ -41,12 +41,14 @@ def check_and_save(
     notice: NoticePolicy,
     now: datetime | None = None,
     pages: Sequence[tuple[StoredFile, Page]] | None = None,
+    index_pages: bool = False,
 ) -> int:
     """Group the read pages, assemble the record, run the rules as of `as_of`, save; returns open blockers.
 
     Without a pickup date of its own the dossier takes the one printed on the application form (contract:
     `--pickup-date` defaults to 预计提货日期), and keeps it. `pages`: the dossier's pages in order
-    (storage.contract_json.pages_in_order) when the caller loaded them in this session already.
+    (storage.contract_json.pages_in_order) when the caller loaded them in this session already;
+    `index_pages`: its read pages are indexed for search with the dossier (storage.repository.save_outcome).
     """
     dossier = repo.get_dossier(s, dossier_id)
     documents = repo.documents_of(s, dossier_id, pages)
@@ -57,7 +59,17 @@ def check_and_save(
         documents, record, CheckContext(as_of=as_of, pickup_date=dossier.pickup_date), rules
     )
     due = _notice_due(notice, dossier.notice_due_at, outcome.notice, now or datetime.now(UTC))
-    repo.save_outcome(s, dossier_id, record, outcome.findings, outcome.completeness, outcome.deadline, due)
+    repo.save_outcome(
+        s,
+        dossier_id,
+        record,
+        outcome.findings,
+        outcome.completeness,
+        outcome.deadline,
+        due,
+        pages=pages,
+        index_pages=index_pages,
+    )
     return dossier.blockers
 
 

@@ -13,14 +13,14 @@ from intake.lifecycle import customers
 from intake.lifecycle.checking import NoticePolicy, check_and_save
 from intake.lifecycle.context import Context
 from intake.lifecycle.logs import dossier_context
-from ocr.classify import analyse
+from ocr.classify import Analysis, PageSignals, analyse
 from ocr.fields import extract_fields
 from ocr.types import DocType, PageReading
-from storage import mapping, work
+from storage import mapping
 from storage import repository as repo
 from storage import search as search_index
 from storage.contract_json import pages_in_order
-from storage.models import DossierStatus, Page, PageStatus, StoredFile
+from storage.models import Dossier, DossierStatus, Page, PageStatus, StoredFile
 
 
 def page_facts(file_id: int, page: Page) -> PageFacts:
@@ -36,6 +36,33 @@ def page_facts(file_id: int, page: Page) -> PageFacts:
     )
 
 
+class _StoredFacts:
+    """page_facts, with titles and signals re-read from the stored lines only when the grouping asks: it
+    does not for the first page, nor for a page of the type before it (intake.continuations)."""
+
+    __slots__ = ("_found", "_page", "confidence", "doc_type", "file_id")
+
+    def __init__(self, file_id: int, page: Page) -> None:
+        self.file_id = file_id
+        self.doc_type = mapping.doc_type(page.doc_type)
+        self.confidence = page.doc_type_confidence or 0.0
+        self._page = page
+        self._found: Analysis | None = None
+
+    def _analysis(self) -> Analysis:
+        if self._found is None:
+            self._found = analyse(mapping.lines(self._page), self._page.height or 0)
+        return self._found
+
+    @property
+    def titled(self) -> bool:
+        return self.doc_type in self._analysis().titles
+
+    @property
+    def signals(self) -> PageSignals:
+        return self._analysis().signals
+
+
 def resolve_continuations(ctx: Context, dossier_id: str) -> None:
     """Tie continuation pages to the document before them and index the read pages (tie_continuations), in
     a transaction of its own."""
@@ -43,18 +70,21 @@ def resolve_continuations(ctx: Context, dossier_id: str) -> None:
         tie_continuations(s, pages_in_order(s, dossier_id))
 
 
-def tie_continuations(s: Session, ordered: Sequence[tuple[StoredFile, Page]]) -> None:
+def tie_continuations(s: Session, ordered: Sequence[tuple[StoredFile, Page]], *, index: bool = True) -> None:
     """Tie continuation pages to the document before them (continued_types) and re-extract their fields
     as the document's type, so a contract's last page counts as the contract's and not as a seal card; then
     index the read pages for search, all in one batch (the page steps leave that to here). `ordered`: the
-    dossier's pages (storage.contract_json.pages_in_order)."""
+    dossier's pages (storage.contract_json.pages_in_order). `index=False`: the caller indexes them (the
+    finish, in one write with the dossier's own search document)."""
     pages = [(f, page) for f, page in ordered if page.status == PageStatus.DONE]
-    facts = [page_facts(f.id, page) for f, page in pages]
+    facts = [_StoredFacts(f.id, page) for f, page in pages]
     for (_, page), fact, doc_type in zip(pages, facts, continued_types(facts), strict=True):
         if doc_type != fact.doc_type:
             _retype(s, page, doc_type)
     s.flush()
-    search_index.index_pages(s, [page for _, page in pages])
+    if index:
+        names = {f.id: f.name for f, _ in pages}
+        search_index.index_pages(s, [page for _, page in pages], names=names)
 
 
 def _retype(s: Session, page: Page, doc_type: DocType) -> None:
@@ -69,22 +99,32 @@ def finish_dossier(ctx: Context, dossier_id: str, *, actor: str = "system") -> N
     transaction, so the pages and fields loaded to tie continuations are the ones the checks read (the
     session's identity map: loaded and decrypted once) and a finish that fails leaves nothing half done."""
     with ctx.sessions.begin() as s:
-        ordered = pages_in_order(s, dossier_id)
-        tie_continuations(s, ordered)  # a retyped page's fields are reloaded when the checks read them
-        dossier = repo.get_dossier(s, dossier_id)
-        check_and_save(
-            s, dossier_id, ctx.rules, as_of=dossier.as_of, notice=NoticePolicy.START, pages=ordered
-        )
-        customers.link_known_customer(s, dossier_id, actor=actor)  # the reviewer sees what differs
-        repo.set_status(s, dossier_id, DossierStatus.AWAITING_REVIEW, actor=actor)
+        _finish(ctx, s, repo.get_dossier(s, dossier_id), actor=actor)
+
+
+def _finish(ctx: Context, s: Session, dossier: Dossier, *, actor: str) -> None:
+    ordered = pages_in_order(s, dossier.id)
+    # a retyped page's fields are reloaded when the checks read them; the pages are indexed with the dossier
+    tie_continuations(s, ordered, index=False)
+    check_and_save(
+        s,
+        dossier.id,
+        ctx.rules,
+        as_of=dossier.as_of,
+        notice=NoticePolicy.START,
+        pages=ordered,
+        index_pages=True,
+    )
+    customers.link_known_customer(s, dossier.id, actor=actor)  # the reviewer sees what differs
+    repo.set_status(s, dossier.id, DossierStatus.AWAITING_REVIEW, actor=actor)
 
 
 def finish_step(ctx: Context, dossier_id: str) -> bool:
-    """Finish the dossier if it waits for that (`checking`); False if it does not (a redelivered finish)."""
-    with ctx.sessions() as s:
-        status = work.dossier_status(s, dossier_id)
-    if status != DossierStatus.CHECKING:
-        return False
-    with dossier_context(dossier_id):  # its log lines name the dossier (intake.lifecycle.logs)
-        finish_dossier(ctx, dossier_id)
+    """Finish the dossier if it waits for that (`checking`); False if it does not (a redelivered finish).
+    The status is read in the finish's own transaction: the dossier's row is loaded there anyway."""
+    with dossier_context(dossier_id), ctx.sessions.begin() as s:  # its log lines name the dossier
+        dossier = s.get(Dossier, dossier_id)
+        if dossier is None or dossier.status != DossierStatus.CHECKING:
+            return False
+        _finish(ctx, s, dossier, actor="system")
     return True

@@ -4,6 +4,7 @@ says otherwise (intake.continuations.continued_types), and resolve_continuations
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -67,6 +68,30 @@ def test_titled_seal_card_after_a_contract_stays_a_seal_card() -> None:
     other_file = [facts(1, LOGI, titled=True, signals=FIRST), facts(2, SEAL, 0.95, titled=True)]
     assert continued_types(same_file) == [LOGI, SEAL]
     assert continued_types(other_file) == [LOGI, SEAL]
+
+
+@dataclass(frozen=True)
+class _Unread:
+    """A page whose words must not be asked for: the finish re-reads them from its stored lines (costly)."""
+
+    file_id: int
+    doc_type: DocType
+    confidence: float = 0.9
+
+    @property
+    def titled(self) -> bool:
+        raise AssertionError(f"title of a {self.doc_type} page read")
+
+    @property
+    def signals(self) -> PageSignals:
+        raise AssertionError(f"signals of a {self.doc_type} page read")
+
+
+def test_the_first_page_and_pages_of_the_type_before_them_keep_it_unread() -> None:
+    pages = [_Unread(1, LOGI), _Unread(1, LOGI, 0.2), _Unread(2, LOGI, WEAK), _Unread(3, LOGI)]
+    assert continued_types(pages) == [LOGI, LOGI, LOGI, LOGI]
+    with pytest.raises(AssertionError, match="title of a seal_card page"):  # another type: its words count
+        continued_types([_Unread(1, LOGI), _Unread(1, SEAL)])
 
 
 def test_contract_page_in_a_file_of_its_own_joins_the_contract_file_before_it() -> None:

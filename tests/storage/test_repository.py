@@ -7,12 +7,14 @@ from contextlib import AbstractContextManager
 from datetime import UTC, date, datetime
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from intake.types import Completeness, Evidence, Finding, Severity, SourcedField
 from ocr.types import DocType, SealKind
 from storage import repository as repo
+from storage import search
+from storage.contract_json import pages_in_order
 from storage.models import (
     AuditAppendOnlyError,
     AuditEvent,
@@ -24,6 +26,8 @@ from storage.models import (
     Page,
     PageStatus,
     RecordField,
+    SearchDocument,
+    SearchKey,
 )
 
 from .builders import AS_OF, reading, seal
@@ -338,6 +342,87 @@ def test_save_outcome_stores_record_findings_and_counts(tx: Tx) -> None:
         dossier = repo.get_dossier(s, dossier_id)
         assert (dossier.complete, dossier.blockers, dossier.notice_due_at) == (True, 0, None)
         assert repo.audit_trail(s, dossier_id)[-1].action == "finding.overridden"
+
+
+def _search_rows(s: Session, dossier_id: str) -> list[tuple[object, ...]]:
+    """The dossier's search documents and their keys, without ids or times."""
+    docs = s.scalars(select(SearchDocument).where(SearchDocument.dossier_id == dossier_id)).all()
+    keys = {
+        doc_id: sorted(
+            key for d, key in s.execute(select(SearchKey.document_id, SearchKey.key)) if d == doc_id
+        )
+        for doc_id in (d.id for d in docs)
+    }
+    return sorted(
+        (d.ref, d.kind, d.title, d.body, d.customer_id, d.page_id, d.file_name, d.page_no, keys[d.id])
+        for d in docs
+    )
+
+
+def test_save_outcome_on_the_loaded_pages_counts_and_indexes_as_the_queries_do(tx: Tx) -> None:
+    """The finish hands save_outcome the pages it loaded: the record's source pages, the doubtful fields
+    and the search documents of the dossier and its read pages are then taken from them, and the open
+    blockers from the findings' rows at hand, instead of read back. They must be what the queries say."""
+    dossier_id, (first, second) = _new_dossier(tx, name="form.pdf")
+    with tx() as s:
+        repo.save_page_reading(s, first, reading(DocType.APPLICATION_FORM, {"tax_phone": ("010", 0.4)}))
+        repo.save_page_reading(
+            s, second, reading(DocType.BANK_PERMIT, {"bank_account": ("6222 0202 0001", 0.5)})
+        )
+        account = s.scalars(select(Field).where(Field.page_id == second)).one()
+        repo.correct_field(s, account.id, "6222020200011", actor="lead")  # corrected: no longer doubtful
+    mismatch = Finding("name_mismatch", Severity.BLOCKER, "名称不一致", (Evidence(file="form.pdf", page=2),))
+    missing = Finding("document_missing", Severity.BLOCKER, "缺少印鉴卡", (Evidence(doc_type="seal_card"),))
+    phone = Finding("phone_invalid", Severity.WARNING, "电话无效", detail="TOO_SHORT")
+    late = Finding("deadline_passed", Severity.BLOCKER, "已逾期")
+    gaps = Completeness(complete=False, missing=("seal_card",))
+    with tx() as s:
+        repo.save_outcome(s, dossier_id, _record("form.pdf", 2), [mismatch, missing], gaps, None, None)
+        mine = select(FindingRow).where(FindingRow.dossier_id == dossier_id)
+        overridden = s.scalars(mine.where(FindingRow.rule == "name_mismatch")).one()
+        repo.override_finding(s, overridden.id, actor="lead", reason="trade name")
+    with tx() as s:  # again, as the finish does: one finding gone, two new, the override kept
+        repo.save_outcome(
+            s,
+            dossier_id,
+            _record("form.pdf", 2),
+            [mismatch, phone, late],
+            gaps,
+            None,
+            None,
+            pages=pages_in_order(s, dossier_id),
+            index_pages=True,
+        )
+    with tx() as s:
+        dossier = repo.get_dossier(s, dossier_id)
+        saved = (dossier.blockers, dossier.low_confidence)
+        rows = s.scalars(select(RecordField).where(RecordField.dossier_id == dossier_id))
+        sources = {r.name: r.source_page_id for r in rows if r.value}
+        findings = s.execute(
+            select(FindingRow.rule, FindingRow.status).where(FindingRow.dossier_id == dossier_id)
+        )
+        indexed = _search_rows(s, dossier_id)
+    assert saved == (1, 1)  # the deadline open, the mismatch overridden; 010 doubtful, the account corrected
+    assert sources == {"customer_name": second, "tax_id": second}
+    assert sorted(findings) == [
+        ("deadline_passed", FindingStatus.OPEN),
+        ("name_mismatch", FindingStatus.OVERRIDDEN),
+        ("phone_invalid", FindingStatus.OPEN),
+    ]
+    assert [row[0] for row in indexed] == sorted([f"d:{dossier_id}", f"p:{first}", f"p:{second}"])
+    with tx() as s:  # what the queries say, and the documents indexed from the rows
+        open_blockers = s.scalar(
+            select(func.count(FindingRow.id)).where(
+                FindingRow.dossier_id == dossier_id,
+                FindingRow.severity == str(Severity.BLOCKER),
+                FindingRow.status == FindingStatus.OPEN,
+            )
+        )
+        assert saved == (open_blockers, repo.count_low_confidence(s, dossier_id))
+        search.index_dossier(s, dossier_id)
+        search.index_pages(s, s.scalars(select(Page).where(Page.dossier_id == dossier_id)).all())
+    with tx() as s:
+        assert _search_rows(s, dossier_id) == indexed
 
 
 def test_set_status_is_audited(tx: Tx) -> None:
