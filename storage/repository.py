@@ -426,6 +426,9 @@ def documents_of(
 
 # -------------------------------------------------------------------------------------------------- outcome
 
+_RECORD = cast(Table, RecordField.__table__)
+_FINDINGS = cast(Table, FindingRow.__table__)
+
 
 def save_outcome(
     s: Session,
@@ -491,19 +494,29 @@ def _save_record(
         page_ids = _page_ids_of(s, dossier_id, wanted)
     else:
         page_ids = {(f.name, p.page_no): p.id for f, p in pages if (f.name, p.page_no) in wanted}
+    values: dict[str, str | None] = {name: row.value for name, row in rows.items()}
+    new_rows: list[dict[str, Any]] = []
     for name in RECORD_FIELDS:
-        row = rows.get(name) or RecordField(dossier_id=dossier_id, name=name)
-        s.add(row)
-        rows[name] = row
         field = record.get(name)
-        row.value = field.value if field else None
-        row.confidence = field.confidence if field else None
-        row.bbox = list(field.bbox) if field and field.bbox is not None else None
-        row.source_file = field.file if field else None
-        row.source_page_no = field.page if field else None
-        row.source_doc_type = str(field.doc_type) if field else None
-        row.source_page_id = page_ids.get((field.file, field.page)) if field else None
-    return {name: row.value for name, row in rows.items()}
+        columns = {
+            "value": field.value if field else None,
+            "confidence": field.confidence if field else None,
+            "bbox": list(field.bbox) if field and field.bbox is not None else None,
+            "source_file": field.file if field else None,
+            "source_page_no": field.page if field else None,
+            "source_doc_type": str(field.doc_type) if field else None,
+            "source_page_id": page_ids.get((field.file, field.page)) if field else None,
+        }
+        values[name] = columns["value"]
+        row = rows.get(name)
+        if row is None:
+            new_rows.append({"dossier_id": dossier_id, "name": name} | columns)
+        else:
+            for column, value in columns.items():
+                setattr(row, column, value)
+    if new_rows:  # the first check: one INSERT, no objects
+        s.execute(insert(_RECORD), new_rows)
+    return values
 
 
 def _page_ids_of(s: Session, dossier_id: str, wanted: set[tuple[str, int]]) -> dict[tuple[str, int], int]:
@@ -538,9 +551,6 @@ class _FindingKey:
 def _finding_key(rule: str, severity: str, detail: str, evidence: Any) -> _FindingKey:
     # Canonical JSON: PostgreSQL's JSONB hands objects back with their keys reordered.
     return _FindingKey(rule, severity, detail, json.dumps(evidence, sort_keys=True, ensure_ascii=False))
-
-
-_FINDINGS = cast(Table, FindingRow.__table__)
 
 
 def _save_findings(s: Session, dossier_id: str, findings: Sequence[Finding]) -> int:
