@@ -10,15 +10,17 @@ enter the hash only through payload_sha256, so a data-subject request can remove
 entry (`redact_payload`) and the chain still verifies: the redaction is itself an entry of the chain that
 records the hash of what the values became.
 
-When the chain fields are written. An entry is inserted like any row, with its chain fields empty, and is
-chained when its transaction commits (`_chain_on_commit`): the one-row chain head is locked (SELECT … FOR
-UPDATE on PostgreSQL; on SQLite every transaction is BEGIN IMMEDIATE, see storage/db.py), the entries of the
-transaction get the next sequence numbers and hashes, and the head moves. The lock is taken last and held
-only for the commit, so a transaction holding row locks never waits on the head while the head's holder
-waits on it (no deadlock), and a slow transaction (filing PDFs, say) does not stall every other writer. Cost
-per committing transaction that wrote audit entries: three small statements by primary key (lock the head,
-update the entries in one executemany, move the head), nothing per read-only transaction. Entries written
-before migration 0004 were chained by the migration, in id order.
+When the chain fields are written. An entry is chained when its transaction commits (`_chain_on_commit`):
+everything else is flushed, the one-row chain head is locked (SELECT … FOR UPDATE on PostgreSQL; on SQLite
+every transaction is BEGIN IMMEDIATE, see storage/db.py), the entries of the transaction get the next sequence
+numbers and hashes, and the head moves. An entry still pending then (the usual case) is inserted with its
+chain fields; one a flush inserted earlier in the transaction (chain fields empty) gets them by an UPDATE.
+The lock is taken last and held only for the commit, so a transaction holding row locks never waits on the
+head while the head's holder waits on it (no deadlock), and a slow transaction (filing PDFs, say) does not
+stall every other writer. Cost per committing transaction that wrote audit entries: three small statements
+by primary key (lock the head, insert or update the entries in one executemany, move the head), four when
+it has both kinds, nothing per read-only transaction. Entries written before migration 0004 were chained by
+the migration, in id order.
 
 Limits: anyone who can rewrite the whole table and the head can forge a consistent chain; `verify` prints the
 head's hash so an auditor can keep it elsewhere (e.g. in the quarterly sample's report) and compare later.
@@ -36,7 +38,7 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, event, or_, select, update
+from sqlalchemy import Table, bindparam, event, inspect, or_, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -166,14 +168,30 @@ def _collect_new_entries(session: Session, flush_context: object) -> None:
 def _chain_on_commit(session: Session) -> None:
     if session.in_nested_transaction():
         return  # a savepoint is released, not the transaction: chain at the real commit
-    if not session.info.get(_UNCHAINED) and not any(isinstance(o, AuditEvent) for o in session.new):
+    held = _pending(session)
+    if not session.info.get(_UNCHAINED) and not held:
         return
-    session.flush()
+    # Entries not inserted yet are held out of this flush and inserted with their chain fields once the head
+    # is locked: one INSERT for them instead of an INSERT now and an UPDATE after.
+    for entry in held:
+        session.expunge(entry)
+    try:
+        session.flush()
+    finally:
+        for entry in held:
+            session.add(entry)
+    held += [e for e in _pending(session) if e not in held]  # appended while flushing, if ever
     collected: list[AuditEvent] = session.info.pop(_UNCHAINED, [])
     # Entries inserted inside a savepoint that was rolled back left the session: they are not in the table.
     entries = sorted({id(e): e for e in collected if e in session and e.hash is None}.values(), key=_by_id)
-    if entries:
-        _chain(session, entries)
+    if entries or held:
+        _chain(session, entries, held)
+
+
+def _pending(session: Session) -> list[AuditEvent]:
+    """The session's audit entries not inserted yet, in the order they were added (their insert order)."""
+    new = [obj for obj in session.new if isinstance(obj, AuditEvent) and obj.hash is None]
+    return sorted(new, key=lambda entry: inspect(entry).insert_order or 0)
 
 
 def _by_id(entry: AuditEvent) -> int:
@@ -198,14 +216,16 @@ _SET_CHAIN = (
 _MOVE_HEAD = update(_HEAD).where(_HEAD.c.id == HEAD_ID).values(seq=bindparam("seq"), hash=bindparam("hash"))
 
 
-def _chain(s: Session, entries: list[AuditEvent]) -> None:
+def _chain(s: Session, entries: list[AuditEvent], held: list[AuditEvent]) -> None:
+    """Chain `entries` (inserted already, by id) and then `held` (pending, inserted here), under the head's
+    lock."""
     connection = s.connection()
     head = connection.execute(_LOCK_HEAD).one_or_none()
     if head is None:
         raise RuntimeError("audit chain head missing: run the migrations (storage.db.migrate)")
     seq, prev = int(head.seq), str(head.hash)
     rows = []
-    for entry in entries:
+    for entry in (*entries, *held):
         seq += 1
         payload = payload_sha256(entry.before, entry.after)
         digest = entry_hash(
@@ -216,9 +236,15 @@ def _chain(s: Session, entries: list[AuditEvent]) -> None:
             {"_id": entry.id, "seq": seq, "prev_hash": prev, "hash": digest, "payload_sha256": payload}
         )
         prev = digest
-    connection.execute(_SET_CHAIN, rows)
+    if entries:
+        connection.execute(_SET_CHAIN, rows[: len(entries)])
+    for entry, row in zip(held, rows[len(entries) :], strict=True):
+        entry.seq, entry.prev_hash, entry.hash = row["seq"], row["prev_hash"], row["hash"]
+        entry.payload_sha256 = row["payload_sha256"]
+    if held:
+        s.flush()  # their INSERT, chain fields included
     connection.execute(_MOVE_HEAD, {"seq": seq, "hash": prev})
-    for entry, row in zip(entries, rows, strict=True):
+    for entry, row in zip(entries, rows, strict=False):
         for key in ("seq", "prev_hash", "hash", "payload_sha256"):
             set_committed_value(entry, key, row[key])
 

@@ -14,7 +14,7 @@ from typing import cast
 
 import pytest
 from alembic import command
-from sqlalchemy import Engine, Table, func, select, text, update
+from sqlalchemy import Engine, Table, event, func, select, text, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from storage import audit_chain
@@ -78,6 +78,34 @@ def test_a_repository_audit_is_chained_and_visible_inside_its_transaction(fresh:
         assert seen.hash is None  # chained only when the transaction commits
     assert seen.seq == 1 and seen.hash is not None
     assert seen.after == {"when": "2026-11-30", "n": [1, 2]}
+    with fresh() as s:
+        assert verify(s).intact
+
+
+def test_entries_pending_at_the_commit_are_inserted_chained_after_those_flushed_before(
+    fresh: Sessions,
+) -> None:
+    """Those a flush inserted earlier get their chain fields by an UPDATE, those still pending at the commit
+    are inserted with them; the chain follows the order they were written in either way."""
+    updated: list[object] = []  # the parameter sets of UPDATE statements on the audit entries
+
+    def record(*args: object) -> None:
+        statement, params, executemany = args[2], args[3], args[5]
+        if isinstance(statement, str) and statement.startswith("UPDATE audit_events"):
+            updated.extend(cast(list[object], params) if executemany else [params])
+
+    with fresh.begin() as s:
+        _one(s, "admin", "d1", 0)
+        s.flush()
+        _one(s, "admin", "d1", 1)
+        _one(s, "admin", "d1", 2)
+        engine = s.get_bind()
+        event.listen(engine, "before_cursor_execute", record)
+    event.remove(engine, "before_cursor_execute", record)
+    entries = _entries(fresh)
+    assert [e.entity for e in entries] == ["field:0", "field:1", "field:2"]
+    assert [e.seq for e in entries] == [1, 2, 3] and sorted(e.id for e in entries) == [e.id for e in entries]
+    assert len(updated) == 1  # the entry flushed before; the two pending were inserted chained
     with fresh() as s:
         assert verify(s).intact
 
