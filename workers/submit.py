@@ -49,12 +49,12 @@ def enqueue_dossier(ctx: Context, dossier_id: str, today: date | None = None) ->
         priority = read_priority(
             repo.get_dossier(s, dossier_id), today or date.today(), ctx.rules.deadline_days
         )
+        # an urgent dossier's pages go one a task, ahead of the queue and to as many readers as are free
+        per_task = task_size(ctx, s=s) if len(pages) > 1 and priority != URGENT else 1
     broker_url = str(app.conf.broker_url)
     try:
-        with app.connection_for_write() as conn:
-            conn.ensure_connection(max_retries=1, interval_start=0.2, timeout=3)
-        # an urgent dossier's pages go one a task, ahead of the queue and to as many readers as are free
-        per_task = task_size(ctx) if len(pages) > 1 and priority != URGENT else 1
+        # no probe of the broker first: publishing fails the same way (BrokerError, once the publish retry
+        # policy is spent) on the producer pool's connection, which stays open across uploads
         tasks.queue_pages(app, pages, priority, per_task=per_task)
         if not pages and claim_finish(ctx.sessions, dossier_id):
             tasks.queue_finish(app, dossier_id)

@@ -9,8 +9,11 @@ ahead of a bulk import already queued (workers.app orders Redis's priorities str
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+
+from sqlalchemy.orm import Session
 
 from intake.checks.deadline import dossier_deadline
 from intake.lifecycle.context import Context
@@ -72,11 +75,12 @@ def pages_per_task(pages_waiting: int, processes: int, most: int) -> int:
     return max(1, min(most, pages_waiting // (max(1, processes) * TASKS_PER_PROCESS)))
 
 
-def task_size(ctx: Context, now: datetime | None = None) -> int:
+def task_size(ctx: Context, now: datetime | None = None, s: Session | None = None) -> int:
     """pages_per_task for the queue as it is now: the pages waiting (this dossier's included) and the reader
-    processes of the live workers (the configured `workers` when none beats yet)."""
+    processes of the live workers (the configured `workers` when none beats yet). `s`: the caller's session,
+    if it has one open."""
     now = now or utcnow()
-    with ctx.sessions() as s:
-        waiting = work.pages_waiting(s)
-        processes = work.live_processes(s, now - LIVE)
+    with nullcontext(s) if s is not None else ctx.sessions() as session:
+        waiting = work.pages_waiting(session)
+        processes = work.live_processes(session, now - LIVE)
     return pages_per_task(waiting, processes or ctx.settings.workers, ctx.settings.read_batch)
