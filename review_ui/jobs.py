@@ -3,15 +3,21 @@
 With a broker configured (ctx.settings.broker_url) the pages go to the Celery workers
 (workers.submit.enqueue_dossier). Without one, the embedded runner reads them in this process on one
 background thread: OCR needs the CPU, so uploads are read one after the other rather than competing with each
-other and with the web requests.
+other and with the web requests. The uploads waiting for that thread are taken most urgent first (due within
+backlog.URGENT_DAYS, as the Celery workers' priorities do), then in the order they came: an urgent dossier
+uploaded behind a morning's queue is read as soon as the dossier being read is done.
 """
 
 from __future__ import annotations
 
+import heapq
+import itertools
 import logging
+import threading
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TYPE_CHECKING
 
+from intake.lifecycle.backlog import priority_of
 from intake.lifecycle.context import Context
 from intake.lifecycle.recovery import dossiers_to_resume
 
@@ -23,6 +29,10 @@ _reader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="dossier-reader")
 
 
 _pool: PagePool | None = None  # `dossier serve`'s worker processes (start_pool); None: read on the thread
+# the uploads waiting for the reader thread: (priority, arrival, context, dossier id), the smallest first
+_waiting: list[tuple[int, int, Context, str]] = []
+_arrivals = itertools.count()
+_waiting_lock = threading.Lock()
 
 
 def _read_embedded(ctx: Context, dossier_id: str) -> None:
@@ -35,6 +45,16 @@ def _read_embedded(ctx: Context, dossier_id: str) -> None:
             _pool.run_dossier(ctx, dossier_id)
     except Exception:  # a background failure must be logged, the pages carry their own errors
         log.exception("reading dossier %s failed", dossier_id)
+
+
+def _read_most_urgent() -> None:
+    """One job of the reader thread: read the most urgent upload waiting now (not necessarily the one whose
+    arrival queued this job: there is one job per upload, so every upload is read)."""
+    with _waiting_lock:
+        if not _waiting:
+            return
+        _, _, ctx, dossier_id = heapq.heappop(_waiting)
+    _read_embedded(ctx, dossier_id)
 
 
 def start_pool(ctx: Context) -> Future[object] | None:
@@ -60,7 +80,8 @@ def stop_pool() -> None:
 
 
 def start_reading(ctx: Context, dossier_id: str) -> Future[None] | None:
-    """Queue the dossier's pages; returns the background job in embedded mode (None with Celery).
+    """Queue the dossier's pages; returns the background job in embedded mode (None with Celery): it reads
+    the most urgent upload waiting when the reader thread gets to it, this one or another.
 
     Raises workers.submit.BrokerUnavailableError when the broker is configured but down (the dossier is
     stored and will be queued when a worker starts).
@@ -70,7 +91,10 @@ def start_reading(ctx: Context, dossier_id: str) -> Future[None] | None:
 
         enqueue_dossier(ctx, dossier_id)
         return None
-    return _reader.submit(_read_embedded, ctx, dossier_id)
+    priority = priority_of(ctx, dossier_id)
+    with _waiting_lock:
+        heapq.heappush(_waiting, (priority, next(_arrivals), ctx, dossier_id))
+    return _reader.submit(_read_most_urgent)
 
 
 def resume_unfinished(ctx: Context) -> list[str]:

@@ -38,6 +38,15 @@ def read_priority(dossier: Dossier, today: date, deadline_days: int = 7) -> int:
     return URGENT if is_urgent(dossier, today, deadline_days) else NORMAL
 
 
+def priority_of(ctx: Context, dossier_id: str, today: date | None = None) -> int:
+    """read_priority of a stored dossier (URGENT or NORMAL), as of `today` (default: the clock's)."""
+    with ctx.sessions() as s:
+        dossier = s.get(Dossier, dossier_id)
+        if dossier is None:
+            return NORMAL
+        return read_priority(dossier, today or date.today(), ctx.rules.deadline_days)
+
+
 @dataclass(frozen=True, slots=True)
 class Backlog:
     pages_waiting: int

@@ -1,11 +1,14 @@
-"""The UI process, alone in embedded mode, resumes what an earlier run of it left half-read."""
+"""The UI process, alone in embedded mode: it resumes what an earlier run of it left half-read, and reads the
+uploads waiting for it most urgent first."""
 
 from __future__ import annotations
 
-from datetime import date
+import threading
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
 from intake.lifecycle.context import Context
 from intake.lifecycle.register import register_paths as create_dossier
@@ -14,7 +17,7 @@ from review_ui import jobs
 from storage import repository as repo
 from storage.db import make_engine, make_session_factory, migrate
 from storage.filestore import FileStore
-from storage.models import DossierStatus, PageStatus
+from storage.models import AuditEvent, DossierStatus, PageStatus
 from tests.workers.pages import tiny_pages
 
 
@@ -40,3 +43,33 @@ def test_a_dossier_left_half_read_is_resumed_at_start_up(ctx: Context, tmp_path:
         assert repo.page_ids(s, dossier_id, status=PageStatus.PENDING) == []
     # and a second start finds nothing to do
     assert jobs.resume_unfinished(ctx) == []
+
+
+def test_an_urgent_upload_is_read_before_the_uploads_waiting_ahead_of_it(
+    ctx: Context, tmp_path: Path
+) -> None:
+    # GIVEN the reader thread busy, and two ordinary uploads waiting, then one due for pickup in 8 days
+    # (its deadline, 7 days before, is tomorrow: urgent)
+    today = date.today()
+    first, second = (
+        create_dossier(ctx, tiny_pages(tmp_path / name, 1), as_of=today, pickup_date=today + timedelta(30))
+        for name in ("甲", "乙")
+    )
+    urgent = create_dossier(
+        ctx, tiny_pages(tmp_path / "急", 1), as_of=today, pickup_date=today + timedelta(8)
+    )
+    busy = threading.Event()
+    jobs._reader.submit(busy.wait, 60)
+    for dossier_id in (first, second, urgent):
+        jobs.start_reading(ctx, dossier_id)
+    # WHEN the thread is free again
+    busy.set()
+    jobs._reader.submit(lambda: None).result(timeout=300)
+    # THEN the urgent one was read first, the others in the order they came
+    with ctx.sessions() as s:
+        ready = s.scalars(
+            select(AuditEvent.dossier_id)
+            .where(AuditEvent.action == f"dossier.{DossierStatus.AWAITING_REVIEW.value}")
+            .order_by(AuditEvent.id)
+        ).all()
+    assert ready == [urgent, first, second]
