@@ -5,7 +5,7 @@ With a broker configured (ctx.settings.broker_url) the pages go to the Celery wo
 background thread: OCR needs the CPU, so uploads are read one after the other rather than competing with each
 other and with the web requests. The uploads waiting for that thread are taken most urgent first (due within
 backlog.URGENT_DAYS, as the Celery workers' priorities do), then in the order they came: an urgent dossier
-uploaded behind a morning's queue is read as soon as the dossier being read is done.
+uploaded behind a morning's queue is read next, and a long dossier being read pauses for it between two pages.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import heapq
 import itertools
 import logging
 import threading
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TYPE_CHECKING
 
@@ -35,26 +36,40 @@ _arrivals = itertools.count()
 _waiting_lock = threading.Lock()
 
 
-def _read_embedded(ctx: Context, dossier_id: str) -> None:
+def _read_embedded(ctx: Context, dossier_id: str, stop: Callable[[], bool] | None = None) -> bool:
+    """Read the dossier; False when `stop` paused it for a more urgent upload (its other pages wait)."""
     from workers.embedded import run_dossier
 
     try:
         if _pool is None:
-            run_dossier(ctx, dossier_id, workers=1)
-        else:
-            _pool.run_dossier(ctx, dossier_id)
+            return run_dossier(ctx, dossier_id, workers=1, stop=stop)
+        return _pool.run_dossier(ctx, dossier_id, stop=stop)
     except Exception:  # a background failure must be logged, the pages carry their own errors
         log.exception("reading dossier %s failed", dossier_id)
+        return True
+
+
+def _more_urgent_than(priority: int) -> bool:
+    with _waiting_lock:
+        return bool(_waiting) and _waiting[0][0] < priority
 
 
 def _read_most_urgent() -> None:
     """One job of the reader thread: read the most urgent upload waiting now (not necessarily the one whose
-    arrival queued this job: there is one job per upload, so every upload is read)."""
+    arrival queued this job: there is one job per upload, so every upload is read).
+
+    A more urgent upload arriving meanwhile pauses it between two pages: it goes back to the queue in its
+    place and a job is queued for it again, so the urgent one waits for the pages in flight, not for the
+    rest of a long dossier."""
     with _waiting_lock:
         if not _waiting:
             return
-        _, _, ctx, dossier_id = heapq.heappop(_waiting)
-    _read_embedded(ctx, dossier_id)
+        entry = heapq.heappop(_waiting)
+    priority, _, ctx, dossier_id = entry
+    if not _read_embedded(ctx, dossier_id, stop=lambda: _more_urgent_than(priority)):
+        with _waiting_lock:
+            heapq.heappush(_waiting, entry)
+        _reader.submit(_read_most_urgent)
 
 
 def start_pool(ctx: Context) -> Future[object] | None:

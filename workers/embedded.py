@@ -156,17 +156,26 @@ class _Pages:
     pool process): no reader holds pages it has not started while another has nothing left, so the idle
     tail is at most the last page being read."""
 
-    def __init__(self, page_ids: Sequence[int], progress: Progress | None) -> None:
+    def __init__(
+        self, page_ids: Sequence[int], progress: Progress | None, stop: Callable[[], bool] | None = None
+    ) -> None:
         self._todo = deque(page_ids)
         self._total = len(page_ids)
         self._done = 0
         self._progress = progress
+        self._stop = stop
         self._lock = threading.Lock()
         self.errors: list[BaseException] = []
+        self.stopped = False  # `stop` said so while pages were left: they stay unread, for later
 
     def take(self) -> int | None:
         with self._lock:
-            return self._todo.popleft() if self._todo and not self.errors else None
+            if not self._todo or self.errors:
+                return None
+            if self._stop is not None and self._stop():
+                self.stopped = True
+                return None
+            return self._todo.popleft()
 
     def done(self) -> None:
         with self._lock:  # the progress bar is called from one reader at a time
@@ -207,9 +216,11 @@ def _read_shared(
     pool_workers: int,
     here: bool,
     progress: Progress | None,
-) -> None:
-    """Read the pages with `pool_workers` pool processes and (`here`) this process, biggest first."""
-    pages = _Pages(_in_reading_order(ctx, page_ids), progress)
+    stop: Callable[[], bool] | None = None,
+) -> bool:
+    """Read the pages with `pool_workers` pool processes and (`here`) this process, biggest first; False
+    when `stop` ended the hand-out with pages left (the pages in flight are read to the end)."""
+    pages = _Pages(_in_reading_order(ctx, page_ids), progress, stop)
     feeders = [
         threading.Thread(target=_feed, args=(pool, ctx, pages), name=f"page-feeder-{n}", daemon=True)
         for n in range(pool_workers)
@@ -222,6 +233,7 @@ def _read_shared(
         feeder.join()
     if pages.errors:
         raise pages.errors[0]
+    return not pages.stopped
 
 
 def read_pages(
@@ -231,8 +243,10 @@ def read_pages(
     workers: int,
     progress: Progress | None = None,
     pool: ProcessPoolExecutor | None = None,
-) -> None:
-    """Read the given pages with `workers` readers; every page ends read or failed (recorded on it).
+    stop: Callable[[], bool] | None = None,
+) -> bool:
+    """Read the given pages with `workers` readers; every page ends read or failed (recorded on it), unless
+    `stop`, asked before each page is handed out, says to stop: then False, the rest left unread.
 
     With a `pool` (a long-running process's: the review UI, the watched folder) its `workers` processes
     read and this process only hands out pages. Without one, this process is one of the readers and a pool
@@ -241,16 +255,21 @@ def read_pages(
     total = len(page_ids)
     if pool is None and (workers <= 1 or total <= 1):
         for n, page_id in enumerate(page_ids, 1):
+            if stop is not None and stop():
+                return False
             read_page_until_settled(ctx, page_id)
             if progress:
                 progress(n, total)
-        return
+        return True
     if pool is not None:
-        _read_shared(ctx, page_ids, pool=pool, pool_workers=workers, here=False, progress=progress)
-        return
+        return _read_shared(
+            ctx, page_ids, pool=pool, pool_workers=workers, here=False, progress=progress, stop=stop
+        )
     helpers = min(workers, total) - 1
     with _pool(ctx, helpers) as owned:
-        _read_shared(ctx, page_ids, pool=owned, pool_workers=helpers, here=True, progress=progress)
+        return _read_shared(
+            ctx, page_ids, pool=owned, pool_workers=helpers, here=True, progress=progress, stop=stop
+        )
 
 
 def run_dossier(
@@ -260,11 +279,16 @@ def run_dossier(
     workers: int,
     progress: Progress | None = None,
     pool: ProcessPoolExecutor | None = None,
-) -> None:
-    """Read the dossier's outstanding pages, then assemble, check and hand it over to review."""
-    read_pages(ctx, pages_to_read(ctx, dossier_id), workers=workers, progress=progress, pool=pool)
+    stop: Callable[[], bool] | None = None,
+) -> bool:
+    """Read the dossier's outstanding pages, then assemble, check and hand it over to review; False, and
+    no finish, when `stop` paused the reading (read_pages): running it again reads the rest."""
+    page_ids = pages_to_read(ctx, dossier_id)
+    if not read_pages(ctx, page_ids, workers=workers, progress=progress, pool=pool, stop=stop):
+        return False
     claim_finish(ctx.sessions, dossier_id)  # False when the last page step already claimed it
     finish_step(ctx, dossier_id)
+    return True
 
 
 def process_embedded(
@@ -392,16 +416,26 @@ class PagePool:
             self.starts += 1
         return self._pool
 
-    def run_dossier(self, ctx: Context, dossier_id: str, *, progress: Progress | None = None) -> None:
+    def run_dossier(
+        self,
+        ctx: Context,
+        dossier_id: str,
+        *,
+        progress: Progress | None = None,
+        stop: Callable[[], bool] | None = None,
+    ) -> bool:
         """`run_dossier` with this pool's processes (started now if needed, kept afterwards)."""
         page_ids = pages_to_read(ctx, dossier_id)
         try:
-            read_pages(ctx, page_ids, workers=self.workers, progress=progress, pool=self._for(len(page_ids)))
+            pool = self._for(len(page_ids))
+            if not read_pages(ctx, page_ids, workers=self.workers, progress=progress, pool=pool, stop=stop):
+                return False
         except BrokenProcessPool:
             self.close()
             raise
         claim_finish(ctx.sessions, dossier_id)
         finish_step(ctx, dossier_id)
+        return True
 
     def close(self) -> None:
         if self._pool is not None:

@@ -4,6 +4,7 @@ uploads waiting for it most urgent first."""
 from __future__ import annotations
 
 import threading
+import time
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -73,3 +74,43 @@ def test_an_urgent_upload_is_read_before_the_uploads_waiting_ahead_of_it(
             .order_by(AuditEvent.id)
         ).all()
     assert ready == [urgent, first, second]
+
+
+def test_a_long_dossier_being_read_pauses_for_an_urgent_upload_then_resumes(
+    ctx: Context, tmp_path: Path
+) -> None:
+    # GIVEN an ordinary 6-page dossier whose reading has begun (a tiny page takes the OCR ~1 s here)
+    today = date.today()
+    long = create_dossier(ctx, tiny_pages(tmp_path / "长", 6), as_of=today, pickup_date=today + timedelta(30))
+    urgent = create_dossier(
+        ctx, tiny_pages(tmp_path / "急", 1), as_of=today, pickup_date=today + timedelta(8)
+    )
+    jobs.start_reading(ctx, long)
+    deadline = time.monotonic() + 120
+    while _pages_done(ctx, long) == 0 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    # WHEN an urgent upload arrives
+    jobs.start_reading(ctx, urgent)
+    while _status(ctx, long) != DossierStatus.AWAITING_REVIEW and time.monotonic() < deadline + 300:
+        time.sleep(0.05)  # the paused dossier's job is queued after this test's: wait for the state
+    # THEN it was ready for review before the long one, which was paused, not abandoned: every page read once
+    with ctx.sessions() as s:
+        ready = s.scalars(
+            select(AuditEvent.dossier_id)
+            .where(AuditEvent.action == f"dossier.{DossierStatus.AWAITING_REVIEW.value}")
+            .order_by(AuditEvent.id)
+        ).all()
+        dossier = repo.get_dossier(s, long)
+        assert (dossier.pages_done, dossier.pages_failed) == (6, 0)
+        assert repo.page_ids(s, long, status=PageStatus.PENDING) == []
+    assert ready == [urgent, long]
+
+
+def _pages_done(ctx: Context, dossier_id: str) -> int:
+    with ctx.sessions() as s:
+        return repo.get_dossier(s, dossier_id).pages_done
+
+
+def _status(ctx: Context, dossier_id: str) -> DossierStatus:
+    with ctx.sessions() as s:
+        return repo.get_dossier(s, dossier_id).status

@@ -174,6 +174,32 @@ def test_one_pool_reads_several_dossiers_and_is_started_once(ctx: Context, tmp_p
         assert list(attempts) == [1] * pages
 
 
+def test_a_pool_stops_handing_out_pages_when_asked_and_a_second_run_reads_the_rest(
+    ctx: Context, tmp_path: Path
+) -> None:
+    """`dossier serve` pauses a long dossier for an urgent upload (review_ui.jobs): the pages in flight
+    end, the others stay pending, no finish; running it again reads exactly those."""
+    dossier_id = register_paths(ctx, tiny_pages(tmp_path / "长", 5), as_of=date(2026, 1, 5))
+    with PagePool(ctx, 2) as pool:
+        assert pool.run_dossier(ctx, dossier_id, stop=lambda: _done(ctx, dossier_id) >= 1) is False
+        paused = _done(ctx, dossier_id)
+        with ctx.sessions() as s:
+            pending = repo.page_ids(s, dossier_id, status=PageStatus.PENDING)
+            assert repo.get_dossier(s, dossier_id).status == DossierStatus.READING
+        assert 1 <= paused <= 3 and len(pending) == 5 - paused  # at most the 2 in flight after the first
+        assert pool.run_dossier(ctx, dossier_id) is True
+    with ctx.sessions() as s:
+        out = dossier_json(s, dossier_id)["dossier"]
+        attempts = s.scalars(select(Page.attempts).where(Page.dossier_id == dossier_id)).all()
+    assert (out["status"], out["pages_done"], out["pages_failed"]) == ("awaiting_review", 5, 0)
+    assert list(attempts) == [1] * 5  # nothing read twice
+
+
+def _done(ctx: Context, dossier_id: str) -> int:
+    with ctx.sessions() as s:
+        return repo.get_dossier(s, dossier_id).pages_done
+
+
 def test_a_dossier_without_readable_pages_still_finishes(ctx: Context, tmp_path: Path) -> None:
     """A dossier whose files were all rejected ends `failed` with its refusals, never awaiting review as a
     dossier missing every document (issue 13)."""
