@@ -67,13 +67,7 @@ def test_an_urgent_upload_is_read_before_the_uploads_waiting_ahead_of_it(
     busy.set()
     jobs._reader.submit(lambda: None).result(timeout=300)
     # THEN the urgent one was read first, the others in the order they came
-    with ctx.sessions() as s:
-        ready = s.scalars(
-            select(AuditEvent.dossier_id)
-            .where(AuditEvent.action == f"dossier.{DossierStatus.AWAITING_REVIEW.value}")
-            .order_by(AuditEvent.id)
-        ).all()
-    assert ready == [urgent, first, second]
+    assert _ready_in_order(ctx) == [urgent, first, second]
 
 
 def test_a_long_dossier_being_read_pauses_for_an_urgent_upload_then_resumes(
@@ -94,16 +88,23 @@ def test_a_long_dossier_being_read_pauses_for_an_urgent_upload_then_resumes(
     while _status(ctx, long) != DossierStatus.AWAITING_REVIEW and time.monotonic() < deadline + 300:
         time.sleep(0.05)  # the paused dossier's job is queued after this test's: wait for the state
     # THEN it was ready for review before the long one, which was paused, not abandoned: every page read once
+    assert _ready_in_order(ctx) == [urgent, long]
     with ctx.sessions() as s:
-        ready = s.scalars(
-            select(AuditEvent.dossier_id)
-            .where(AuditEvent.action == f"dossier.{DossierStatus.AWAITING_REVIEW.value}")
-            .order_by(AuditEvent.id)
-        ).all()
         dossier = repo.get_dossier(s, long)
         assert (dossier.pages_done, dossier.pages_failed) == (6, 0)
         assert repo.page_ids(s, long, status=PageStatus.PENDING) == []
-    assert ready == [urgent, long]
+
+
+def _ready_in_order(ctx: Context) -> list[str]:
+    """The dossiers handed over to review, in the order they were (the audit trail's ids)."""
+    with ctx.sessions() as s:
+        return list(
+            s.scalars(
+                select(AuditEvent.dossier_id)
+                .where(AuditEvent.action == f"dossier.{DossierStatus.AWAITING_REVIEW.value}")
+                .order_by(AuditEvent.id)
+            )
+        )
 
 
 def _pages_done(ctx: Context, dossier_id: str) -> int:
